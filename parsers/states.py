@@ -1,0 +1,44 @@
+"""Canonical TCP states (RFC 9293) and the table mapping every printed state word onto them."""
+
+from __future__ import annotations
+
+from enum import Enum
+from importlib.resources import files
+
+
+class TcpState(str, Enum):
+    """RFC 9293 connection states, plus the implementation states it folds into CLOSED."""
+
+    LISTEN = "LISTEN"
+    SYN_SENT = "SYN-SENT"
+    SYN_RECEIVED = "SYN-RECEIVED"
+    ESTABLISHED = "ESTABLISHED"
+    FIN_WAIT_1 = "FIN-WAIT-1"
+    FIN_WAIT_2 = "FIN-WAIT-2"
+    CLOSE_WAIT = "CLOSE-WAIT"
+    CLOSING = "CLOSING"
+    LAST_ACK = "LAST-ACK"
+    TIME_WAIT = "TIME-WAIT"
+    CLOSED = "CLOSED"
+    BOUND = "BOUND"
+    IDLE = "IDLE"
+    DELETE_TCB = "DELETE-TCB"
+
+
+def _load() -> dict[str, str]:
+    table: dict[str, str] = {}
+    text = files("netstat_normalizer").joinpath("data/tcp_states.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            printed, canonical, _ = line.split("\t")
+            table[printed] = TcpState(canonical).value
+    return table
+
+
+TCP_STATES: dict[str, str] = _load()
+"""Printed state word -> canonical state, for every dialect (the one place states are mapped)."""
+
+LISTEN_OR_TCP_ONLY: frozenset[str] = frozenset(
+    word for word, state in TCP_STATES.items() if state != TcpState.CLOSED.value
+)
+"""Printed words that only a TCP socket shows (UNCONN/CLOSE also describe UDP)."""
