@@ -1,0 +1,1 @@
+"""netstat-normalizer: netstat and ss output from many systems, as canonical typed records."""

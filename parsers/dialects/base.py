@@ -1,0 +1,119 @@
+"""The dialect base class: drives a line grammar over input and turns line kinds into records.
+
+A dialect is a class with a grammar file, its sections (the grammar's start rules, the first being
+where input starts) and one handler method per line kind, named after the kind, in the manner of a
+Lark transformer.  A handler returns a new Record, ``None`` for a recognised line that is no record
+(title, header, warning), or ``CONTINUES`` when the line adds to the record above it; it raises
+``RowError`` for a line that parses but makes no sense (an unknown state word).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import ClassVar
+
+from ..linegrammar import LineError, LineGrammar, Parsed, line_grammar
+from ..record import Diagnostic, Record
+from ..states import TCP_STATES
+
+CONTINUES = object()
+"""Returned by a handler whose line belongs to the record above it."""
+
+Handler = Callable[[list], "Record | object | None"]
+
+
+class RowError(ValueError):
+    """A line that parses but cannot be a true record; the message is the reason."""
+
+
+class Dialect:
+    """One dialect; subclasses set the class attributes and define a handler per line kind."""
+
+    name: ClassVar[str]
+    grammar: ClassVar[str]
+    sections: ClassVar[tuple[str, ...]]
+    priority: ClassVar[int] = 0
+    """Breaks ties in detection: the higher wins."""
+
+    def __init__(self, path: str | None = None, command: str | None = None) -> None:
+        self.path = path
+        self.command = command
+        self.section = self.sections[0]
+        self.line = 0
+        self.lines = line_grammar(self.grammar, self.sections)
+        self._handlers: dict[str, Handler] = {}
+        self.accounting = {"record": 0, "other": 0, "unparsed": 0}
+
+    # -- driving ------------------------------------------------------------------------------
+    def run(self, lines: Iterable[str]) -> Iterator[Record | Diagnostic]:
+        """Records and diagnostics for ``lines`` (with or without line ends), in input order."""
+        pending: Record | None = None
+        counts = self.accounting
+        for self.line, raw in enumerate(lines, 1):
+            line = raw.rstrip("\r\n")
+            if not line.strip():
+                counts["other"] += 1
+                self.blank()
+                continue
+            try:
+                kind, values = self.classify(line)
+                result = self.handler(kind)(values)
+            except (LineError, RowError) as err:
+                counts["unparsed"] += 1
+                yield Diagnostic(self.path, self.line, line, str(err))
+                continue
+            if result is None:
+                counts["other"] += 1
+            elif result is CONTINUES:
+                if pending is None:
+                    counts["unparsed"] += 1
+                    yield Diagnostic(self.path, self.line, line, "continuation line with no record above it")
+                else:
+                    counts["record"] += 1
+            else:
+                counts["record"] += 1
+                if pending is not None:
+                    yield pending
+                pending = result  # type: ignore[assignment]
+        if pending is not None:
+            yield pending
+
+    def classify(self, line: str) -> Parsed:
+        """The line's kind and values: the current section's fast path, then the other sections',
+        then the exact parser (whose error says why the line is not accepted)."""
+        found = self.lines.match(line, self.section)
+        if found is not None:
+            return found
+        for section in self.sections:
+            if section != self.section:
+                found = self.lines.match(line, section)
+                if found is not None:
+                    self.section = section
+                    return found
+        return self.lines.parse_exact(line, self.section)
+
+    def handler(self, kind: str) -> Handler:
+        try:
+            return self._handlers[kind]
+        except KeyError:
+            found: Handler = getattr(self, kind)
+            self._handlers[kind] = found
+            return found
+
+    def blank(self) -> None:
+        """Called for each blank line; dialects whose blank lines end a block override it."""
+
+    # -- helpers for handlers -----------------------------------------------------------------
+    def record(self, **fields: object) -> Record:
+        """A record of this dialect, sourced at the current line."""
+        return Record(dialect=self.name, source={"path": self.path, "line": self.line}, **fields)  # type: ignore[arg-type]
+
+    @staticmethod
+    def tcp_state(word: str | None) -> str | None:
+        """The canonical state of a TCP state word; RowError when the word is unknown."""
+        if word is None:
+            return None
+        try:
+            return TCP_STATES[word]
+        except KeyError:
+            raise RowError(f"unknown TCP state {word!r}") from None

@@ -1,0 +1,190 @@
+"""Linux net-tools ``netstat``: connections, UNIX sockets, routes and interfaces.
+
+Grammar: ``grammars/linux_netstat.lark``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..addresses import split_colon
+from ..record import Record
+from .base import CONTINUES, Dialect, RowError
+
+_TITLE_SECTIONS = {
+    "Active Internet": "inet",
+    "Active UNIX": "unix",
+    "Kernel Interface": "iface",
+    "Kernel IP routing": "route",
+    "Kernel IPv6 routing": "route6",
+    "Active Bluetooth": "bluetooth",
+}
+_BASE_PROTO = {"tcp": "tcp", "udp": "udp", "udpl": "udplite", "raw": "raw", "sctp": "sctp"}
+
+
+class LinuxNetstat(Dialect):
+    name = "linux-netstat"
+    grammar = "linux_netstat"
+    sections = ("inet", "unix", "route", "route6", "iface", "ifconfig", "bluetooth")
+    priority = 10
+
+    def __init__(self, path: str | None = None, command: str | None = None) -> None:
+        super().__init__(path, command)
+        self.route_numbers = ("mss", "window", "irtt")
+        self.iface_columns = IFACE_COLUMNS
+        self._ifconfig: dict = {}
+
+    # -- lines that are no records ------------------------------------------------------------
+    def title(self, values: list) -> None:
+        text = values[0]
+        self.section = next(s for prefix, s in _TITLE_SECTIONS.items() if text.startswith(prefix))
+
+    def warning(self, values: list) -> None:
+        return None
+
+    def inet_header(self, values: list) -> None:
+        self.section = "inet"
+
+    def unix_header(self, values: list) -> None:
+        self.section = "unix"
+
+    def route_header(self, values: list) -> None:
+        self.section = "route"
+        metric_first = values[0].split()[4] == "Metric"
+        self.route_numbers = ("metric", "ref", "use") if metric_first else ("mss", "window", "irtt")
+
+    def route6_header(self, values: list) -> None:
+        self.section = "route6"
+
+    def bluetooth_header(self, values: list) -> None:
+        self.section = "bluetooth"
+
+    def iface_header(self, values: list) -> None:
+        self.section = "iface"
+        self.iface_columns = tuple(c.lower().replace("-", "_") for c in values[0].split()[1:-1])
+
+    # -- records -------------------------------------------------------------------------------
+    def inet_row(self, v: list) -> Record:
+        printed, recv_q, send_q, local, remote, state_raw, user, inode, program, timer = v
+        proto = _BASE_PROTO[printed.rstrip("6")]
+        lookup = "ip" if proto == "raw" else proto
+        here, there = split_colon(local, lookup), split_colon(remote, lookup)
+        pid, name = split_program(program)
+        return self.record(
+            proto=proto,
+            ip_version=6 if printed.endswith("6") else 4,
+            local_address=here.address,
+            local_port=here.port,
+            local_service=here.service,
+            local_interface=here.interface,
+            remote_address=there.address,
+            remote_port=there.port,
+            remote_service=there.service,
+            remote_interface=there.interface,
+            state=self.tcp_state(state_raw) if proto == "tcp" else None,
+            state_raw=state_raw,
+            recv_q=int(recv_q),
+            send_q=int(send_q),
+            pid=pid,
+            program=name,
+            user=user,
+            inode=None if inode is None else int(inode),
+            timer=None if timer is None else parse_timer(timer),
+        )
+
+    def unix_row(self, v: list) -> Record:
+        refcnt, flags, kind, state_raw, inode, program, path = v
+        pid, name = split_program(program)
+        return self.record(
+            proto="unix",
+            local_address=path,
+            state_raw=state_raw,
+            pid=pid,
+            program=name,
+            inode=int(inode),
+            extra={"refcnt": int(refcnt), "flags": flags[1:-1].split(), "type": kind},
+        )
+
+    def route_row(self, v: list) -> Record:
+        destination, gateway, genmask, flags, n1, n2, n3, iface, *more = v
+        extra = {"destination": destination, "gateway": gateway, "genmask": genmask, "flags": flags}
+        extra.update(zip(self.route_numbers, (int(n1), int(n2), int(n3))))
+        extra["iface"] = iface
+        if more[0] is not None:
+            extra.update(zip(("mss", "window", "irtt"), map(int, more)))
+        return self.record(kind="route", ip_version=4, extra=extra)
+
+    def route6_row(self, v: list) -> Record:
+        destination, next_hop, flags, metric, ref, use, iface = v  # "!n -1 1 0 lo": metric -1
+        extra = {"destination": destination, "next_hop": next_hop, "flags": flags,
+                 "metric": int(metric), "ref": int(ref), "use": int(use), "iface": iface}
+        return self.record(kind="route", ip_version=6, extra=extra)
+
+    def iface_row(self, v: list) -> Record:
+        iface, *numbers, flags = v
+        counts = [int(n) for n in numbers if n is not None]
+        if len(counts) != len(self.iface_columns):
+            raise RowError(f"{len(counts)} numbers where the header has {len(self.iface_columns)}")
+        extra = {"iface": iface, **dict(zip(self.iface_columns, counts)), "flags": flags}
+        return self.record(kind="interface", extra=extra)
+
+    def ifconfig_head(self, v: list) -> Record:
+        name, _, rest = v[0].partition(": flags=")
+        value, _, rest = rest.partition("<")
+        flags, _, mtu = rest.partition(">")
+        extra = {"iface": name, "flags": flags.split(",") if flags else [], "flags_value": int(value)}
+        if mtu:
+            extra["mtu"] = int(mtu.split()[1])
+        self._ifconfig = extra
+        return self.record(kind="interface", extra=extra)
+
+    def ifconfig_detail(self, v: list) -> object:
+        """An indented ifconfig line of ``key value`` pairs; RX/TX lines prefix their keys."""
+        words = _IFCONFIG_WORDS.findall(v[0])
+        prefix = words.pop(0).lower() + "_" if words[0] in ("RX", "TX") else ""
+        target = self._ifconfig
+        if words[0] == "inet6":
+            target = {}
+            self._ifconfig.setdefault("inet6", []).append(target)
+        elif words[0] == "loop":
+            target["loopback"] = True
+            words.pop(0)
+        pairs = iter(words)
+        for key in pairs:
+            if key.startswith("("):
+                if not prefix:  # "(Ethernet)" after txqueuelen; "(22.1 MiB)" after bytes is a copy
+                    target["link_type"] = key[1:-1]
+                continue
+            value = next(pairs, None)
+            target[prefix + key.lower()] = int(value) if value and value.isdigit() else value
+        return CONTINUES
+
+    def bluetooth_row(self, v: list) -> Record:
+        proto, destination, source, state_raw, first, *rest = v
+        if rest[0] is None:
+            extra = {"channel": int(first)}
+        else:
+            extra = dict(zip(("psm", "dcid", "scid", "imtu", "omtu", "security"), (int(first), *rest)))
+            extra.update(imtu=int(rest[2]), omtu=int(rest[3]))
+        return self.record(proto=proto, local_address=source, remote_address=destination,
+                           state_raw=state_raw, extra=extra)
+
+
+_IFCONFIG_WORDS = re.compile(r"\([^)]*\)|\S+")
+IFACE_COLUMNS = ("mtu", "rx_ok", "rx_err", "rx_drp", "rx_ovr", "tx_ok", "tx_err", "tx_drp", "tx_ovr")
+
+
+def split_program(text: str | None) -> tuple[int | None, str | None]:
+    """``"1234/sshd: user"`` -> (1234, "sshd: user"); ``"-"`` or nothing -> (None, None)."""
+    if text is None or text == "-":
+        return None, None
+    pid, _, name = text.partition("/")
+    return int(pid), name
+
+
+def parse_timer(text: str) -> dict:
+    """``"keepalive (7175.56/0/0)"`` -> name, seconds to expiry, retransmits, probes."""
+    name, _, rest = text.partition(" (")
+    expires, retransmits, probes = rest.rstrip(")").split("/")
+    return {"name": name, "expires_s": float(expires), "retransmits": int(retransmits),
+            "probes": int(probes)}
