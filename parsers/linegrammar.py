@@ -58,6 +58,7 @@ class LineGrammar:
             maybe_placeholders=True,
             transformer=_KindTuples(),
             strict=strict,
+            cache=True,
         )
         rules: dict[str, list[Any]] = {}
         for rule in self.lark.rules:
@@ -74,7 +75,7 @@ class LineGrammar:
         It must be one character class repeated (``/[ \\t]+/``), so that the gap can never
         backtrack into a token and the fast path stays linear.
         """
-        (ignore,) = (terminals[name] for name in self.lark.ignore_tokens)
+        (ignore,) = (terminals[name] for name in self.lark.lexer_conf.ignore)
         if not re.fullmatch(r"\[[^\]]+\]\+", ignore):
             raise ValueError(f"{self.name}: %ignore must be a repeated character class")
         return ignore[:-1] + "*"

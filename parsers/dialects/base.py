@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
+from ..decode import has_undecodable
 from ..linegrammar import LineError, LineGrammar, Parsed, line_grammar
 from ..record import Diagnostic, Record
 from ..states import TCP_STATES
@@ -43,6 +44,8 @@ class Dialect:
         self.lines = line_grammar(self.grammar, self.sections)
         self._handlers: dict[str, Handler] = {}
         self.accounting = {"record": 0, "other": 0, "unparsed": 0}
+        self.lossy = False
+        """Set when the text may hold undecodable bytes: lines with them become diagnostics."""
 
     # -- driving ------------------------------------------------------------------------------
     def run(self, lines: Iterable[str]) -> Iterator[Record | Diagnostic]:
@@ -54,6 +57,10 @@ class Dialect:
             if not line.strip():
                 counts["other"] += 1
                 self.blank()
+                continue
+            if self.lossy and has_undecodable(line):
+                counts["unparsed"] += 1
+                yield Diagnostic(self.path, self.line, line, "bytes the encoding cannot decode")
                 continue
             try:
                 kind, values = self.classify(line)

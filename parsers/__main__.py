@@ -1,0 +1,7 @@
+"""``python -m netstat_normalizer``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,189 @@
+"""Linux iproute2 ``ss``: sockets of every family, with ``-e/-i/-m/-o/-p`` details.
+
+Grammar: ``grammars/linux_ss.lark``; detail fields: ``ss_fields.py``.
+
+ss prints no Netid column when one kind of socket was asked for, and no State column with a state
+filter.  The protocol then comes from the ``command`` hint (``ss -tan``), else from the evidence of
+the table itself: from its first row in a state only TCP has (LISTEN, SYN-SENT, TIME-WAIT, ...), the
+table's rows are TCP; rows before that evidence keep a null protocol.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import pyparsing as pp
+
+from ..addresses import Endpoint, ip_version, split_colon
+from ..record import Record
+from ..ss_fields import parse_fields
+from ..states import TCP_STATES
+from .base import CONTINUES, Dialect, RowError
+
+_NETIDS = {
+    "tcp": "tcp", "udp": "udp", "raw": "raw", "icmp6": "icmp", "sctp": "sctp", "dccp": "dccp", "mptcp": "mptcp",
+    "tipc": "tipc", "nl": "netlink", "p_raw": "packet", "p_dgr": "packet", "v_str": "vsock",
+    "v_dgr": "vsock", "v_seq": "vsock", "xdp": "xdp", "u_str": "unix", "u_dgr": "unix", "u_seq": "unix",
+}
+_SOCKET_TYPES = {"u_str": "stream", "u_dgr": "dgram", "u_seq": "seqpacket", "p_raw": "raw",
+                 "p_dgr": "dgram", "v_str": "stream", "v_dgr": "dgram", "v_seq": "seqpacket"}
+_OPTION_PROTOCOLS = {"t": "tcp", "u": "udp", "w": "raw", "x": "unix", "S": "sctp", "d": "dccp",
+                     "M": "mptcp", "0": "packet", "--tcp": "tcp", "--udp": "udp", "--raw": "raw",
+                     "--unix": "unix", "--sctp": "sctp", "--dccp": "dccp", "--mptcp": "mptcp",
+                     "--packet": "packet", "--vsock": "vsock", "--xdp": "xdp"}
+_FAMILY_PROTOCOLS = {"netlink": "netlink", "unix": "unix", "packet": "packet", "vsock": "vsock",
+                     "tcp": "tcp", "udp": "udp", "raw": "raw", "icmp6": "icmp", "sctp": "sctp", "dccp": "dccp"}
+_NETLINK_FAMILIES = frozenset((
+    "rtnl", "unused", "usersock", "fw", "tcpdiag", "sock_diag", "nflog", "xfrm", "selinux", "iscsi",
+    "audit", "fiblookup", "connector", "nft", "netfilter", "ip6fw", "dnrtmsg", "kobject_uevent",
+    "uevent", "genl", "generic", "scsitransport", "ecryptfs", "rdma", "crypto", "smc",
+))
+_FILTER_STATES = {
+    "established": "ESTABLISHED", "syn-sent": "SYN-SENT", "syn-recv": "SYN-RECEIVED",
+    "fin-wait-1": "FIN-WAIT-1", "fin-wait-2": "FIN-WAIT-2", "time-wait": "TIME-WAIT",
+    "closed": "CLOSED", "close-wait": "CLOSE-WAIT", "last-ack": "LAST-ACK", "listening": "LISTEN",
+    "closing": "CLOSING",
+}
+_TCP_ONLY = frozenset(w for w, s in TCP_STATES.items() if s not in ("ESTABLISHED", "CLOSED"))
+_SHUTDOWN = frozenset(("<->", "<--", "-->", "---"))
+
+
+class LinuxSs(Dialect):
+    name = "linux-ss"
+    grammar = "linux_ss"
+    sections = ("sockets",)
+    priority = 10
+
+    def __init__(self, path: str | None = None, command: str | None = None) -> None:
+        super().__init__(path, command)
+        self.asked = protocol_from_command(command)
+        self.filtered_state = state_from_command(command)
+        self.table_proto = self.asked
+        self._last: Record | None = None
+
+    def header(self, values: list) -> None:
+        self.table_proto = self.asked
+
+    def inet_row(self, v: list) -> Record:
+        netid, state_raw, recv_q, send_q, local, peer, details = v
+        proto = self._proto(netid, state_raw)
+        if proto in ("netlink", "packet") or (proto is None and peer == "*" and local != "*"):
+            proto = proto or ("netlink" if local.partition(":")[0] in _NETLINK_FAMILIES else "packet")
+            record = self._link_row(proto, local, peer)
+        else:
+            lookup = "ip" if proto in ("raw", "icmp") else proto or ""
+            here, there = split_colon(local, lookup), split_colon(peer, lookup)
+            record = self._endpoints(here, there)
+            record.proto = proto
+            record.ip_version = ip_version(here.address) or ip_version(there.address)
+        return self._finish(record, netid, state_raw, recv_q, send_q, details)
+
+    def unix_row(self, v: list) -> Record:
+        netid, state_raw, recv_q, send_q, path, inode, peer, peer_inode, details = v
+        record = self.record(proto="unix", local_address=None if path == "*" else path,
+                             remote_address=None if peer == "*" else peer, inode=int(inode))
+        record.extra["peer_inode"] = int(peer_inode)
+        return self._finish(record, netid, state_raw, recv_q, send_q, details)
+
+    def details(self, values: list) -> object:
+        if self._last is None:
+            raise RowError("detail line with no socket above it")
+        self._add_details(self._last, values[0])
+        return CONTINUES
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _proto(self, netid: str | None, state_raw: str | None) -> str | None:
+        if netid is not None:
+            return _NETIDS[netid]
+        if self.table_proto is None and state_raw in _TCP_ONLY:
+            self.table_proto = "tcp"
+        return self.table_proto
+
+    def _endpoints(self, here: Endpoint, there: Endpoint) -> Record:
+        return self.record(
+            local_address=here.address, local_port=here.port, local_service=here.service,
+            local_interface=here.interface, remote_address=there.address, remote_port=there.port,
+            remote_service=there.service, remote_interface=there.interface,
+        )
+
+    def _link_row(self, proto: str, local: str, peer: str) -> Record:
+        """netlink ``rtnl:python3/7276`` (family:process/pid) or packet ``ip:eth0`` (protocol:iface)."""
+        first, _, second = local.partition(":")
+        record = self.record(proto=proto, local_address=first,
+                             remote_address=None if peer == "*" else peer)
+        if proto == "netlink":
+            name, _, pid = second.rpartition("/")
+            if name or not pid.isdigit():
+                record.program = name or pid
+            if pid.isdigit():
+                record.pid = int(pid)
+        else:
+            record.local_interface = None if second == "*" else second
+        return record
+
+    def _finish(self, record: Record, netid: str | None, state_raw: str | None, recv_q: str,
+                send_q: str, details: str | None) -> Record:
+        record.state_raw = state_raw
+        if record.proto == "tcp":
+            record.state = self.tcp_state(state_raw) if state_raw else self.filtered_state
+        record.recv_q, record.send_q = int(recv_q), int(send_q)
+        if netid in _SOCKET_TYPES:
+            record.extra["type"] = _SOCKET_TYPES[netid]
+        if details is not None:
+            self._add_details(record, details)
+        self._last = record
+        return record
+
+    def _add_details(self, record: Record, text: str) -> None:
+        try:
+            fields = parse_fields(text)
+        except (pp.ParseException, ValueError) as err:
+            raise RowError(f"malformed detail field: {err}") from None
+        users = fields.pop("users", None)
+        if users:
+            record.pid, record.program = users[0]["pid"], users[0]["program"]
+            record.extra["users"] = users
+        if "uid" in fields:
+            record.user = str(fields.pop("uid"))
+        if "ino" in fields:
+            record.inode = fields.pop("ino")
+        if "timer" in fields:
+            record.timer = fields.pop("timer")
+        flags = fields.pop("flags", [])
+        for flag in flags:
+            if flag in _SHUTDOWN:
+                record.extra["shutdown"] = flag
+        flags = [f for f in flags if f not in _SHUTDOWN]
+        if flags:
+            record.extra.setdefault("flags", []).extend(flags)
+        record.extra.update(fields)
+
+
+def _words(command: str | None) -> list[str]:
+    try:
+        return shlex.split(command or "")
+    except ValueError:
+        return (command or "").split()
+
+
+def state_from_command(command: str | None) -> str | None:
+    """The one TCP state an ``ss ... state X`` filter keeps (it then prints no State column)."""
+    words = _words(command)
+    asked = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "state"]
+    asked = [w for w in asked if w in _FILTER_STATES]
+    return _FILTER_STATES[asked[0]] if len(asked) == 1 else None
+
+
+def protocol_from_command(command: str | None) -> str | None:
+    """The one protocol an ``ss`` command line asks for (``ss -tan`` -> tcp), else None."""
+    words = _words(command)
+    found: set[str] = set()
+    for i, word in enumerate(words):
+        if word in _OPTION_PROTOCOLS:
+            found.add(_OPTION_PROTOCOLS[word])
+        elif word in ("-A", "--query", "-f", "--family") and i + 1 < len(words):
+            found.update(_FAMILY_PROTOCOLS.get(w, w) for w in words[i + 1].split(","))
+        elif word.startswith("-") and not word.startswith("--"):
+            found.update(_OPTION_PROTOCOLS[c] for c in word[1:] if c in _OPTION_PROTOCOLS)
+    found.discard("inet")
+    return found.pop() if len(found) == 1 else None
