@@ -18,15 +18,26 @@ from .record import Diagnostic, Record
 from .states import TcpState
 
 __all__ = [
-    "DetectionError", "Detection", "Diagnostic", "NetstatNormalizerError", "ParseResult", "Record",
-    "TcpState", "UnknownDialectError", "UnparsedLineError", "detect", "dialects", "iter_parse",
-    "iter_records", "parse",
+    "Detection",
+    "DetectionError",
+    "Diagnostic",
+    "NetstatNormalizerError",
+    "ParseResult",
+    "Record",
+    "TcpState",
+    "UnknownDialectError",
+    "UnparsedLineError",
+    "detect",
+    "dialects",
+    "iter_parse",
+    "iter_records",
+    "parse",
 ]
 
 
 @dataclass
 class ParseResult:
-    """What ``parse`` found: records, diagnostics, the dialect, and how every line was accounted for."""
+    """What ``parse`` found: records, diagnostics, dialect, and how every line was accounted for."""
 
     dialect: str
     records: list[Record] = field(default_factory=list)
@@ -51,8 +62,13 @@ def dialect_class(name: str) -> type[Dialect]:
 
 
 def iter_parse(
-    lines: Iterable[str], dialect: str = "auto", path: str | None = None, command: str | None = None,
-    *, lossy: bool = False, accounting: dict[str, int] | None = None,
+    lines: Iterable[str],
+    dialect: str = "auto",
+    path: str | None = None,
+    command: str | None = None,
+    *,
+    lossy: bool = False,
+    accounting: dict[str, int] | None = None,
 ) -> Iterator[Record | Diagnostic]:
     """Records and diagnostics in input order, streaming: only detection's sample is held.
 
@@ -76,7 +92,10 @@ def iter_parse(
 
 
 def iter_records(
-    lines: Iterable[str], dialect: str = "auto", path: str | None = None, command: str | None = None,
+    lines: Iterable[str],
+    dialect: str = "auto",
+    path: str | None = None,
+    command: str | None = None,
     on_diagnostic: Callable[[Diagnostic], None] | None = None,
 ) -> Iterator[Record]:
     """Records only, streaming. Each unparsed line goes to ``on_diagnostic``; without one, the first
@@ -91,7 +110,10 @@ def iter_records(
 
 
 def parse(
-    text: str | bytes, dialect: str = "auto", path: str | None = None, command: str | None = None,
+    text: str | bytes,
+    dialect: str = "auto",
+    path: str | None = None,
+    command: str | None = None,
     encoding: str | None = None,
 ) -> ParseResult:
     """Parse a whole capture (text, or bytes in any supported encoding)."""
@@ -101,7 +123,9 @@ def parse(
         text, used = decode(text, encoding, score=_best_score)
         lossy = has_undecodable(text)
     accounting: dict[str, int] = {}
-    items = list(iter_parse(text.splitlines(), dialect, path, command, lossy=lossy, accounting=accounting))
+    items = list(
+        iter_parse(text.splitlines(), dialect, path, command, lossy=lossy, accounting=accounting)
+    )
     name = next((i.dialect for i in items if isinstance(i, Record)), None) or (
         dialect if dialect != "auto" else detect(text).dialect
     )

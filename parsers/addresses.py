@@ -1,4 +1,4 @@
-"""Endpoints as printed (``10.0.0.1:22``, ``[::1]:ssh``, ``fe80::1%lo0.123``) split into typed parts."""
+"""Endpoints as printed (``10.0.0.1:22``, ``[::1]:ssh``, ``fe80::1%lo0.123``), split and typed."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def split_colon(text: str, proto: str = "") -> Endpoint:
 
 @lru_cache(maxsize=4096)
 def split_dot(text: str, proto: str = "") -> Endpoint:
-    """Split an endpoint whose port follows the last dot: BSD, macOS, Solaris (``*.*``, ``::1.22``)."""
+    """Split an endpoint whose port follows the last dot: BSD, macOS, Solaris (``::1.22``)."""
     host, sep, port = text.strip().rpartition(".")
     if not sep:
         host, port = text.strip(), "*"

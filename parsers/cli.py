@@ -17,7 +17,10 @@ from .detect import detect, rank
 from .errors import NetstatNormalizerError
 from .record import Diagnostic, Record
 
-CAPTURE_COMMANDS = (["ss", "-a", "-n", "-p", "-e", "-o", "-i", "-m"], ["netstat", "-a", "-n", "-p", "-e", "-e", "-o"])
+CAPTURE_COMMANDS = (
+    ["ss", "-a", "-n", "-p", "-e", "-o", "-i", "-m"],
+    ["netstat", "-a", "-n", "-p", "-e", "-e", "-o"],
+)
 """What ``capture`` runs: the first one installed, with the flags that say the most."""
 
 EXIT_OK, EXIT_UNPARSED, EXIT_USAGE = 0, 1, 2
@@ -44,10 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     parse = commands.add_parser("parse", help="convert captured netstat/ss output to JSON records")
-    parse.add_argument("files", nargs="*", default=["-"], metavar="FILE", help="files to read; - or none for stdin")
+    parse.add_argument(
+        "files", nargs="*", default=["-"], metavar="FILE", help="files to read; - or none for stdin"
+    )
     _output_options(parse)
-    parse.add_argument("--dialect", default="auto", help=f"auto (default) or one of: {', '.join(dialects())}")
-    parse.add_argument("--command", help="the command that produced the input, e.g. 'ss -tan' (a hint)")
+    parse.add_argument(
+        "--dialect", default="auto", help=f"auto (default) or one of: {', '.join(dialects())}"
+    )
+    parse.add_argument(
+        "--command", help="the command that produced the input, e.g. 'ss -tan' (a hint)"
+    )
     parse.add_argument("--encoding", help="force the input's encoding (default: detected)")
     parse.set_defaults(run=_parse)
 
@@ -56,15 +65,24 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--all", action="store_true", help="print every dialect's score")
     find.set_defaults(run=_detect)
 
-    capture = commands.add_parser("capture", help="run the local ss (or netstat) and emit its records")
+    capture = commands.add_parser(
+        "capture", help="run the local ss (or netstat) and emit its records"
+    )
     _output_options(capture)
     capture.set_defaults(run=_capture)
     return parser
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("json", "jsonl"), default="json", help="a JSON array (default) or JSON Lines")
-    parser.add_argument("--strict", action="store_true", help="stop at the first unparsed line (exit 1)")
+    parser.add_argument(
+        "--format",
+        choices=("json", "jsonl"),
+        default="json",
+        help="a JSON array (default) or JSON Lines",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="stop at the first unparsed line (exit 1)"
+    )
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -76,7 +94,9 @@ def _parse(args: argparse.Namespace) -> int:
     items = (
         item
         for path, text in sources
-        for item in iter_parse(text, args.dialect, None if path == "-" else path, args.command, lossy=True)
+        for item in iter_parse(
+            text, args.dialect, None if path == "-" else path, args.command, lossy=True
+        )
     )
     return _emit(items, args.format, args.strict)
 
@@ -96,11 +116,15 @@ def _capture(args: argparse.Namespace) -> int:
     command = next((c for c in CAPTURE_COMMANDS if shutil.which(c[0])), None)
     if command is None:
         raise _Usage("neither ss nor netstat is installed")
-    done = subprocess.run(command, capture_output=True, text=True, errors="surrogateescape", check=False)
+    done = subprocess.run(
+        command, capture_output=True, text=True, errors="surrogateescape", check=False
+    )
     if done.returncode != 0:
         raise _Usage(f"{' '.join(command)} failed: {done.stderr.strip()}")
     dialect = "linux-ss" if command[0] == "ss" else "linux-netstat"
-    items = iter_parse(done.stdout.splitlines(), dialect, f"<{' '.join(command)}>", " ".join(command), lossy=True)
+    items = iter_parse(
+        done.stdout.splitlines(), dialect, f"<{' '.join(command)}>", " ".join(command), lossy=True
+    )
     return _emit(items, args.format, args.strict)
 
 

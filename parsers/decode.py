@@ -8,7 +8,11 @@ from collections.abc import Callable
 LEGACY = ("cp850", "cp437", "cp866", "cp932", "cp936", "cp949", "cp950", "cp1252")
 """Code pages tried, in this order, when the bytes are not UTF-8 (Windows OEM pages first)."""
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def sniff(data: bytes, score: Callable[[str], float] | None = None) -> str:
@@ -38,7 +42,9 @@ def sniff(data: bytes, score: Callable[[str], float] | None = None) -> str:
     return max(candidates)[2] if candidates else "utf-8"
 
 
-def decode(data: bytes, encoding: str | None = None, score: Callable[[str], float] | None = None) -> tuple[str, str]:
+def decode(
+    data: bytes, encoding: str | None = None, score: Callable[[str], float] | None = None
+) -> tuple[str, str]:
     """``(text, encoding)``. Undecodable bytes become lone surrogates (``surrogateescape``), so the
     lines holding them can be reported rather than silently altered."""
     name = encoding or sniff(data, score)

@@ -2,7 +2,8 @@
 
 Each dialect scores a sample of lines in [0, 1]: the share of its non-blank lines that the dialect's
 grammar accepts (fast path, any section), plus a bonus when one of them is a title or header, which
-say more than rows.  The best score wins; ties go to the higher ``priority``, then the name.
+say more than rows; a dialect whose grammar accepts only its ``weak_kinds`` scores 0.
+The best score wins; ties go to the higher ``priority``, then the name.
 """
 
 from __future__ import annotations
@@ -40,15 +41,18 @@ def score(dialect: type[Dialect], lines: list[str]) -> float:
     try:
         grammar = dialect(None).lines
         matched = 0
-        marked = False
+        marked = strong = False
         for line in lines:
             for section in dialect.sections:
                 found = grammar.match(line, section)
                 if found is not None:
                     matched += 1
                     marked = marked or found[0].endswith(_MARKER_KINDS)
+                    strong = strong or found[0] not in dialect.weak_kinds
                     break
     except Exception:  # a dialect that fails on odd input simply does not claim it
+        return 0.0
+    if not strong:
         return 0.0
     return min(1.0, 0.9 * matched / len(lines) + (0.1 if marked else 0.0))
 
@@ -66,5 +70,7 @@ def detect(text: str | Iterable[str]) -> Detection:
     lines = text.splitlines() if isinstance(text, str) else text
     ranked = rank(lines)
     if not ranked or ranked[0].confidence <= 0:
-        raise DetectionError("no dialect recognises this text (no line parses as netstat or ss output)")
+        raise DetectionError(
+            "no dialect recognises this text (no line parses as netstat or ss output)"
+        )
     return ranked[0]

@@ -1,14 +1,14 @@
 """A dialect's Lark grammar of single lines, with a regex fast path compiled from it.
 
-A grammar has one start rule per *section* (a kind of table: ``inet``, ``unix``, ``route``...), each
-listing the line kinds that may appear there (``inet: inet_row | any_table``).  A line kind is a flat
-sequence of terminals, optionally with ``[...]`` and ``(a | b)``.  Parsing a line in a section yields
-``(kind, values)``: the kind's rule name and the text of its kept terminals, ``None`` where an
-optional part is absent (Lark's ``maybe_placeholders``).
+A grammar has one start rule per *section* (a kind of table: ``inet``, ``unix``, ``route``...),
+each listing the line kinds that may appear there (``inet: inet_row | any_table``).  A line kind is
+a flat sequence of terminals, optionally with ``[...]`` and ``(a | b)``.  Parsing a line in a
+section yields ``(kind, values)``: the kind's rule name and the text of its kept terminals, ``None``
+where an optional part is absent (Lark's ``maybe_placeholders``).
 
 The fast path joins every expansion of a section's kinds into one anchored regex, each terminal
-matched atomically as Lark's lexer matches it, so there is no second copy of the grammar.  A line the
-fast path does not match goes to the LALR parser, which either parses it or says why not.
+matched atomically as Lark's lexer matches it, so there is no second copy of the grammar.  A line
+the fast path does not match goes to the LALR parser, which either parses it or says why not.
 """
 
 from __future__ import annotations
@@ -137,7 +137,9 @@ def _compile_section(
 
 def _kinds(name: str, rules: dict[str, list[Any]]) -> list[str]:
     """The line kinds under ``name``: rules reached through single-rule alternatives."""
-    if not all(len(r.expansion) == 1 and isinstance(r.expansion[0], NonTerminal) for r in rules[name]):
+    if not all(
+        len(r.expansion) == 1 and isinstance(r.expansion[0], NonTerminal) for r in rules[name]
+    ):
         return [name]
     return [kind for r in rules[name] for kind in _kinds(r.expansion[0].name, rules)]
 
@@ -172,7 +174,9 @@ def _explain(err: UnexpectedInput, line: str) -> str:
     ):
         return f"line ends early, expected {_expected(err.expected)}"
     if isinstance(err, UnexpectedToken):
-        return f"unexpected {str(err.token)!r} at column {column}, expected {_expected(err.expected)}"
+        return (
+            f"unexpected {str(err.token)!r} at column {column}, expected {_expected(err.expected)}"
+        )
     if isinstance(err, UnexpectedCharacters):
         found = line[err.pos_in_stream : err.pos_in_stream + 12]
         return f"unexpected {found!r} at column {column}"

@@ -24,14 +24,20 @@ _ONE_PROCESS = _PROCESS.format(r'(?:[^"\\]|\\.)*', r"\d+", r"\d+")
 USERS = pp.Regex(r"users:\((?:" + _ONE_PROCESS + r",?)+\)\Z")
 """``users:(("name",pid=N,fd=N),...)``: the processes holding the socket."""
 USERS.set_parse_action(
-    lambda t: [[{"program": p, "pid": int(i), "fd": int(f)} for p, i, f in _PROCESS_RE.findall(t[0])]]
+    lambda t: [
+        [{"program": p, "pid": int(i), "fd": int(f)} for p, i, f in _PROCESS_RE.findall(t[0])]
+    ]
 )
-TIMER = pp.Regex(r"timer:\((?P<name>\w+),(?P<expires>[\d.]*(?:min|sec|ms)?(?:[\d.]+(?:sec|ms))*),(?P<retransmits>\d+)\)\Z")
+TIMER = pp.Regex(
+    r"timer:\((?P<name>\w+),(?P<expires>[\d.]*(?:min|sec|ms)?(?:[\d.]+(?:sec|ms))*),(?P<retransmits>\d+)\)\Z"
+)
 """``timer:(name,expires,retransmits)``; expires is empty when the timer is due."""
 SKMEM = pp.Regex(r"skmem:\((?P<body>[a-z]+\d+(?:,[a-z]+\d+)*)\)\Z")
 """``skmem:(r0,rb131072,...)``: socket memory counters."""
 
-_FIELD = re.compile(r'[\w-]+:\((?:[^()"]|"(?:[^"\\]|\\.)*"|\((?:[^()"]|"(?:[^"\\]|\\.)*")*\))*\)|\S+')
+_FIELD = re.compile(
+    r'[\w-]+:\((?:[^()"]|"(?:[^"\\]|\\.)*"|\((?:[^()"]|"(?:[^"\\]|\\.)*")*\))*\)|\S+'
+)
 _SPACED = frozenset(("send", "pacing_rate", "delivery_rate"))
 _AS_TEXT = frozenset(("sk", "cgroup", "wscale", "rtt"))
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -48,8 +54,11 @@ def parse_fields(text: str) -> dict[str, Any]:
             fields["users"] = USERS.parse_string(token)[0]
         elif token.startswith("timer:"):
             timer = TIMER.parse_string(token)
-            fields["timer"] = {"name": timer["name"], "expires_s": duration(timer["expires"]),
-                               "retransmits": int(timer["retransmits"])}
+            fields["timer"] = {
+                "name": timer["name"],
+                "expires_s": duration(timer["expires"]),
+                "retransmits": int(timer["retransmits"]),
+            }
         elif token.startswith("skmem:"):
             body = SKMEM.parse_string(token)["body"]
             fields["skmem"] = {k: int(v) for k, v in _COUNTER.findall(body)}

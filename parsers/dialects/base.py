@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
 from ..decode import has_undecodable
-from ..linegrammar import LineError, LineGrammar, Parsed, line_grammar
+from ..linegrammar import LineError, Parsed, line_grammar
 from ..record import Diagnostic, Record
 from ..states import TCP_STATES
 
@@ -35,6 +35,8 @@ class Dialect:
     sections: ClassVar[tuple[str, ...]]
     priority: ClassVar[int] = 0
     """Breaks ties in detection: the higher wins."""
+    weak_kinds: ClassVar[frozenset[str]] = frozenset()
+    """Line kinds too unspecific to claim a text by themselves (continuations, bare names)."""
 
     def __init__(self, path: str | None = None, command: str | None = None) -> None:
         self.path = path
@@ -74,7 +76,9 @@ class Dialect:
             elif result is CONTINUES:
                 if pending is None:
                     counts["unparsed"] += 1
-                    yield Diagnostic(self.path, self.line, line, "continuation line with no record above it")
+                    yield Diagnostic(
+                        self.path, self.line, line, "continuation line with no record above it"
+                    )
                 else:
                     counts["record"] += 1
             else:

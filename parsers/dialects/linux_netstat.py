@@ -116,8 +116,15 @@ class LinuxNetstat(Dialect):
 
     def route6_row(self, v: list) -> Record:
         destination, next_hop, flags, metric, ref, use, iface = v  # "!n -1 1 0 lo": metric -1
-        extra = {"destination": destination, "next_hop": next_hop, "flags": flags,
-                 "metric": int(metric), "ref": int(ref), "use": int(use), "iface": iface}
+        extra = {
+            "destination": destination,
+            "next_hop": next_hop,
+            "flags": flags,
+            "metric": int(metric),
+            "ref": int(ref),
+            "use": int(use),
+            "iface": iface,
+        }
         return self.record(kind="route", ip_version=6, extra=extra)
 
     def iface_row(self, v: list) -> Record:
@@ -132,7 +139,11 @@ class LinuxNetstat(Dialect):
         name, _, rest = v[0].partition(": flags=")
         value, _, rest = rest.partition("<")
         flags, _, mtu = rest.partition(">")
-        extra = {"iface": name, "flags": flags.split(",") if flags else [], "flags_value": int(value)}
+        extra = {
+            "iface": name,
+            "flags": flags.split(",") if flags else [],
+            "flags_value": int(value),
+        }
         if mtu:
             extra["mtu"] = int(mtu.split()[1])
         self._ifconfig = extra
@@ -164,14 +175,31 @@ class LinuxNetstat(Dialect):
         if rest[0] is None:
             extra = {"channel": int(first)}
         else:
-            extra = dict(zip(("psm", "dcid", "scid", "imtu", "omtu", "security"), (int(first), *rest)))
+            extra = dict(
+                zip(("psm", "dcid", "scid", "imtu", "omtu", "security"), (int(first), *rest))
+            )
             extra.update(imtu=int(rest[2]), omtu=int(rest[3]))
-        return self.record(proto=proto, local_address=source, remote_address=destination,
-                           state_raw=state_raw, extra=extra)
+        return self.record(
+            proto=proto,
+            local_address=source,
+            remote_address=destination,
+            state_raw=state_raw,
+            extra=extra,
+        )
 
 
 _IFCONFIG_WORDS = re.compile(r"\([^)]*\)|\S+")
-IFACE_COLUMNS = ("mtu", "rx_ok", "rx_err", "rx_drp", "rx_ovr", "tx_ok", "tx_err", "tx_drp", "tx_ovr")
+IFACE_COLUMNS = (
+    "mtu",
+    "rx_ok",
+    "rx_err",
+    "rx_drp",
+    "rx_ovr",
+    "tx_ok",
+    "tx_err",
+    "tx_drp",
+    "tx_ovr",
+)
 
 
 def split_program(text: str | None) -> tuple[int | None, str | None]:
@@ -186,5 +214,9 @@ def parse_timer(text: str) -> dict:
     """``"keepalive (7175.56/0/0)"`` -> name, seconds to expiry, retransmits, probes."""
     name, _, rest = text.partition(" (")
     expires, retransmits, probes = rest.rstrip(")").split("/")
-    return {"name": name, "expires_s": float(expires), "retransmits": int(retransmits),
-            "probes": int(probes)}
+    return {
+        "name": name,
+        "expires_s": float(expires),
+        "retransmits": int(retransmits),
+        "probes": int(probes),
+    }

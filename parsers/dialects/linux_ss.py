@@ -21,27 +21,108 @@ from ..states import TCP_STATES
 from .base import CONTINUES, Dialect, RowError
 
 _NETIDS = {
-    "tcp": "tcp", "udp": "udp", "raw": "raw", "icmp6": "icmp", "sctp": "sctp", "dccp": "dccp", "mptcp": "mptcp",
-    "tipc": "tipc", "nl": "netlink", "p_raw": "packet", "p_dgr": "packet", "v_str": "vsock",
-    "v_dgr": "vsock", "v_seq": "vsock", "xdp": "xdp", "u_str": "unix", "u_dgr": "unix", "u_seq": "unix",
+    "tcp": "tcp",
+    "udp": "udp",
+    "raw": "raw",
+    "icmp6": "icmp",
+    "sctp": "sctp",
+    "dccp": "dccp",
+    "mptcp": "mptcp",
+    "tipc": "tipc",
+    "nl": "netlink",
+    "p_raw": "packet",
+    "p_dgr": "packet",
+    "v_str": "vsock",
+    "v_dgr": "vsock",
+    "v_seq": "vsock",
+    "xdp": "xdp",
+    "u_str": "unix",
+    "u_dgr": "unix",
+    "u_seq": "unix",
 }
-_SOCKET_TYPES = {"u_str": "stream", "u_dgr": "dgram", "u_seq": "seqpacket", "p_raw": "raw",
-                 "p_dgr": "dgram", "v_str": "stream", "v_dgr": "dgram", "v_seq": "seqpacket"}
-_OPTION_PROTOCOLS = {"t": "tcp", "u": "udp", "w": "raw", "x": "unix", "S": "sctp", "d": "dccp",
-                     "M": "mptcp", "0": "packet", "--tcp": "tcp", "--udp": "udp", "--raw": "raw",
-                     "--unix": "unix", "--sctp": "sctp", "--dccp": "dccp", "--mptcp": "mptcp",
-                     "--packet": "packet", "--vsock": "vsock", "--xdp": "xdp"}
-_FAMILY_PROTOCOLS = {"netlink": "netlink", "unix": "unix", "packet": "packet", "vsock": "vsock",
-                     "tcp": "tcp", "udp": "udp", "raw": "raw", "icmp6": "icmp", "sctp": "sctp", "dccp": "dccp"}
-_NETLINK_FAMILIES = frozenset((
-    "rtnl", "unused", "usersock", "fw", "tcpdiag", "sock_diag", "nflog", "xfrm", "selinux", "iscsi",
-    "audit", "fiblookup", "connector", "nft", "netfilter", "ip6fw", "dnrtmsg", "kobject_uevent",
-    "uevent", "genl", "generic", "scsitransport", "ecryptfs", "rdma", "crypto", "smc",
-))
+_SOCKET_TYPES = {
+    "u_str": "stream",
+    "u_dgr": "dgram",
+    "u_seq": "seqpacket",
+    "p_raw": "raw",
+    "p_dgr": "dgram",
+    "v_str": "stream",
+    "v_dgr": "dgram",
+    "v_seq": "seqpacket",
+}
+_OPTION_PROTOCOLS = {
+    "t": "tcp",
+    "u": "udp",
+    "w": "raw",
+    "x": "unix",
+    "S": "sctp",
+    "d": "dccp",
+    "M": "mptcp",
+    "0": "packet",
+    "--tcp": "tcp",
+    "--udp": "udp",
+    "--raw": "raw",
+    "--unix": "unix",
+    "--sctp": "sctp",
+    "--dccp": "dccp",
+    "--mptcp": "mptcp",
+    "--packet": "packet",
+    "--vsock": "vsock",
+    "--xdp": "xdp",
+}
+_FAMILY_PROTOCOLS = {
+    "netlink": "netlink",
+    "unix": "unix",
+    "packet": "packet",
+    "vsock": "vsock",
+    "tcp": "tcp",
+    "udp": "udp",
+    "raw": "raw",
+    "icmp6": "icmp",
+    "sctp": "sctp",
+    "dccp": "dccp",
+}
+_NETLINK_FAMILIES = frozenset(
+    (
+        "rtnl",
+        "unused",
+        "usersock",
+        "fw",
+        "tcpdiag",
+        "sock_diag",
+        "nflog",
+        "xfrm",
+        "selinux",
+        "iscsi",
+        "audit",
+        "fiblookup",
+        "connector",
+        "nft",
+        "netfilter",
+        "ip6fw",
+        "dnrtmsg",
+        "kobject_uevent",
+        "uevent",
+        "genl",
+        "generic",
+        "scsitransport",
+        "ecryptfs",
+        "rdma",
+        "crypto",
+        "smc",
+    )
+)
 _FILTER_STATES = {
-    "established": "ESTABLISHED", "syn-sent": "SYN-SENT", "syn-recv": "SYN-RECEIVED",
-    "fin-wait-1": "FIN-WAIT-1", "fin-wait-2": "FIN-WAIT-2", "time-wait": "TIME-WAIT",
-    "closed": "CLOSED", "close-wait": "CLOSE-WAIT", "last-ack": "LAST-ACK", "listening": "LISTEN",
+    "established": "ESTABLISHED",
+    "syn-sent": "SYN-SENT",
+    "syn-recv": "SYN-RECEIVED",
+    "fin-wait-1": "FIN-WAIT-1",
+    "fin-wait-2": "FIN-WAIT-2",
+    "time-wait": "TIME-WAIT",
+    "closed": "CLOSED",
+    "close-wait": "CLOSE-WAIT",
+    "last-ack": "LAST-ACK",
+    "listening": "LISTEN",
     "closing": "CLOSING",
 }
 _TCP_ONLY = frozenset(w for w, s in TCP_STATES.items() if s not in ("ESTABLISHED", "CLOSED"))
@@ -53,6 +134,7 @@ class LinuxSs(Dialect):
     grammar = "linux_ss"
     sections = ("sockets",)
     priority = 10
+    weak_kinds = frozenset(("details",))
 
     def __init__(self, path: str | None = None, command: str | None = None) -> None:
         super().__init__(path, command)
@@ -68,7 +150,9 @@ class LinuxSs(Dialect):
         netid, state_raw, recv_q, send_q, local, peer, details = v
         proto = self._proto(netid, state_raw)
         if proto in ("netlink", "packet") or (proto is None and peer == "*" and local != "*"):
-            proto = proto or ("netlink" if local.partition(":")[0] in _NETLINK_FAMILIES else "packet")
+            proto = proto or (
+                "netlink" if local.partition(":")[0] in _NETLINK_FAMILIES else "packet"
+            )
             record = self._link_row(proto, local, peer)
         else:
             lookup = "ip" if proto in ("raw", "icmp") else proto or ""
@@ -80,8 +164,12 @@ class LinuxSs(Dialect):
 
     def unix_row(self, v: list) -> Record:
         netid, state_raw, recv_q, send_q, path, inode, peer, peer_inode, details = v
-        record = self.record(proto="unix", local_address=None if path == "*" else path,
-                             remote_address=None if peer == "*" else peer, inode=int(inode))
+        record = self.record(
+            proto="unix",
+            local_address=None if path == "*" else path,
+            remote_address=None if peer == "*" else peer,
+            inode=int(inode),
+        )
         record.extra["peer_inode"] = int(peer_inode)
         return self._finish(record, netid, state_raw, recv_q, send_q, details)
 
@@ -101,16 +189,22 @@ class LinuxSs(Dialect):
 
     def _endpoints(self, here: Endpoint, there: Endpoint) -> Record:
         return self.record(
-            local_address=here.address, local_port=here.port, local_service=here.service,
-            local_interface=here.interface, remote_address=there.address, remote_port=there.port,
-            remote_service=there.service, remote_interface=there.interface,
+            local_address=here.address,
+            local_port=here.port,
+            local_service=here.service,
+            local_interface=here.interface,
+            remote_address=there.address,
+            remote_port=there.port,
+            remote_service=there.service,
+            remote_interface=there.interface,
         )
 
     def _link_row(self, proto: str, local: str, peer: str) -> Record:
-        """netlink ``rtnl:python3/7276`` (family:process/pid) or packet ``ip:eth0`` (protocol:iface)."""
+        """netlink ``rtnl:python3/7276`` (family:process/pid); packet ``ip:eth0`` (proto:iface)."""
         first, _, second = local.partition(":")
-        record = self.record(proto=proto, local_address=first,
-                             remote_address=None if peer == "*" else peer)
+        record = self.record(
+            proto=proto, local_address=first, remote_address=None if peer == "*" else peer
+        )
         if proto == "netlink":
             name, _, pid = second.rpartition("/")
             if name or not pid.isdigit():
@@ -121,8 +215,15 @@ class LinuxSs(Dialect):
             record.local_interface = None if second == "*" else second
         return record
 
-    def _finish(self, record: Record, netid: str | None, state_raw: str | None, recv_q: str,
-                send_q: str, details: str | None) -> Record:
+    def _finish(
+        self,
+        record: Record,
+        netid: str | None,
+        state_raw: str | None,
+        recv_q: str,
+        send_q: str,
+        details: str | None,
+    ) -> Record:
         record.state_raw = state_raw
         if record.proto == "tcp":
             record.state = self.tcp_state(state_raw) if state_raw else self.filtered_state
