@@ -1,0 +1,190 @@
+"""Solaris / illumos ``netstat``: UDP, TCP, SCTP and UNIX domain socket tables.
+
+Grammar: ``grammars/solaris_netstat.lark``.  Covers the classic layout (Solaris 10, 11.0, illumos
+before 2018) and the newer illumos one (6-wide windows, aligned UNIX table, ``-u`` columns).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..addresses import Endpoint, ip_version, split_dot
+from ..record import Record
+from .base import Dialect
+
+_TITLE_SECTIONS = {"UDP": "udp", "TCP": "tcp", "SCT": "sctp", "Act": "unix"}
+_SOCKETPAIR = "(socketpair)"
+_CLASSIC_BLANK = " " * 15
+"""A classic UNIX row prints an absent path as 15 spaces, a socketpair as " (socketpair)  "."""
+_DOTTED_QUAD = re.compile(r"(?:[\w:]*:)?\d+\.\d+\.\d+\.\d+")
+
+
+class SolarisNetstat(Dialect):
+    name = "solaris-netstat"
+    grammar = "solaris_netstat"
+    sections = ("udp", "tcp", "sctp", "unix")
+    priority = 10
+
+    def __init__(self, path: str | None = None, command: str | None = None) -> None:
+        super().__init__(path, command)
+        self.ip_version: int | None = None
+        self.unix_aligned = False
+        """True under the illumos UNIX header, whose columns have fixed widths."""
+
+    # -- lines that are no records ------------------------------------------------------------
+    def title(self, values: list) -> None:
+        text = values[0]
+        self.section = _TITLE_SECTIONS[text[:3]]
+        # "TCP"/"UDP" alone: inet_type v4compat mode, which prints the IPv4 tables only
+        self.ip_version = 6 if text.endswith("IPv6") else 4 if text[:3] in ("TCP", "UDP") else None
+
+    def tcp_header(self, values: list) -> None:
+        self.section = "tcp"
+
+    def udp_header(self, values: list) -> None:
+        self.section = "udp"
+
+    def sctp_header(self, values: list) -> None:
+        self.section = "sctp"
+
+    def unix_header(self, values: list) -> None:
+        self.section = "unix"
+        self.unix_aligned = values[0].endswith("Address")
+
+    def rule(self, values: list) -> None:
+        return None
+
+    # -- records -------------------------------------------------------------------------------
+    def udp_row(self, v: list) -> Record:
+        local, remote, user, pid, program, state_raw, iface = v
+        return self._inet(
+            "udp",
+            split_dot(local, "udp"),
+            split_dot(remote, "udp") if remote else None,
+            state_raw=state_raw,
+            local_interface=iface,
+            **_process(user, pid, program),
+        )
+
+    def tcp_row(self, v: list) -> Record:
+        local, remote, user, pid, program, swind, send_q, rwind, recv_q, state_raw, iface = v
+        return self._inet(
+            "tcp",
+            split_dot(local, "tcp"),
+            split_dot(remote, "tcp"),
+            state=None if state_raw.startswith("Unknown") else self.tcp_state(state_raw),
+            state_raw=state_raw,
+            local_interface=iface,
+            send_q=int(send_q),
+            recv_q=int(recv_q),
+            extra={"swind": int(swind), "rwind": int(rwind)},
+            **_process(user, pid, program),
+        )
+
+    def sctp_row(self, v: list) -> Record:
+        local, remote, swind, send_q, rwind, recv_q, streams, user, pid, program, state_raw = v
+        here, there = split_sctp(local), split_sctp(remote)
+        streams_in, _, streams_out = streams.partition("/")
+        extra = {
+            "swind": int(swind),
+            "rwind": int(rwind),
+            "streams_in": int(streams_in),
+            "streams_out": int(streams_out),
+        }
+        return self._inet(
+            "sctp",
+            here,
+            there,
+            ip=ip_version(here.address) or ip_version(there.address),
+            state_raw=state_raw,
+            send_q=int(send_q),
+            recv_q=int(recv_q),
+            extra=extra,
+            **_process(user, pid, program),
+        )
+
+    def unix_row(self, v: list) -> Record:
+        address, kind, vnode, tail = v
+        if self.unix_aligned:  # %-16.16s conn, then two %-39.39s paths
+            conn, local, remote = tail[:16].rstrip(), tail[17:56].strip(), tail[57:].strip()
+        else:
+            conn, _, rest = tail.partition(" ")
+            local, remote = split_classic_paths(rest)
+        extra = {"address": address, "type": kind, "vnode": _vnode(vnode), "conn": _vnode(conn)}
+        return self._unix(local, remote, extra)
+
+    def unix_user_row(self, v: list) -> Record:
+        kind, user, pid, tail = v  # %-14.14s command, then two %-39.39s paths
+        command, local, remote = tail[:14].strip(), tail[15:54].strip(), tail[55:].strip()
+        return self._unix(
+            local, remote, {"type": kind}, user=user, pid=int(pid), program=command or None
+        )
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _inet(
+        self,
+        proto: str,
+        here: Endpoint,
+        there: Endpoint | None,
+        *,
+        ip: int | None = None,
+        **fields: object,
+    ) -> Record:
+        there = there or Endpoint(None, None, None, None)
+        return self.record(
+            proto=proto,
+            ip_version=ip or self.ip_version,
+            local_address=here.address,
+            local_port=here.port,
+            local_service=here.service,
+            remote_address=there.address,
+            remote_port=there.port,
+            remote_service=there.service,
+            **fields,
+        )
+
+    def _unix(self, local: str | None, remote: str | None, extra: dict, **fields: object) -> Record:
+        if local == _SOCKETPAIR or remote == _SOCKETPAIR:
+            extra["socketpair"] = True
+            local = None if local == _SOCKETPAIR else local
+            remote = None if remote == _SOCKETPAIR else remote
+        return self.record(
+            proto="unix",
+            local_address=local or None,
+            remote_address=remote or None,
+            extra=extra,
+            **fields,
+        )
+
+
+def _process(user: str | None, pid: str | None, program: str | None) -> dict:
+    """The -u columns as record fields (nothing when absent)."""
+    if user is None:
+        return {}
+    return {"user": user, "pid": int(pid), "program": program}  # type: ignore[arg-type]
+
+
+def _vnode(text: str) -> str | None:
+    """A kernel vnode address; the null one (``00000000``, illumos ``0000000``) is None."""
+    return None if not text.strip("0") else text
+
+
+def split_sctp(text: str) -> Endpoint:
+    """An SCTP endpoint: ``addr.port``, or the bare address when the port is 0 (``0.0.0.0``)."""
+    if _DOTTED_QUAD.fullmatch(text):
+        return Endpoint(text, None, None, None)
+    return split_dot(text, "sctp")
+
+
+def split_classic_paths(rest: str) -> tuple[str | None, str | None]:
+    """The local and remote paths of a classic UNIX row, after Conn and its space.
+
+    Each side is ``"%s "`` with the path, 15 spaces when there is none, or ``" (socketpair)  "``.
+    """
+    if rest.startswith(" " + _SOCKETPAIR):
+        local, rest = _SOCKETPAIR, rest[15:]
+    elif rest.startswith(_CLASSIC_BLANK) or not rest.strip():
+        local, rest = None, rest[15:]
+    else:
+        local, _, rest = rest.partition(" ")
+    return local, rest.strip() or None

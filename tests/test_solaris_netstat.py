@@ -1,0 +1,304 @@
+"""The solaris-netstat dialect against its fixtures and a few synthetic lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from netstat_normalizer.dialects import DIALECTS
+from netstat_normalizer.dialects.solaris_netstat import split_classic_paths, split_sctp
+from netstat_normalizer.linegrammar import LineError
+from netstat_normalizer.record import Diagnostic, Record
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "solaris-netstat"
+CASES = sorted(p.stem for p in FIXTURES.glob("*.out"))
+
+
+def run(lines: list[str], path: str | None = None) -> tuple[list[Record], list[Diagnostic]]:
+    dialect = DIALECTS["solaris-netstat"](path)
+    out = list(dialect.run(lines))
+    return [r for r in out if isinstance(r, Record)], [d for d in out if isinstance(d, Diagnostic)]
+
+
+class Rows:
+    """A fixture's records, looked up by a piece of their line's text that only one line holds."""
+
+    def __init__(self, case: str) -> None:
+        path = FIXTURES / f"{case}.out"
+        self.lines = path.read_text().splitlines()
+        self.records, diagnostics = run(self.lines, str(path))
+        assert diagnostics == []
+
+    def __getitem__(self, text: str) -> Record:
+        (found,) = (r for r in self.records if text in self.lines[r.source["line"] - 1])
+        return found
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fast_path_agrees_with_parser(case: str) -> None:
+    dialect = DIALECTS["solaris-netstat"]()
+    for line in (FIXTURES / f"{case}.out").read_text().splitlines():
+        if not line.strip():
+            continue
+        for section in dialect.sections:
+            try:
+                exact = dialect.lines.parse_exact(line, section)
+            except LineError:
+                exact = None
+            assert dialect.lines.match(line, section) == exact, (section, line)
+
+
+@pytest.mark.parametrize(
+    ("case", "records"),
+    [
+        ("a", 32),
+        ("an", 54),
+        ("an-P-tcp", 35),
+        ("an-f-inet", 35),
+        ("an-illumos", 29),
+        ("an-wide", 14),
+        ("anu", 24),
+    ],
+)
+def test_fixture_counts(case: str, records: int) -> None:
+    assert len(Rows(case)) == records
+
+
+def test_udp_rows() -> None:
+    rows = Rows("an")
+    unbound = rows.records[0]  # "      *.*                                 Unbound"
+    assert (unbound.proto, unbound.ip_version, unbound.local_address) == ("udp", 4, "*")
+    assert (unbound.local_port, unbound.remote_address, unbound.remote_port) == (None, None, None)
+    assert (unbound.state, unbound.state_raw) == (None, "Unbound")
+    connected = rows["192.168.1.10.41877   10.0.0.53.53 "]
+    assert (connected.local_address, connected.local_port) == ("192.168.1.10", 41877)
+    assert (connected.remote_address, connected.remote_port) == ("10.0.0.53", 53)
+    assert connected.state_raw == "Connected" and connected.state is None
+    zoned = rows["fe80::214:4fff:fe0a:1b2c.123 "]
+    assert (zoned.ip_version, zoned.local_address, zoned.local_port) == (
+        6,
+        "fe80::214:4fff:fe0a:1b2c",
+        123,
+    )
+    assert (zoned.local_interface, zoned.state_raw) == ("net0", "Idle")
+    assert rows["::1.123 "].local_interface is None  # If empty: the row ends in spaces
+
+
+def test_tcp_rows() -> None:
+    rows = Rows("an")
+    idle = rows.records[
+        17
+    ]  # the first TCP row: "      *.*      *.*      0      0 49152      0 IDLE"
+    assert (idle.proto, idle.ip_version, idle.local_address, idle.remote_address) == (
+        "tcp",
+        4,
+        "*",
+        "*",
+    )
+    assert (idle.local_port, idle.remote_port, idle.state) == (None, None, "IDLE")
+    listen = rows["      *.22                 *.* "]
+    assert (listen.local_address, listen.local_port, listen.state) == ("*", 22, "LISTEN")
+    assert listen.extra == {"swind": 0, "rwind": 49152}
+    assert rows["*.32773 "].state == "BOUND"
+    syn = rows["SYN_RCVD"]
+    assert (syn.state_raw, syn.state, syn.remote_address, syn.remote_port) == (
+        "SYN_RCVD",
+        "SYN-RECEIVED",
+        "203.0.113.45",
+        49822,
+    )
+    fin = rows["FIN_WAIT_1"]  # "... 64128   1460 49640      0 FIN_WAIT_1"
+    assert (fin.state, fin.send_q, fin.recv_q) == ("FIN-WAIT-1", 1460, 0)
+    assert fin.extra == {"swind": 64128, "rwind": 49640}
+    v6 = rows["fe80::214:4fff:fe0a:1b2c.22 "]  # "... 64800 0 49680 0 ESTABLISHED net0"
+    assert (v6.ip_version, v6.local_interface, v6.remote_port, v6.state) == (
+        6,
+        "net0",
+        50012,
+        "ESTABLISHED",
+    )
+    late = rows["2001:db8:10::10.80 "]  # "... TIME_WAIT   " with an empty If
+    assert (late.state_raw, late.local_interface) == ("TIME_WAIT", None)
+
+
+def test_names_and_overflowing_columns() -> None:
+    rows = Rows("a")
+    domain = rows["ns1.corp.example.net.domain Connected"]
+    assert (domain.remote_address, domain.remote_service, domain.remote_port) == (
+        "ns1.corp.example.net",
+        "domain",
+        53,
+    )
+    submission = rows["localhost.submission "]
+    assert (submission.local_port, submission.local_service) == (587, "submission")
+    long = rows["client-203-0-113-90.dsl.example.org.51000 64128"]
+    assert (long.local_service, long.local_port) == ("http", 80)
+    assert (long.remote_address, long.remote_port, long.state) == (
+        "client-203-0-113-90.dsl.example.org",
+        51000,
+        "TIME-WAIT",
+    )
+    wide = Rows("an-wide")
+    numbers = wide["64128 1048576 49640 2097152"]
+    assert (numbers.local_port, numbers.send_q, numbers.recv_q) == (8080, 1048576, 2097152)
+    assert numbers.extra == {"swind": 64128, "rwind": 49640}
+    window = wide["1049800      0 1049800"]  # 7 digits in %5u
+    assert (window.local_address, window.remote_port) == ("192.168.100.200", 2049)
+    assert window.extra == {"swind": 1049800, "rwind": 1049800}
+    v6 = wide["2001:db8:1234:5678:9abc:def0:1234:5678.22 "]
+    assert (v6.local_address, v6.remote_address, v6.remote_port) == (
+        "2001:db8:1234:5678:9abc:def0:1234:5678",
+        "2001:db8:ffff:eeee:dddd:cccc:bbbb:aaaa",
+        61000,
+    )
+    assert wide["fe80::214:4fff:fe0a:1b2c.22 "].local_interface == "e1000g0"
+
+
+def test_sctp_rows() -> None:
+    rows = Rows("an")
+    listener = rows["*.2905 "]  # "      *.2905    0.0.0.0    0 0 102400 0  32/32  LISTEN"
+    assert (listener.proto, listener.ip_version, listener.local_address, listener.local_port) == (
+        "sctp",
+        4,
+        "*",
+        2905,
+    )
+    assert (listener.remote_address, listener.remote_port) == ("0.0.0.0", None)
+    assert (listener.state, listener.state_raw) == (None, "LISTEN")
+    assert listener.extra == {"swind": 0, "rwind": 102400, "streams_in": 32, "streams_out": 32}
+    peer = rows["192.168.1.60.40512"]
+    assert (peer.remote_port, peer.state_raw, peer.extra["streams_out"]) == (
+        40512,
+        "ESTABLISHED",
+        10,
+    )
+
+
+def test_unix_classic() -> None:
+    rows = Rows("an")
+    inetd = rows["ffffff0d4a2b3c08"]
+    assert (inetd.proto, inetd.local_address, inetd.remote_address) == (
+        "unix",
+        "/var/run/.inetd.uds",
+        None,
+    )
+    assert inetd.extra == {
+        "address": "ffffff0d4a2b3c08",
+        "type": "stream-ord",
+        "vnode": "ffffff0d3e9f5a80",
+        "conn": None,
+    }
+    pair = rows["(socketpair)"]
+    assert (pair.extra["socketpair"], pair.local_address, pair.remote_address) == (True, None, None)
+    client = rows["ffffff0d4a2b3448"]
+    assert (client.local_address, client.remote_address, client.extra["conn"]) == (
+        None,
+        "/var/run/.inetd.uds",
+        "ffffff0d3e9f5a80",
+    )
+    bare = rows["ffffff0d4a2b3a18"]
+    assert (bare.local_address, bare.remote_address, bare.extra["vnode"]) == (None, None, None)
+
+
+def test_illumos_layout() -> None:
+    rows = Rows("an-illumos")
+    assert rows["203.0.113.45.49822"].extra == {"swind": 64128, "rwind": 128872}
+    assert rows["*.2905 "].proto == "sctp"  # after the blank line that follows the rule
+    client = rows["ffffff0d4a2b3448"]  # aligned UNIX table, 7-zero null vnode
+    assert (client.local_address, client.remote_address) == (None, "/var/run/.inetd.uds")
+    assert (client.extra["vnode"], client.extra["conn"]) == (None, "ffffff0d3e9f5a80")
+    assert rows["ffffff0d4a2b3828"].local_address == "/var/run/syslog_door"
+
+
+def test_user_columns() -> None:
+    rows = Rows("anu")
+    httpd = [r for r in rows.records if r.program == "httpd"]  # one line per pid
+    assert [(r.user, r.pid, r.local_port, r.state) for r in httpd] == [
+        ("webservd", 1021, 80, "LISTEN"),
+        ("webservd", 1022, 80, "LISTEN"),
+    ]
+    depot = rows["pkg-depot-conf"]
+    assert (depot.user, depot.pid, depot.state, depot.extra["rwind"]) == (
+        "alice",
+        2301,
+        "SYN-SENT",
+        128872,
+    )
+    udp = rows["10.0.0.53.53"]
+    assert (udp.proto, udp.user, udp.pid, udp.program, udp.remote_port, udp.state_raw) == (
+        "udp",
+        "root",
+        1402,
+        "sendmail",
+        53,
+        "Connected",
+    )
+    ntp = rows["fe80::214:4fff:fe0a:1b2c.123"]
+    assert (ntp.ip_version, ntp.local_interface, ntp.program, ntp.state_raw) == (
+        6,
+        "vioif0",
+        "ntpd",
+        "Idle",
+    )
+    sctp = rows["sctpd"]
+    assert (sctp.proto, sctp.user, sctp.pid, sctp.state_raw) == ("sctp", "root", 3001, "LISTEN")
+    configd = rows["svc.configd"]
+    assert (configd.proto, configd.pid, configd.local_address, configd.extra) == (
+        "unix",
+        402,
+        None,
+        {"type": "stream-ord"},
+    )
+    inetd = rows["inetd "]
+    assert (inetd.local_address, inetd.remote_address, inetd.pid) == (
+        "/var/run/.inetd.uds",
+        None,
+        389,
+    )
+    assert rows["nscd           (socketpair)"].extra == {"type": "stream-ord", "socketpair": True}
+
+
+def test_v4compat_titles_and_unknown_states() -> None:
+    records, diagnostics = run(
+        [
+            "",
+            "TCP",
+            "   Local Address        Remote Address    Swind Send-Q Rwind Recv-Q    State",
+            "-------------------- -------------------- ----- ------ ----- ------ -----------",
+            "10.0.0.1.22          10.0.0.2.5000        64128      0 49640      0 UnknownState(99)",
+            "",
+            "UDP: IPv6",
+            "      *.*                                                           Unknown St  ",
+        ]
+    )
+    assert diagnostics == []
+    assert (records[0].ip_version, records[0].state, records[0].state_raw) == (
+        4,
+        None,
+        "UnknownState(99)",
+    )
+    assert (records[1].ip_version, records[1].state_raw) == (6, "Unknown St")
+
+
+def test_unknown_tcp_word_is_diagnosed() -> None:
+    _, diagnostics = run(["TCP: IPv4", "      *.22    *.*   0 0 49152 0 NOT_A_STATE"])
+    assert "unknown TCP state" in diagnostics[0].reason
+
+
+def test_split_sctp() -> None:
+    assert split_sctp("0.0.0.0") == ("0.0.0.0", None, None, None)
+    assert split_sctp("::") == ("::", None, None, None)
+    assert split_sctp("::ffff:10.0.0.1") == ("::ffff:10.0.0.1", None, None, None)
+    assert split_sctp("192.168.1.60.40512")[:2] == ("192.168.1.60", 40512)
+    assert split_sctp("      *.2905")[:2] == ("*", 2905)
+
+
+def test_split_classic_paths() -> None:
+    blank = " " * 15
+    assert split_classic_paths("/tmp/s " + blank) == ("/tmp/s", None)
+    assert split_classic_paths(blank + "/tmp/s ") == (None, "/tmp/s")
+    assert split_classic_paths(blank + blank) == (None, None)
+    assert split_classic_paths(" (socketpair)   (socketpair)  ") == ("(socketpair)", "(socketpair)")
