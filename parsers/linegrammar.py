@@ -106,33 +106,57 @@ class LineGrammar:
         return result
 
 
+class _Node:
+    """A trie node: expansions that share a prefix of terminals share its regex and groups."""
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.ends: list[str] = []
+        self.group = 0
+
+
 def _compile_section(
     section: str, rules: dict[str, list[Any]], terminals: dict[str, str], gap: str
 ) -> tuple[re.Pattern[str], dict[str, _Expansion]]:
-    """One anchored regex for all expansions of a section's line kinds."""
-    alternatives: list[str] = []
-    expansions: dict[str, _Expansion] = {}
-    group = 0
+    """One anchored regex for all expansions of a section's line kinds, as a trie of terminals:
+    a prefix several expansions share is matched once, and an empty group named after the
+    expansion marks where it ends (it is the last group to close, so ``lastgroup`` names it)."""
+    root = _Node()
+    paths: dict[str, tuple[str, list[_Node], list[bool], Any]] = {}
     for kind in _kinds(section, rules):
         for rule in rules[kind]:
-            label = f"e{len(expansions)}"
-            group += 1  # the expansion's own named group
-            fetch = [group]
-            parts: list[str] = []
-            kept: list[bool] = []
+            node, path, kept = root, [], []
             for symbol in rule.expansion:
                 if not isinstance(symbol, Terminal):
                     raise ValueError(f"rule {kind!r} must be flat, found {symbol.name!r}")
-                pattern = terminals[symbol.name]
-                group += 1
-                if not symbol.filter_out:
-                    fetch.append(group)
+                node = node.children.setdefault(symbol.name, _Node())
+                path.append(node)
                 kept.append(not symbol.filter_out)
-                parts.append(_atomic(pattern, group))
-                group += re.compile(pattern).groups
-            alternatives.append(f"(?P<{label}>{gap}{gap.join(parts)}{gap})")
-            expansions[label] = (kind, (0, *fetch), _template(rule.options.empty_indices, kept))
-    return re.compile("(?:" + "|".join(alternatives) + r")\Z"), expansions
+            label = f"e{len(paths)}"
+            node.ends.append(label)
+            paths[label] = (kind, path, kept, rule.options.empty_indices)
+    counter = [0]
+    body = _emit(root, terminals, gap, counter)
+    expansions = {
+        label: (kind, (0, 0, *(n.group for n, k in zip(path, kept) if k)), _template(empty, kept))
+        for label, (kind, path, kept, empty) in paths.items()
+    }
+    return re.compile(body + r"\Z"), expansions
+
+
+def _emit(node: _Node, terminals: dict[str, str], gap: str, counter: list[int]) -> str:
+    """The regex of a trie node's children, numbering capture groups in the order they open."""
+    branches = []
+    for name, child in node.children.items():
+        counter[0] += 1
+        child.group = counter[0]
+        token = _atomic(terminals[name], child.group)
+        counter[0] += re.compile(terminals[name]).groups
+        branches.append(gap + token + _emit(child, terminals, gap, counter))
+    for label in node.ends:
+        counter[0] += 1
+        branches.append(f"{gap}(?P<{label}>)")
+    return "(?:" + "|".join(branches) + ")"
 
 
 def _kinds(name: str, rules: dict[str, list[Any]]) -> list[str]:

@@ -6,8 +6,9 @@ import json
 import subprocess
 import sys
 
-import netstat_normalizer as nn
 import pytest
+
+import netstat_normalizer as nn
 from conftest import FIXTURES
 from netstat_normalizer.cli import main
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import netstat_normalizer as nn
 import pytest
+
+import netstat_normalizer as nn
 from conftest import CORPUS
 
 FILES = sorted(CORPUS.glob("**/*.out")) if CORPUS.exists() else []

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import netstat_normalizer as nn
 import pytest
-from conftest import case_id, command_of, fixture_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import netstat_normalizer as nn
+from conftest import case_id, command_of, fixture_cases
 from netstat_normalizer.linegrammar import LineError, LineGrammar
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import netstat_normalizer as nn
 import pytest
+
+import netstat_normalizer as nn
 from conftest import case_id, command_of, fixture_cases
 from netstat_normalizer.states import TCP_STATES, TcpState
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import netstat_normalizer as nn
 import pytest
+
+import netstat_normalizer as nn
 from conftest import ROOT, case_id, command_of, fixture_cases
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.solaris_netstat import split_classic_paths, split_sctp
 from netstat_normalizer.linegrammar import LineError

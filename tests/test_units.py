@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from netstat_normalizer.addresses import Endpoint, ip_version, split_colon, split_dot
 from netstat_normalizer.dialects.linux_netstat import parse_timer, split_program
 from netstat_normalizer.dialects.linux_ss import protocol_from_command, state_from_command

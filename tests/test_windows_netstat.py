@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.linegrammar import LineError
 from netstat_normalizer.record import Diagnostic, Record

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from .base import Dialect
+from .freebsd_netstat import FreebsdNetstat
 from .linux_netstat import LinuxNetstat
 from .linux_ss import LinuxSs
+from .macos_netstat import MacosNetstat
 from .solaris_netstat import SolarisNetstat
 from .windows_netstat import WindowsNetstat
 
 DIALECTS: dict[str, type[Dialect]] = {
     d.name: d
     for d in (
+        FreebsdNetstat,
+        MacosNetstat,
         LinuxNetstat,
         LinuxSs,
         SolarisNetstat,

@@ -1,0 +1,352 @@
+"""FreeBSD ``netstat``: Internet and SCTP sockets, UNIX sockets, interfaces (-i) and routes (-r).
+
+Grammar: ``grammars/bsd_netstat.lark`` (shared with macOS). Rows are named and typed from the
+columns of the header above them, so one row rule serves -A (``Tcpcb`` -> ``extra.pcb``), -T
+(``rexmit``, ``ooorcv``, ``zero_win`` in extra), -x (socket buffer counts, and ``extra.timers``
+in seconds) and -P (``extra.log_id``, None for ``-``). Addresses are ``host.port`` split on the
+last dot; a host or service cut to the column width is kept as printed (an unknown service gives
+port None; a port -A may have cut gives port None, see ``cut_endpoint``).
+
+Protocol names are printed cut to three characters plus ``4``, ``6`` or ``46``: ``tcp46`` is a
+dual-stack socket, recorded with ``ip_version`` None and ``extra.dual_stack`` True; a name with
+no version (``tcp``) takes the version of its addresses when they show one. Kernel pointers (pcb,
+UNIX socket addresses, vnodes) stay hex strings, None where the kernel printed ``0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from ..addresses import Endpoint, ip_version, split_dot
+from ..record import Record
+from .base import CONTINUES, Dialect, RowError
+
+_BASE_PROTO = {
+    "tcp": "tcp",
+    "toe": "tcp",
+    "udp": "udp",
+    "icm": "icmp",
+    "igm": "igmp",
+    "ip": "raw",
+    "raw": "raw",
+    "div": "divert",
+    "sdp": "sdp",
+    "pim": "pim",
+    "car": "carp",
+    "rip": "rip",
+    "sctp": "sctp",
+    "mptcp": "mptcp",
+}
+_FAMILIES = {"Internet": 4, "Internet6": 6}
+
+
+def _pointer(text: str) -> str | None:
+    return None if text == "0" else text
+
+
+def _optional(text: str) -> str | None:
+    return None if text == "-" else text
+
+
+Column = tuple[str, Callable[[str], Any]]
+"""A header column: its value's key (``pid`` goes to the record, others to extra) and type."""
+
+
+def split_proto(printed: str) -> tuple[str, str]:
+    """``"tcp46"`` -> ("tcp", "46"); ``"icm4"`` -> ("icmp", "4"); ``"tcp"`` -> ("tcp", "")."""
+    name = printed.rstrip("46")
+    return _BASE_PROTO.get(name, name), printed[len(name) :]
+
+
+def header_words(text: str) -> list[str]:
+    """A header's column names, multi-word names joined by ``-`` (``Local-Address``)."""
+    for words in ("Local Address", "Foreign Address", "Log ID"):
+        text = text.replace(words, words.replace(" ", "-"))
+    return text.split()
+
+
+class FreebsdNetstat(Dialect):
+    name = "freebsd-netstat"
+    grammar = "bsd_netstat"
+    sections = ("inet", "sctp", "unix", "iface", "route")
+    priority = 10
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "Active Internet connections": "inet",
+        "Current listen queue sizes": "inet",
+        "Active SCTP associations": "sctp",
+        "Active UNIX domain sockets": "unix",
+        "Routing tables": "route",
+    }
+    """Title prefixes of this system's tables and their sections."""
+    INET_PREFIX: ClassVar[tuple[str, ...]] = ("Tcpcb",)
+    """Header columns that may precede ``Proto`` (-A)."""
+    SECTION_PREFIX: ClassVar[str] = ""
+    """What this dialect's grammar sections are named with (the grammar holds both systems')."""
+    INET_TAIL: ClassVar[dict[str, Column]] = {
+        **{
+            name: (name.lower().replace("-", "_"), int)
+            for name in (
+                "R-MBUF",
+                "S-MBUF",
+                "R-CLUS",
+                "S-CLUS",
+                "R-HIWA",
+                "S-HIWA",
+                "R-LOWA",
+                "S-LOWA",
+                "R-BCNT",
+                "S-BCNT",
+                "R-BMAX",
+                "S-BMAX",
+            )
+        },
+        **{
+            name: ("timers." + name, float)
+            for name in ("rexmt", "persist", "keep", "2msl", "delack", "rcvtime")
+        },
+        "Log-ID": ("log_id", _optional),
+    }
+    """Columns after the state: header word -> (key, type); ``timers.x`` goes to extra["timers"]."""
+
+    weak_kinds = frozenset(("sctp_more",))
+
+    def __init__(self, path: str | None = None, command: str | None = None) -> None:
+        super().__init__(path, command)
+        self._prefix: tuple[str, ...] | None = ()
+        self._middle = ("recv_q", "send_q")
+        self._tail: list[Column] = []
+        self._iface_columns: list[str] = []
+        self._route_columns: list[str] = []
+        self._family: int | None = None
+        self._last: Record | None = None
+
+    # -- lines that are no records ------------------------------------------------------------
+    def enter(self, section: str) -> None:
+        """Go to ``section``; RowError when this system prints no such table."""
+        section = self.SECTION_PREFIX + section
+        if section not in self.sections:
+            raise RowError(f"{self.name} prints no {section} table")
+        self.section = section
+
+    def title(self, v: list) -> None:
+        for prefix, section in self.TITLES.items():
+            if v[0].startswith(prefix):
+                return self.enter(section)
+        raise RowError(f"no {self.name} table is titled like this")
+
+    fbsd_title = title
+
+    def family(self, v: list) -> None:
+        self.enter("route")
+        self._family = _FAMILIES.get(v[0][:-1])
+
+    def inet_header(self, v: list) -> None:
+        self._prefix = None
+        words = header_words(v[0])
+        proto = words.index("Proto")
+        if tuple(words[:proto]) not in ((), self.INET_PREFIX):
+            raise RowError(f"{' '.join(words[:proto])!r} is no {self.name} column")
+        self._prefix = tuple(words[:proto])
+        if words[proto + 1] == "Recv-Q":
+            self._middle = ("recv_q", "send_q")
+        else:
+            self._middle = ("rexmit", "ooorcv", "zero_win")
+        rest = words[proto + len(self._middle) + 3 :]
+        if rest[:1] == ["(state)"]:
+            rest = rest[1:]
+        unknown = [w for w in rest if w not in self.INET_TAIL]
+        if unknown:
+            raise RowError(f"unknown column {unknown[0]!r}")
+        self._tail = [self.INET_TAIL[w] for w in rest]
+        self.enter("inet")
+
+    def listen_header(self, v: list) -> None:
+        self.enter("inet")
+
+    def sctp_header(self, v: list) -> None:
+        self.enter("sctp")
+
+    def unix_header(self, v: list) -> None:
+        self.enter("unix")
+
+    def iface_header(self, v: list) -> None:
+        words = v[0].split()
+        self._iface_columns = [w.lower() for w in words[words.index("Address") + 1 :]]
+        self.enter("iface")
+
+    def route_header(self, v: list) -> None:
+        words = v[0].split()
+        self._route_columns = [w.lower() for w in words[words.index("Flags") + 1 : -2]]
+        self.enter("route")
+
+    # -- records -------------------------------------------------------------------------------
+    def inet_row(self, v: list) -> Record:
+        pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
+        if self._prefix is None:
+            raise RowError(f"row under a header {self.name} does not print")
+        proto, version = split_proto(printed)
+        extra: dict[str, Any] = {}
+        pointers = [p for p in (pcb, flowhash) if p is not None]
+        if len(pointers) != len(self._prefix):
+            raise RowError(f"{len(pointers)} pointers where the header has {len(self._prefix)}")
+        if pointers:
+            extra["pcb"] = _pointer(pointers[0])
+        if flowhash is not None:
+            extra["flowhash"] = flowhash
+        numbers = [n for n in (n1, n2, n3) if n is not None]
+        fields: dict[str, Any] = {}
+        if len(self._middle) == 2 and len(numbers) == 2:
+            fields.update(recv_q=int(numbers[0]), send_q=int(numbers[1]))
+        elif len(self._middle) == 3 and len(numbers) in (0, 3):
+            extra.update(zip(self._middle, map(int, numbers), strict=False))
+        else:
+            raise RowError(f"{len(numbers)} queue numbers where the header has {len(self._middle)}")
+        words = tail.split() if tail else []
+        if len(words) > len(self._tail) or (proto == "tcp" and len(words) < len(self._tail)):
+            raise RowError(f"{len(words)} values after the addresses, header: {len(self._tail)}")
+        for (key, kind), word in zip(self._tail, words, strict=False):
+            group, _, key = key.rpartition(".")
+            target = fields if key == "pid" else extra.setdefault(group, {}) if group else extra
+            target[key] = kind(word)
+        lookup = proto if proto in ("tcp", "udp") else ""
+        here, there = (
+            self.cut_endpoint(text, lookup, side, extra)
+            for text, side in ((local, "local"), (remote, "remote"))
+        )
+        if version == "46":
+            extra["dual_stack"] = True
+        return self.record(
+            proto=proto,
+            ip_version=self.ip_version(version, here, there),
+            **self.endpoints(here, there),
+            state=self.tcp_state(state_raw.rstrip("*")) if proto == "tcp" and state_raw else None,
+            state_raw=state_raw,
+            **fields,
+            extra=extra,
+        )
+
+    def listen_row(self, v: list) -> Record:
+        pcb, printed, unix, queues, local = v
+        qlen, incqlen, maxqlen = map(int, queues.split("/"))
+        extra: dict[str, Any] = {"qlen": qlen, "incqlen": incqlen, "maxqlen": maxqlen}
+        if pcb is not None:
+            extra["pcb"] = _pointer(pcb)
+        if unix:
+            return self.record(proto="unix", local_address=local, extra=extra)
+        proto, version = split_proto(printed)
+        here = split_dot(local, proto)
+        return self.record(
+            proto=proto,
+            ip_version=self.ip_version(version, here, here),
+            **self.endpoints(here, None),
+            extra=extra,
+        )
+
+    def sctp_row(self, v: list) -> Record:
+        printed, kind, local, remote, state_raw = v
+        _, version = split_proto(printed)
+        here = split_dot(local, "sctp") if local else None
+        there = split_dot(remote, "sctp") if remote else None
+        extra: dict[str, Any] = {"type": kind}
+        if version == "46":
+            extra["dual_stack"] = True
+        self._last = self.record(
+            proto="sctp",
+            ip_version=self.ip_version(version, here, there),
+            **self.endpoints(here, there),
+            state_raw=state_raw,
+            extra=extra,
+        )
+        return self._last
+
+    def sctp_more(self, v: list) -> object:
+        """Another address of the association above, as printed (local, foreign or both)."""
+        if self._last is None or self._last.proto != "sctp":
+            raise RowError("address line with no SCTP association above it")
+        self._last.extra.setdefault("more_addresses", []).extend(a for a in v if a)
+        return CONTINUES
+
+    def unix_row(self, v: list) -> Record:
+        address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
+        extra = {
+            "address": address,
+            "type": kind,
+            "vnode": _pointer(vnode),
+            "conn": _pointer(conn),
+            "refs": _pointer(refs),
+            "nextref": _pointer(nextref),
+        }
+        return self.record(
+            proto="unix", local_address=path, recv_q=int(recv_q), send_q=int(send_q), extra=extra
+        )
+
+    def iface_row(self, v: list) -> Record:
+        name, mtu, network, address, *counts = v
+        counts = [c for c in counts if c is not None]
+        if len(counts) != len(self._iface_columns):
+            raise RowError(f"{len(counts)} counters, header: {len(self._iface_columns)}")
+        extra: dict[str, Any] = {"iface": name.rstrip("*")}
+        if name.endswith("*"):
+            extra["down"] = True
+        extra.update(mtu=_count(mtu), network=network, address=address)
+        extra.update(zip(self._iface_columns, map(_count, counts), strict=True))
+        link = network.startswith("<Link#")
+        return self.record(
+            kind="interface", ip_version=None if link else ip_version(address), extra=extra
+        )
+
+    def route_row(self, v: list) -> Record:
+        destination, gateway, flags, n1, n2, n3, netif, expire = v
+        numbers = [int(n) for n in (n1, n2, n3) if n is not None]
+        if len(numbers) != len(self._route_columns):
+            raise RowError(f"{len(numbers)} numbers, header: {len(self._route_columns)}")
+        extra: dict[str, Any] = {"destination": destination, "gateway": gateway, "flags": flags}
+        extra.update(zip(self._route_columns, numbers, strict=True))
+        extra["netif"] = netif
+        extra["expire"] = int(expire) if expire and expire != "!" else None
+        if expire == "!":
+            extra["expired"] = True
+        return self.record(kind="route", ip_version=self._family, extra=extra)
+
+    # -- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def ip_version(version: str, *ends: Endpoint | None) -> int | None:
+        """4 or 6 from the protocol's suffix; None for dual stack; else from the addresses."""
+        if version in ("4", "6"):
+            return int(version)
+        if version == "46":
+            return None
+        return next((ip_version(e.address) for e in ends if e and ip_version(e.address)), None)
+
+    def cut_endpoint(self, text: str, proto: str, side: str, extra: dict) -> Endpoint:
+        """``split_dot``, except that with -A (18-wide columns) a port of fewer than 5 digits in a
+        full column may be cut (``198.51.100.23.4102`` for port 41022): its port is then None and
+        the digits printed go to ``extra["<side>_port_printed"]``."""
+        end = split_dot(text, proto)
+        port = text.rpartition(".")[2]
+        if self._prefix and len(text) >= 18 and port.isdigit() and len(port) < 5:
+            extra[f"{side}_port_printed"] = port
+            end = end._replace(port=None)
+        return end
+
+    @staticmethod
+    def endpoints(here: Endpoint | None, there: Endpoint | None) -> dict[str, Any]:
+        """The record fields of a local and a remote endpoint."""
+        fields: dict[str, Any] = {}
+        for side, end in (("local", here), ("remote", there)):
+            if end is not None:
+                fields.update(
+                    {
+                        f"{side}_address": end.address,
+                        f"{side}_port": end.port,
+                        f"{side}_service": end.service,
+                        f"{side}_interface": end.interface,
+                    }
+                )
+        return fields
+
+
+def _count(text: str) -> int | None:
+    return None if text == "-" else int(text)

@@ -1,0 +1,198 @@
+"""macOS ``netstat``: the FreeBSD dialect with Apple's columns and its system tables.
+
+Grammar: ``grammars/bsd_netstat.lark`` (shared with FreeBSD). Differences from FreeBSD: -A
+prints ``Socket`` and ``Flowhash`` (``extra.pcb``, ``extra.flowhash``); -b adds ``rxbytes`` and
+``txbytes``; -v adds buffer sizes, ``pid``/``epid`` and two hex columns, the socket's so_state
+and so_options flags (``extra.socket_state``, ``extra.socket_options``: NOT the TCP state).
+Besides the Internet and UNIX ("LOCAL") tables, macOS prints tables of its own, read as records
+of their own kind: Multipath connections ("mptcp", "mptcp-subflow"), "kernel-control-module",
+"kernel-event" and "kernel-control".
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..addresses import split_dot
+from ..record import Record
+from .base import CONTINUES, RowError
+from .freebsd_netstat import Column, FreebsdNetstat, split_proto
+
+
+def _hex(text: str) -> int:
+    return int(text, 16)
+
+
+class MacosNetstat(FreebsdNetstat):
+    name = "macos-netstat"
+    sections = tuple(
+        "mac_" + s
+        for s in ("inet", "mptcp", "unix", "kctl_module", "kevt", "kctl", "iface", "route")
+    )
+    priority = 10
+
+    TITLES: ClassVar[dict[str, str]] = {
+        "Active Internet connections": "inet",
+        "Active Multipath Internet connections": "mptcp",
+        "Active LOCAL (UNIX) domain sockets": "unix",
+        "Registered kernel control modules": "kctl_module",
+        "Active kernel event sockets": "kevt",
+        "Active kernel control sockets": "kctl",
+        "Routing tables": "route",
+    }
+    INET_PREFIX: ClassVar[tuple[str, ...]] = ("Socket", "Flowhash")
+    SECTION_PREFIX: ClassVar[str] = "mac_"
+    INET_TAIL: ClassVar[dict[str, Column]] = {
+        "rxbytes": ("rxbytes", int),
+        "txbytes": ("txbytes", int),
+        "rhiwat": ("rhiwat", int),
+        "shiwat": ("shiwat", int),
+        "pid": ("pid", int),
+        "epid": ("epid", int),
+        "state": ("socket_state", _hex),
+        "options": ("socket_options", _hex),
+        # newer releases' -v
+        "gencnt": ("gencnt", _hex),
+        "flags": ("flags", _hex),
+        "flags1": ("flags1", _hex),
+        "usecnt": ("usecnt", int),
+        "rtncnt": ("rtncnt", int),
+        "fltrs": ("fltrs", _hex),
+    }
+    weak_kinds = frozenset(("mptcp_detail",))
+    SYSTEM_COLUMNS: ClassVar[dict[str, Column]] = {
+        "Recv-Q": ("recv_q", int),
+        "Send-Q": ("send_q", int),
+        "pid": ("pid", int),
+        "vendor": ("vendor", int),
+        "class": ("class", int),
+        "subcla": ("subclass", int),
+        "unit": ("unit", int),
+        "id": ("id", int),
+        "rxbytes": ("rxbytes", int),
+        "txbytes": ("txbytes", int),
+        "rhiwat": ("rhiwat", int),
+        "shiwat": ("shiwat", int),
+        "epid": ("epid", int),
+    }
+    """Columns of the kernel event and kernel control tables: header word -> (key, type)."""
+    MODULE_COLUMNS: ClassVar[dict[str, Column]] = {
+        "kctlref": ("kctlref", str),
+        "id": ("id", _hex),
+        "unit": ("unit", int),
+        "flags": ("flags", _hex),
+        "pcbcount": ("pcbcount", int),
+        "rcvbuf": ("rcvbuf", int),
+        "sndbuf": ("sndbuf", int),
+    }
+    """Columns of the registered kernel control modules (id and flags printed in hex)."""
+    _RECORD_FIELDS = frozenset(("recv_q", "send_q", "pid"))
+
+    def __init__(self, path: str | None = None, command: str | None = None) -> None:
+        super().__init__(path, command)
+        self._columns: dict[str, list[Column]] = {
+            "kctl_module": self._module_columns("id flags pcbcount rcvbuf sndbuf name"),
+            "kevt": self._system_columns("Proto Recv-Q Send-Q vendor class subcla"),
+            "kctl": self._system_columns("Proto Recv-Q Send-Q unit id name"),
+        }
+
+    # -- titles and headers ----------------------------------------------------------------------
+    mac_title = FreebsdNetstat.title
+    mac_inet_header = FreebsdNetstat.inet_header
+    mac_iface_header = FreebsdNetstat.iface_header
+    mac_route_header = FreebsdNetstat.route_header
+
+    def mptcp_header(self, v: list) -> None:
+        self.enter("mptcp")
+
+    def kctl_module_header(self, v: list) -> None:
+        self._columns["kctl_module"] = self._module_columns(v[0])
+        self.enter("kctl_module")
+
+    def kevt_header(self, v: list) -> None:
+        self._columns["kevt"] = self._system_columns(v[0].replace("subclarhiwat", "subcla rhiwat"))
+        self.enter("kevt")
+
+    def kctl_header(self, v: list) -> None:
+        self._columns["kctl"] = self._system_columns(v[0])
+        self.enter("kctl")
+
+    def _module_columns(self, text: str) -> list[Column]:
+        return [self.MODULE_COLUMNS[w] for w in text.split()[:-1]]
+
+    def _system_columns(self, text: str) -> list[Column]:
+        words = text.split()
+        return [self.SYSTEM_COLUMNS[w] for w in words[words.index("Proto") + 1 :] if w != "name"]
+
+    # -- records -------------------------------------------------------------------------------
+    def mptcp_row(self, v: list) -> Record:
+        ident, flags, state_raw = v
+        mpte_flags, mp_flags = flags.split("/")
+        extra = {
+            "id": int(ident.split("/")[1]),
+            "mpte_flags": _hex(mpte_flags),
+            "flags": _hex(mp_flags),
+        }
+        self._last = self.record(kind="mptcp", proto="mptcp", state_raw=state_raw, extra=extra)
+        return self._last
+
+    def mptcp_subflow(self, v: list) -> Record:
+        ident, flags, local, remote, state_raw = v
+        printed, _, cid = ident.partition("/")
+        _, version = split_proto(printed)
+        here, there = split_dot(local, "tcp"), split_dot(remote, "tcp")
+        extra: dict[str, Any] = {"subflow_id": int(cid), "flags": _hex(flags)}
+        if self._last is not None and self._last.kind == "mptcp":
+            extra["mptcp_id"] = self._last.extra["id"]
+        self._last = self.record(
+            kind="mptcp-subflow",
+            proto="tcp",
+            ip_version=int(version),
+            **self.endpoints(here, there),
+            state=self.tcp_state(state_raw),
+            state_raw=state_raw,
+            extra=extra,
+        )
+        return self._last
+
+    def mptcp_detail(self, v: list) -> object:
+        """``[tok(0x..) snd(0x..) rcv(0x..) aid(1)]`` or ``[relseq(0001), err(0)]``: name(value)."""
+        if self._last is None or not self._last.kind.startswith("mptcp"):
+            raise RowError("detail line with no Multipath connection above it")
+        for item in v[0][1:-1].replace(",", " ").split():
+            key, _, value = item.partition("(")
+            value = value.rstrip(")")
+            self._last.extra[key] = int(value, 16 if value.startswith("0x") else 10)
+        return CONTINUES
+
+    def kctl_module_row(self, v: list) -> Record:
+        *fields, name = v
+        extra = self._typed("kctl_module", fields)
+        extra["name"] = name
+        return self.record(kind="kernel-control-module", extra=extra)
+
+    def kevt_row(self, v: list) -> Record:
+        pcb, *fields = v
+        return self._system_record("kernel-event", "kevt", pcb, fields, {})
+
+    def kctl_row(self, v: list) -> Record:
+        pcb, *fields, name = v
+        return self._system_record("kernel-control", "kctl", pcb, fields, {"name": name})
+
+    def _system_record(
+        self, kind: str, proto: str, pcb: str | None, fields: list, more: dict
+    ) -> Record:
+        values = self._typed(proto, fields)
+        extra = {} if pcb is None else {"pcb": pcb}
+        extra.update((k, v) for k, v in values.items() if k not in self._RECORD_FIELDS)
+        extra.update(more)
+        typed = {k: v for k, v in values.items() if k in self._RECORD_FIELDS}
+        return self.record(kind=kind, proto=proto, **typed, extra=extra)
+
+    def _typed(self, section: str, fields: list) -> dict[str, Any]:
+        """The row's values named and typed by the header's columns; RowError on a bad count."""
+        values = [f for f in fields if f is not None]
+        columns = self._columns[section]
+        if len(values) != len(columns):
+            raise RowError(f"{len(values)} values where the header has {len(columns)}")
+        return {key: kind(value) for (key, kind), value in zip(columns, values, strict=True)}

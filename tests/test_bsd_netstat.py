@@ -1,0 +1,344 @@
+"""The freebsd-netstat and macos-netstat dialects against their fixtures and synthetic lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netstat_normalizer.dialects import DIALECTS
+from netstat_normalizer.dialects.freebsd_netstat import header_words, split_proto
+from netstat_normalizer.record import Diagnostic, Record
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def run(dialect: str, lines: list[str]) -> tuple[list[Record], list[Diagnostic]]:
+    out = list(DIALECTS[dialect]("x").run(lines))
+    return [r for r in out if isinstance(r, Record)], [d for d in out if isinstance(d, Diagnostic)]
+
+
+class Rows:
+    """A fixture's records, looked up by a piece of their line's text that only one line holds."""
+
+    def __init__(self, dialect: str, case: str) -> None:
+        self.lines = (FIXTURES / dialect / f"{case}.out").read_text().splitlines()
+        self.records, diagnostics = run(dialect, self.lines)
+        assert diagnostics == []
+
+    def __getitem__(self, text: str) -> Record:
+        (found,) = (r for r in self.records if text in self.lines[r.source["line"] - 1])
+        return found
+
+
+@pytest.mark.parametrize(
+    "dialect", ["freebsd-netstat", "macos-netstat"], ids=lambda d: d.split("-")[0]
+)
+def test_every_fixture_line_is_understood(dialect: str) -> None:
+    for case in sorted((FIXTURES / dialect).glob("*.out")):
+        lines = case.read_text().splitlines()
+        grammar = DIALECTS[dialect]("x")
+        assert [str(d) for d in grammar.run(lines) if isinstance(d, Diagnostic)] == []
+        assert grammar.accounting["record"] + grammar.accounting["other"] == len(lines)
+
+
+def test_freebsd_inet_rows() -> None:
+    rows = Rows("freebsd-netstat", "an")
+    syn = rows["198.51.100.23.41022    SYN_RCVD"]
+    assert (syn.proto, syn.ip_version, syn.state, syn.state_raw) == (
+        "tcp",
+        4,
+        "SYN-RECEIVED",
+        "SYN_RCVD",
+    )
+    assert (syn.local_address, syn.local_port, syn.remote_port) == ("192.168.1.20", 443, 41022)
+    assert (rows["517      0"].recv_q, rows["0     36"].send_q) == (517, 36)
+    dual = rows["tcp46      0      0 *.443"]
+    assert (dual.ip_version, dual.local_address, dual.local_port, dual.extra) == (
+        None,
+        "*",
+        443,
+        {"dual_stack": True},
+    )
+    assert (dual.remote_address, dual.remote_port, dual.state) == ("*", None, "LISTEN")
+    zone = rows["fe80::1%lo0.123"]
+    assert (zone.proto, zone.ip_version, zone.state, zone.state_raw) == ("udp", 6, None, None)
+    assert (zone.local_address, zone.local_interface, zone.local_port) == ("fe80::1", "lo0", 123)
+    cut = rows["2001:db8:10:1::2.22 "]
+    assert (cut.local_address, cut.local_port) == ("2001:db8:10:1::2", 22)
+    assert (rows["::1.631"].local_address, rows["::1.631"].local_port) == ("::1", 631)
+
+
+def test_freebsd_sctp_and_unix() -> None:
+    rows = Rows("freebsd-netstat", "an")
+    listen = rows["3868                             LISTEN"]
+    assert (listen.proto, listen.state, listen.state_raw, listen.remote_address) == (
+        "sctp",
+        None,
+        "LISTEN",
+        None,
+    )
+    assoc = rows["10.20.30.41.50011"]
+    assert (assoc.remote_port, assoc.state_raw, assoc.extra) == (
+        50011,
+        "ESTABLISHED",
+        {"type": "1to1"},
+    )
+    unix = Rows("freebsd-netstat", "an-unix")
+    bus = unix["system_bus_socket"]
+    assert (bus.proto, bus.local_address, bus.recv_q) == (
+        "unix",
+        "/var/run/dbus/system_bus_socket",
+        12,
+    )
+    assert bus.extra == {
+        "address": "fffff80003e4b300",
+        "type": "stream",
+        "vnode": None,
+        "conn": "fffff80003e4b400",
+        "refs": None,
+        "nextref": None,
+    }
+    assert unix["/var/run/devd.seqpacket.pipe"].extra["type"] == "seqpac"
+
+
+def test_freebsd_names_and_truncated_services() -> None:
+    rows = Rows("freebsd-netstat", "a")
+    postg = rows["db-primary.inter.postg"]
+    assert (postg.remote_address, postg.remote_service, postg.remote_port) == (
+        "db-primary.inter",
+        "postg",
+        None,
+    )
+    assert (postg.local_address, postg.local_port, postg.local_service) == (
+        "fbsd-web01",
+        48211,
+        None,
+    )
+    https = rows["fbsd-web01.https       198"]
+    assert (https.local_port, https.local_service) == (443, "https")
+    assert rows["admin-laptop.cor.60142"].remote_address == "admin-laptop.cor"
+
+
+def test_freebsd_flag_columns() -> None:
+    aan = Rows("freebsd-netstat", "Aan")
+    cut = aan["198.51.100.23.4102 "]
+    assert cut.extra == {"pcb": "fffff8001297d000", "remote_port_printed": "4102"}
+    assert (cut.remote_address, cut.remote_port) == ("198.51.100.23", None)
+    assert aan["203.0.113.7.55310"].remote_port == 55310
+    t = Rows("freebsd-netstat", "anT")
+    assert t["192.168.1.77.60142"].extra == {"rexmit": 2, "ooorcv": 1, "zero_win": 0}
+    assert (t["192.168.1.77.60142"].state, t["192.168.1.77.60142"].recv_q) == (None, None)
+    assert t["fe80::1%lo0.123"].extra == {}
+    x = Rows("freebsd-netstat", "anx")
+    wait = x["198.51.100.23.40998"]
+    assert wait.extra["r_hiwa"] == 0 and wait.extra["timers"]["2msl"] == 58.31
+    assert x["192.168.1.20.37104"].extra["s_bmax"] == 73728
+    p = Rows("freebsd-netstat", "anP")
+    assert p["tls-front-0001"].extra == {"log_id": "tls-front-0001"}
+    assert p["203.0.113.45.52814"].extra == {"log_id": None}
+
+
+def test_freebsd_interfaces_and_routes() -> None:
+    i = Rows("freebsd-netstat", "i")
+    down = i["tun0*"]
+    assert down.kind == "interface"
+    assert down.extra == {
+        "iface": "tun0",
+        "down": True,
+        "mtu": 1500,
+        "network": "<Link#4>",
+        "address": "tun0",
+        "ipkts": 0,
+        "ierrs": 0,
+        "idrop": 0,
+        "opkts": 0,
+        "oerrs": 0,
+        "coll": 0,
+    }
+    net = i["192.168.1.0/2"]
+    assert (net.ip_version, net.extra["mtu"], net.extra["ierrs"], net.extra["ipkts"]) == (
+        4,
+        None,
+        None,
+        8120453,
+    )
+    r = Rows("freebsd-netstat", "rn")
+    default = r["default            192.168.1.1"]
+    assert (default.kind, default.ip_version) == ("route", 4)
+    assert default.extra == {
+        "destination": "default",
+        "gateway": "192.168.1.1",
+        "flags": "UGS",
+        "netif": "vtnet0",
+        "expire": None,
+    }
+    long = r["2001:db8:abcd:12:5a9c:fcff:fe01:2345"]
+    assert (long.ip_version, long.extra["gateway"], long.extra["netif"]) == (6, "link#1", "lo0")
+
+
+def test_macos_inet_flag_columns() -> None:
+    aan = Rows("macos-netstat", "Aan")
+    first = aan["17.253.144.10.443"]
+    assert first.extra == {"pcb": "e8b1a0c3b5f3a1d5", "flowhash": "3c1f9a27"}
+    assert (first.local_port, first.remote_port, first.state) == (62011, 443, "ESTABLISHED")
+    six = aan["2001:db8:1234:56.6"]
+    assert (six.local_port, six.extra["local_port_printed"]) == (None, "6")
+    assert aan["icm4"].proto == "icmp" and aan["icm4"].ip_version == 4
+    v = Rows("macos-netstat", "anv")
+    wait = v["203.0.113.40.8443"]
+    assert (wait.state, wait.pid) == ("CLOSE-WAIT", 733)
+    assert wait.extra == {
+        "rhiwat": 131072,
+        "shiwat": 131072,
+        "epid": 733,
+        "socket_state": 0x0122,
+        "socket_options": 8,
+    }
+    assert v["192.168.1.23.123"].extra["socket_state"] == 0x100
+    b = Rows("macos-netstat", "anb")
+    assert b["140.82.112.22.443"].extra == {"rxbytes": 712044, "txbytes": 30561}
+    assert b["udp46"].extra == {"rxbytes": 8812344, "txbytes": 1204451, "dual_stack": True}
+    a = Rows("macos-netstat", "a")
+    assert (a["pcsync-ht"].remote_service, a["pcsync-ht"].remote_port) == ("pcsync-ht", None)
+    assert a["router.home.arpa.domai"].remote_address == "router.home.arpa"
+
+
+def test_macos_system_tables() -> None:
+    rows = Rows("macos-netstat", "Aan")
+    kinds = {r.kind for r in rows.records}
+    assert kinds == {"socket", "kernel-control-module", "kernel-event", "kernel-control"}
+    module = rows["1d001d"]
+    assert module.extra == {
+        "kctlref": "1d001d",
+        "id": 0x1D,
+        "unit": -1,
+        "flags": 5,
+        "pcbcount": 1,
+        "rcvbuf": 32768,
+        "sndbuf": 2048,
+        "name": "com.example.kext.filter",
+    }
+    kevt = rows["e8b1a0c3b55e0b9d"]
+    assert (kevt.proto, kevt.recv_q) == ("kevt", 0)
+    assert kevt.extra == {"pcb": "e8b1a0c3b55e0b9d", "vendor": 1000, "class": 5, "subclass": 11}
+    kctl = rows["e8b1a0c3b6d0184d"]
+    assert kctl.extra == {
+        "pcb": "e8b1a0c3b6d0184d",
+        "unit": 1,
+        "id": 29,
+        "name": "com.example.kext.filter",
+    }
+    local = rows["agent.sock"]
+    assert (local.proto, local.recv_q, local.local_address) == (
+        "unix",
+        5,
+        "/Users/jane/Library/Containers/com.example.sync/Data/agent.sock",
+    )
+    v = Rows("macos-netstat", "anv")
+    glued = v["1000      5     11  8192"]
+    assert (glued.pid, glued.extra["rhiwat"], glued.extra["subclass"]) == (641, 8192, 11)
+    assert v["      1d        5        1"].kind == "kernel-control-module"
+
+
+def test_macos_interfaces_and_routes() -> None:
+    i = Rows("macos-netstat", "i")
+    lo = i["lo0        16384 <Link#1>"]
+    assert lo.extra == {
+        "iface": "lo0",
+        "mtu": 16384,
+        "network": "<Link#1>",
+        "address": None,
+        "ipkts": 2203411,
+        "ierrs": 0,
+        "opkts": 2203411,
+        "oerrs": 0,
+        "coll": 0,
+    }
+    assert i["gif0*"].extra["down"] is True
+    r = Rows("macos-netstat", "rn")
+    expired = r["192.168.1          link#6"]
+    assert expired.extra == {
+        "destination": "192.168.1",
+        "gateway": "link#6",
+        "flags": "UCS",
+        "netif": "en0",
+        "expire": None,
+        "expired": True,
+    }
+    assert r["8:0:27:5:aa:1"].extra["expire"] == 412
+    assert r["fe80::8b55:1e20:4f3a:9a61%utun0 UcI"].ip_version == 6
+
+
+def test_macos_multipath_rows() -> None:
+    lines = [
+        "Active Multipath Internet connections",
+        "Proto/ID  Flags      Local Address          Foreign Address        (state)    ",
+        "mptcp/00  00000003/00000011" + " " * 40 + "ESTABLISHED ",
+        "      [tok(0x1a2b3c4d) snd(0x1000) rcv(0x2000) aid(1)]",
+        " tcp4/01  00000001   192.168.1.23.62020     17.1.2.3.443           ESTABLISHED ",
+        "      [relseq(0001), err(0)]",
+    ]
+    (conn, flow), diagnostics = run("macos-netstat", lines)
+    assert diagnostics == []
+    assert (conn.kind, conn.proto, conn.state, conn.state_raw) == (
+        "mptcp",
+        "mptcp",
+        None,
+        "ESTABLISHED",
+    )
+    assert conn.extra == {
+        "id": 0,
+        "mpte_flags": 3,
+        "flags": 0x11,
+        "tok": 0x1A2B3C4D,
+        "snd": 0x1000,
+        "rcv": 0x2000,
+        "aid": 1,
+    }
+    assert (flow.kind, flow.ip_version, flow.local_port, flow.state) == (
+        "mptcp-subflow",
+        4,
+        62020,
+        "ESTABLISHED",
+    )
+    assert flow.extra == {"subflow_id": 1, "flags": 1, "mptcp_id": 0, "relseq": 1, "err": 0}
+
+
+def test_each_dialect_refuses_the_others_tables() -> None:
+    mac_header = "Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)    "
+    _, diagnostics = run("freebsd-netstat", ["Active Internet connections", mac_header])
+    assert len(diagnostics) == 1
+    fbsd_only = [
+        "Active SCTP associations",
+        "Proto Rexmit OOORcv 0-win  Local Address          Foreign Address",
+    ]
+    _, diagnostics = run("macos-netstat", fbsd_only)
+    assert len(diagnostics) == 2
+    _, diagnostics = run("freebsd-netstat", ["Active kernel event sockets"])
+    assert len(diagnostics) == 1
+
+
+def test_row_not_matching_its_header_is_a_diagnostic() -> None:
+    lines = [
+        "Proto Recv-Q Send-Q Local Address          Foreign Address        (state)",
+        "fffff80012a4e7a0 tcp4 0 0 10.0.0.1.22 10.0.0.2.5000 ESTABLISHED",
+        "tcp4 0 0 10.0.0.1.22 10.0.0.2.5000 BOGUS_STATE",
+    ]
+    records, diagnostics = run("freebsd-netstat", lines)
+    assert records == [] and [d.line for d in diagnostics] == [2, 3]
+    assert "unknown TCP state" in diagnostics[1].reason
+
+
+def test_helpers() -> None:
+    assert split_proto("tcp46") == ("tcp", "46")
+    assert split_proto("icm4") == ("icmp", "4")
+    assert split_proto("tcp") == ("tcp", "")
+    assert split_proto("ip6") == ("raw", "6")
+    assert header_words("Tcpcb Proto Local Address (state)     Log ID") == [
+        "Tcpcb",
+        "Proto",
+        "Local-Address",
+        "(state)",
+        "Log-ID",
+    ]
