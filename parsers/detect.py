@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from .dialects import DIALECTS, Dialect
 from .errors import DetectionError
+from .linegrammar import LineError
 
 SAMPLE_LINES = 200
 """How many non-blank lines detection reads."""
@@ -65,12 +66,32 @@ def rank(lines: Iterable[str]) -> list[Detection]:
     return [Detection(d.name, round(scores[d], 3)) for d in best]
 
 
+def closeness(dialect: type[Dialect], lines: list[str]) -> float:
+    """How far into the lines the dialect's LALR parser gets before failing, on average."""
+    grammar = dialect(None).lines
+    reached = 0.0
+    for line in lines[:20]:
+        best = 0
+        for section in dialect.sections:
+            try:
+                grammar.parse_exact(line, section)
+            except LineError as err:
+                best = max(best, err.column - 1)
+            else:
+                best = len(line)
+        reached += best / max(len(line), 1)
+    return reached / max(len(lines[:20]), 1)
+
+
 def detect(text: str | Iterable[str]) -> Detection:
-    """The most likely dialect of ``text``; DetectionError when no dialect accepts any line."""
-    lines = text.splitlines() if isinstance(text, str) else text
+    """The most likely dialect of ``text``; DetectionError, naming the closest dialects, when no
+    dialect accepts any line."""
+    lines = sample(text.splitlines() if isinstance(text, str) else text)
     ranked = rank(lines)
-    if not ranked or ranked[0].confidence <= 0:
-        raise DetectionError(
-            "no dialect recognises this text (no line parses as netstat or ss output)"
-        )
-    return ranked[0]
+    if ranked and ranked[0].confidence > 0:
+        return ranked[0]
+    near = sorted(DIALECTS.values(), key=lambda d: (-closeness(d, lines), d.name))[:2]
+    names = " and ".join(d.name for d in near)
+    raise DetectionError(
+        f"no dialect recognises this text (no line parses as netstat/ss output); closest: {names}"
+    )

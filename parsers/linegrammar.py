@@ -42,6 +42,10 @@ class _KindTuples(Transformer[Token, Any]):
 class LineError(ValueError):
     """A line the grammar does not accept; the message says where and why."""
 
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.column = column
+
 
 class LineGrammar:
     """One dialect's line grammar: ``match`` is the fast path, ``parse_exact`` the reference."""
@@ -102,7 +106,7 @@ class LineGrammar:
         try:
             result: Parsed = self.lark.parse(line, start=section)
         except UnexpectedInput as err:
-            raise LineError(_explain(err, line)) from None
+            raise LineError(_explain(err, line), getattr(err, "column", 1) or 1) from None
         return result
 
 

@@ -75,8 +75,11 @@ def test_undecodable_bytes_are_reported() -> None:
 
 def test_detect_api() -> None:
     assert nn.detect(NETSTAT.read_text()).dialect == "linux-netstat"
-    with pytest.raises(nn.DetectionError):
+    with pytest.raises(nn.DetectionError, match="closest: "):
         nn.detect("hello\nworld\n")
+    near_ss = "LISTEN 0 128 127.0.0.1:22 0.0.0.0:* 5 6 7 8 9 10 11\n"
+    with pytest.raises(nn.DetectionError, match="closest: linux-ss"):
+        nn.detect(near_ss)
 
 
 def test_cli_json_array_and_jsonl() -> None:
