@@ -10,8 +10,9 @@ Lark transformer.  A handler returns a new Record, ``None`` for a recognised lin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from ..addresses import Endpoint
 from ..decode import has_undecodable
 from ..linegrammar import LineError, Parsed, line_grammar
 from ..record import Diagnostic, Record
@@ -128,3 +129,17 @@ class Dialect:
             return TCP_STATES[word]
         except KeyError:
             raise RowError(f"unknown TCP state {word!r}") from None
+
+
+def endpoint_fields(here: Endpoint, there: Endpoint) -> dict[str, Any]:
+    """A record's ``local_*`` and ``remote_*`` fields from two split endpoints."""
+    return {
+        "local_address": here.address,
+        "local_port": here.port,
+        "local_service": here.service,
+        "local_interface": here.interface,
+        "remote_address": there.address,
+        "remote_port": there.port,
+        "remote_service": there.service,
+        "remote_interface": there.interface,
+    }

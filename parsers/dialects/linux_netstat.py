@@ -9,7 +9,7 @@ import re
 
 from ..addresses import split_colon
 from ..record import Record
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, endpoint_fields
 
 _TITLE_SECTIONS = {
     "Active Internet": "inet",
@@ -73,14 +73,7 @@ class LinuxNetstat(Dialect):
         return self.record(
             proto=proto,
             ip_version=6 if printed.endswith("6") else 4,
-            local_address=here.address,
-            local_port=here.port,
-            local_service=here.service,
-            local_interface=here.interface,
-            remote_address=there.address,
-            remote_port=there.port,
-            remote_service=there.service,
-            remote_interface=there.interface,
+            **endpoint_fields(here, there),
             state=self.tcp_state(state_raw) if proto == "tcp" else None,
             state_raw=state_raw,
             recv_q=int(recv_q),

@@ -14,11 +14,11 @@ import shlex
 
 import pyparsing as pp
 
-from ..addresses import Endpoint, ip_version, split_colon
+from ..addresses import ip_version, split_colon
 from ..record import Record
 from ..ss_fields import parse_fields
 from ..states import TCP_STATES
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, endpoint_fields
 
 _NETIDS = {
     "tcp": "tcp",
@@ -157,7 +157,7 @@ class LinuxSs(Dialect):
         else:
             lookup = "ip" if proto in ("raw", "icmp") else proto or ""
             here, there = split_colon(local, lookup), split_colon(peer, lookup)
-            record = self._endpoints(here, there)
+            record = self.record(**endpoint_fields(here, there))
             record.proto = proto
             record.ip_version = ip_version(here.address) or ip_version(there.address)
         return self._finish(record, netid, state_raw, recv_q, send_q, details)
@@ -186,18 +186,6 @@ class LinuxSs(Dialect):
         if self.table_proto is None and state_raw in _TCP_ONLY:
             self.table_proto = "tcp"
         return self.table_proto
-
-    def _endpoints(self, here: Endpoint, there: Endpoint) -> Record:
-        return self.record(
-            local_address=here.address,
-            local_port=here.port,
-            local_service=here.service,
-            local_interface=here.interface,
-            remote_address=there.address,
-            remote_port=there.port,
-            remote_service=there.service,
-            remote_interface=there.interface,
-        )
 
     def _link_row(self, proto: str, local: str, peer: str) -> Record:
         """netlink ``rtnl:python3/7276`` (family:process/pid); packet ``ip:eth0`` (proto:iface)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..addresses import ip_version, split_colon
 from ..record import Record
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, endpoint_fields
 
 
 class WindowsNetstat(Dialect):
@@ -42,14 +42,7 @@ class WindowsNetstat(Dialect):
         self._last = self.record(
             proto=proto,
             ip_version=ip_version(here.address) or ip_version(there.address),
-            local_address=here.address,
-            local_port=here.port,
-            local_service=here.service,
-            local_interface=here.interface,
-            remote_address=there.address,
-            remote_port=there.port,
-            remote_service=there.service,
-            remote_interface=there.interface,
+            **endpoint_fields(here, there),
             state=self.tcp_state(state_raw),
             state_raw=state_raw,
             pid=None if pid is None else int(pid),
