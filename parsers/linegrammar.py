@@ -84,11 +84,6 @@ class LineGrammar:
             raise ValueError(f"{self.name}: %ignore must be a repeated character class")
         return ignore[:-1] + "*"
 
-    def kinds(self, section: str) -> tuple[str, ...]:
-        """The line kinds of ``section``, in grammar order."""
-        expansions = self._compiled[section][1]
-        return tuple(dict.fromkeys(kind for kind, _, _ in expansions.values()))
-
     def match(self, line: str, section: str) -> Parsed | None:
         """The fast path: ``(kind, values)``, or None when the line needs the LALR parser."""
         regex, expansions = self._compiled[section]

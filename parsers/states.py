@@ -37,8 +37,3 @@ def _load() -> dict[str, str]:
 
 TCP_STATES: dict[str, str] = _load()
 """Printed state word -> canonical state, for every dialect (the one place states are mapped)."""
-
-LISTEN_OR_TCP_ONLY: frozenset[str] = frozenset(
-    word for word, state in TCP_STATES.items() if state != TcpState.CLOSED.value
-)
-"""Printed words that only a TCP socket shows (UNCONN/CLOSE also describe UDP)."""
