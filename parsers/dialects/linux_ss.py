@@ -70,18 +70,8 @@ _OPTION_PROTOCOLS = {
     "--vsock": "vsock",
     "--xdp": "xdp",
 }
-_FAMILY_PROTOCOLS = {
-    "netlink": "netlink",
-    "unix": "unix",
-    "packet": "packet",
-    "vsock": "vsock",
-    "tcp": "tcp",
-    "udp": "udp",
-    "raw": "raw",
-    "icmp6": "icmp",
-    "sctp": "sctp",
-    "dccp": "dccp",
-}
+_FAMILIES = frozenset(_NETIDS.values())
+"""Protocol names ``-A``/``-f`` accept that name one protocol (``inet`` names several)."""
 _NETLINK_FAMILIES = frozenset(
     (
         "rtnl",
@@ -271,8 +261,7 @@ def protocol_from_command(command: str | None) -> str | None:
         if word in _OPTION_PROTOCOLS:
             found.add(_OPTION_PROTOCOLS[word])
         elif word in ("-A", "--query", "-f", "--family") and i + 1 < len(words):
-            found.update(_FAMILY_PROTOCOLS.get(w, w) for w in words[i + 1].split(","))
+            found.update(w for w in words[i + 1].split(",") if w in _FAMILIES)
         elif word.startswith("-") and not word.startswith("--"):
             found.update(_OPTION_PROTOCOLS[c] for c in word[1:] if c in _OPTION_PROTOCOLS)
-    found.discard("inet")
     return found.pop() if len(found) == 1 else None
