@@ -12,6 +12,10 @@ class Record:
     """One row of netstat/ss output in canonical form; see ``record.schema.json``."""
 
     dialect: str
+    capture: int = 0
+    host: str | None = None
+    captured_at: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
     kind: str = "socket"
     proto: str | None = None
     ip_version: int | None = None
@@ -52,10 +56,21 @@ class Diagnostic:
     line: int
     text: str
     reason: str
+    member: str | None = None
+    """The archive member the line is in, when the path is an archive."""
 
     def __str__(self) -> str:
-        return f"{self.path or '<stdin>'}:{self.line}: {self.reason}: {self.text}"
+        where = self.path or "<stdin>"
+        if self.member is not None:
+            where += f"[{self.member}]"
+        return f"{where}:{self.line}: {self.reason}: {self.text}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"path": self.path, "line": self.line, "text": self.text, "reason": self.reason}
+        return {
+            "path": self.path,
+            "member": self.member,
+            "line": self.line,
+            "text": self.text,
+            "reason": self.reason,
+        }

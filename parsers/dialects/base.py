@@ -49,6 +49,10 @@ class Dialect:
         self.accounting = {"record": 0, "other": 0, "unparsed": 0}
         self.lossy = False
         """Set when the text may hold undecodable bytes: lines with them become diagnostics."""
+        self.member: str | None = None
+        """The archive member being read, when ``path`` is an archive."""
+        self.context: dict[str, Any] = {"capture": 0, "host": None, "captured_at": None, "meta": {}}
+        """The capture fields every record of this run carries."""
 
     # -- driving ------------------------------------------------------------------------------
     def run(self, lines: Iterable[str]) -> Iterator[Record | Diagnostic]:
@@ -63,23 +67,21 @@ class Dialect:
                 continue
             if self.lossy and has_undecodable(line):
                 counts["unparsed"] += 1
-                yield Diagnostic(self.path, self.line, line, "bytes the encoding cannot decode")
+                yield self.diagnostic(line, "bytes the encoding cannot decode")
                 continue
             try:
                 kind, values = self.classify(line)
                 result = self.handler(kind)(values)
             except (LineError, RowError) as err:
                 counts["unparsed"] += 1
-                yield Diagnostic(self.path, self.line, line, str(err))
+                yield self.diagnostic(line, str(err))
                 continue
             if result is None:
                 counts["other"] += 1
             elif result is CONTINUES:
                 if pending is None:
                     counts["unparsed"] += 1
-                    yield Diagnostic(
-                        self.path, self.line, line, "continuation line with no record above it"
-                    )
+                    yield self.diagnostic(line, "continuation line with no record above it")
                 else:
                     counts["record"] += 1
             else:
@@ -118,7 +120,12 @@ class Dialect:
     # -- helpers for handlers -----------------------------------------------------------------
     def record(self, **fields: object) -> Record:
         """A record of this dialect, sourced at the current line."""
-        return Record(dialect=self.name, source={"path": self.path, "line": self.line}, **fields)  # type: ignore[arg-type]
+        source = {"path": self.path, "member": self.member, "line": self.line}
+        return Record(self.name, **self.context, source=source, **fields)  # type: ignore[arg-type]
+
+    def diagnostic(self, text: str, reason: str) -> Diagnostic:
+        """A diagnostic for the current line."""
+        return Diagnostic(self.path, self.line, text, reason, self.member)
 
     @staticmethod
     def tcp_state(word: str | None) -> str | None:
