@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain
 
+from .captures import iter_captures
 from .decode import decode, has_undecodable
-from .detect import Detection, detect, sample
+from .detect import Detection, detect
 from .dialects import DIALECTS, Dialect
 from .errors import DetectionError, NetstatNormalizerError, UnknownDialectError, UnparsedLineError
 from .record import Diagnostic, Record
@@ -39,7 +40,8 @@ __all__ = [
 class ParseResult:
     """What ``parse`` found: records, diagnostics, dialect, and how every line was accounted for."""
 
-    dialect: str
+    dialect: str | None
+    """The dialect of the first capture; None for a blank text."""
     records: list[Record] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
@@ -69,26 +71,29 @@ def iter_parse(
     *,
     lossy: bool = False,
     accounting: dict[str, int] | None = None,
+    member: str | None = None,
+    marker: str | re.Pattern[str] | None = None,
+    host: str | None = None,
+    meta: Mapping[str, str] | None = None,
 ) -> Iterator[Record | Diagnostic]:
     """Records and diagnostics in input order, streaming: only detection's sample is held.
 
     ``lossy`` says the text may hold undecodable bytes (as lone surrogates): such lines become
-    diagnostics.  ``accounting``, when given, receives the line counts when the input ends.
+    diagnostics.  ``accounting``, when given, receives the line counts as lines are read.
+    ``member`` names the archive member read from ``path``.  A file may hold several captures
+    (see ``captures``): lines ``marker`` finds (``re.search``) separate them, its named groups
+    ``host`` and ``time`` labelling the capture; ``host`` labels captures no marker labels;
+    ``meta``'s keys ``host`` and ``captured_at`` are the last defaults, its others go to every
+    record's ``meta``.
     """
-    lines = iter(lines)
-    if dialect == "auto":
-        head: list[str] = []
-        for line in lines:
-            head.append(line)
-            if len(sample(head)) >= 64:
-                break
-        dialect = detect(head).dialect
-        lines = chain(head, lines)
-    parser = dialect_class(dialect)(path, command)
-    parser.lossy = lossy
-    yield from parser.run(lines)
-    if accounting is not None:
-        accounting.update(parser.accounting)
+    if dialect != "auto":
+        dialect_class(dialect)
+    counts = {"record": 0, "other": 0, "unparsed": 0} if accounting is None else accounting
+    counts.update(dict.fromkeys(("record", "other", "unparsed"), 0))
+    options = {"path": path, "command": command, "member": member, "lossy": lossy}
+    if isinstance(marker, str):
+        marker = re.compile(marker)
+    return iter_captures(lines, dialect, options, counts, marker=marker, host=host, meta=meta)
 
 
 def iter_records(
@@ -126,9 +131,9 @@ def parse(
     items = list(
         iter_parse(text.splitlines(), dialect, path, command, lossy=lossy, accounting=accounting)
     )
-    name = next((i.dialect for i in items if isinstance(i, Record)), None) or (
-        dialect if dialect != "auto" else detect(text).dialect
-    )
+    name = next((i.dialect for i in items if isinstance(i, Record)), None)
+    if name is None and text.strip():
+        name = dialect if dialect != "auto" else detect(text).dialect
     return ParseResult(
         dialect=name,
         records=[i for i in items if isinstance(i, Record)],

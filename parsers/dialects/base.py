@@ -9,19 +9,31 @@ Lark transformer.  A handler returns a new Record, ``None`` for a recognised lin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ..addresses import Endpoint
 from ..decode import has_undecodable
 from ..linegrammar import LineError, Parsed, line_grammar
+from ..reader import MAX_LINE, OverlongLine
 from ..record import Diagnostic, Record
 from ..states import TCP_STATES
+
+_OPENING_KINDS = ("title", "header")
+"""Line kinds that open a capture: seen again after records, they start the next one."""
 
 CONTINUES = object()
 """Returned by a handler whose line belongs to the record above it."""
 
 Handler = Callable[[list], "Record | object | None"]
+
+
+class Boundary(NamedTuple):
+    """A line that starts another capture, and why: ``marker``, ``repeat`` or ``foreign``."""
+
+    line: str
+    reason: str
 
 
 class RowError(ValueError):
@@ -53,18 +65,41 @@ class Dialect:
         """The archive member being read, when ``path`` is an archive."""
         self.context: dict[str, Any] = {"capture": 0, "host": None, "captured_at": None, "meta": {}}
         """The capture fields every record of this run carries."""
+        self.marker: re.Pattern[str] | None = None
+        """Lines it matches separate captures."""
+        self.foreign: Callable[[str], object] | None = None
+        """Says (truthy) whether a rejected line opens a capture of another dialect."""
+        self.opening: str | None = None
+        """The capture's first title or header line."""
+        self.boundary: Boundary | None = None
+        """Where ``run`` stopped: the line that starts the next capture, and why."""
 
     # -- driving ------------------------------------------------------------------------------
-    def run(self, lines: Iterable[str]) -> Iterator[Record | Diagnostic]:
-        """Records and diagnostics for ``lines`` (with or without line ends), in input order."""
+    def run(self, lines: Iterable[str], first: int = 1) -> Iterator[Record | Diagnostic]:
+        """Records and diagnostics for ``lines`` (with or without line ends), in input order,
+        numbering lines from ``first``.
+
+        Stops early, setting ``boundary``, at a line that starts another capture: one matching
+        ``marker``, the capture's first title or header seen again after records, or (when
+        ``foreign`` is set) a line after the first that this dialect rejects and ``foreign``
+        says opens a capture of another dialect.
+        """
         pending: Record | None = None
         counts = self.accounting
-        for self.line, raw in enumerate(lines, 1):
+        marker = self.marker
+        for self.line, raw in enumerate(lines, first):
+            if type(raw) is OverlongLine:
+                counts["unparsed"] += 1
+                yield self.diagnostic(raw, f"line of {raw.length} bytes, longer than {MAX_LINE}")
+                continue
             line = raw.rstrip("\r\n")
             if not line.strip():
                 counts["other"] += 1
                 self.blank()
                 continue
+            if marker is not None and marker.search(line):
+                self.boundary = Boundary(raw, "marker")
+                break
             if self.lossy and has_undecodable(line):
                 counts["unparsed"] += 1
                 yield self.diagnostic(line, "bytes the encoding cannot decode")
@@ -73,10 +108,19 @@ class Dialect:
                 kind, values = self.classify(line)
                 result = self.handler(kind)(values)
             except (LineError, RowError) as err:
+                if self.foreign is not None and self.line > first and self.foreign(line):
+                    self.boundary = Boundary(raw, "foreign")
+                    break
                 counts["unparsed"] += 1
                 yield self.diagnostic(line, str(err))
                 continue
             if result is None:
+                if kind.endswith(_OPENING_KINDS):
+                    if self.opening is None:
+                        self.opening = line
+                    elif line == self.opening and pending is not None:
+                        self.boundary = Boundary(raw, "repeat")
+                        break
                 counts["other"] += 1
             elif result is CONTINUES:
                 if pending is None:
