@@ -120,8 +120,14 @@ def parse(
     path: str | None = None,
     command: str | None = None,
     encoding: str | None = None,
+    *,
+    member: str | None = None,
+    marker: str | re.Pattern[str] | None = None,
+    host: str | None = None,
+    meta: Mapping[str, str] | None = None,
 ) -> ParseResult:
-    """Parse a whole capture (text, or bytes in any supported encoding)."""
+    """Parse a whole capture or several (text, or bytes in any supported encoding); the keyword
+    arguments are ``iter_parse``'s."""
     used = None
     lossy = False
     if isinstance(text, bytes):
@@ -129,7 +135,18 @@ def parse(
         lossy = has_undecodable(text)
     accounting: dict[str, int] = {}
     items = list(
-        iter_parse(text.splitlines(), dialect, path, command, lossy=lossy, accounting=accounting)
+        iter_parse(
+            text.splitlines(),
+            dialect,
+            path,
+            command,
+            lossy=lossy,
+            accounting=accounting,
+            member=member,
+            marker=marker,
+            host=host,
+            meta=meta,
+        )
     )
     name = next((i.dialect for i in items if isinstance(i, Record)), None)
     if name is None and text.strip():

@@ -1,20 +1,22 @@
-"""The ``netstat-normalizer`` command: parse, detect, capture."""
+"""The ``netstat-normalizer`` command: parse, convert, detect, capture."""
 
 from __future__ import annotations
 
 import argparse
-import io
-import json
+import codecs
+import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from typing import IO, TextIO
+from typing import IO
 
 from . import dialects, iter_parse
-from .decode import sniff
+from .convert import Done, RecordWriter, Report, Settings, convert, host_from_path
 from .detect import detect, rank
-from .errors import NetstatNormalizerError
+from .errors import NetstatNormalizerError, UnknownDialectError
+from .reader import open_lines
 from .record import Diagnostic, Record
 
 CAPTURE_COMMANDS = (
@@ -23,7 +25,7 @@ CAPTURE_COMMANDS = (
 )
 """What ``capture`` runs: the first one installed, with the flags that say the most."""
 
-EXIT_OK, EXIT_UNPARSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_UNPARSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Usage(Exception):
@@ -40,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,14 +55,34 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="*", default=["-"], metavar="FILE", help="files to read; - or none for stdin"
     )
     _output_options(parse)
-    parse.add_argument(
-        "--dialect", default="auto", help=f"auto (default) or one of: {', '.join(dialects())}"
-    )
-    parse.add_argument(
-        "--command", help="the command that produced the input, e.g. 'ss -tan' (a hint)"
-    )
-    parse.add_argument("--encoding", help="force the input's encoding (default: detected)")
+    _input_options(parse)
     parse.set_defaults(run=_parse)
+
+    many = commands.add_parser(
+        "convert", help="convert files, folders and archives to one output file each"
+    )
+    many.add_argument(
+        "sources", nargs="+", metavar="SRC", help="files, folders, .gz .bz2 .xz .zip .tar[.*]"
+    )
+    many.add_argument("--out", required=True, metavar="DIR", help="the output folder")
+    many.add_argument(
+        "--format",
+        choices=("json", "jsonl", "parquet"),
+        default="jsonl",
+        help="each output as JSON Lines (default), a JSON array or Parquet",
+    )
+    many.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes (default: the number of CPUs)",
+    )
+    many.add_argument(
+        "--force", action="store_true", help="convert again sources whose output exists"
+    )
+    _input_options(many)
+    many.set_defaults(run=_convert)
 
     find = commands.add_parser("detect", help="print each file's dialect and confidence")
     find.add_argument("files", nargs="+", metavar="FILE")
@@ -85,20 +109,116 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _parse(args: argparse.Namespace) -> int:
-    if args.dialect != "auto" and args.dialect not in dialects():
-        from .errors import UnknownDialectError
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dialect", default="auto", help=f"auto (default) or one of: {', '.join(dialects())}"
+    )
+    parser.add_argument(
+        "--command", help="the command that produced the input, e.g. 'ss -tan' (a hint)"
+    )
+    parser.add_argument("--encoding", help="force the input's encoding (default: detected)")
+    parser.add_argument(
+        "--capture-marker",
+        metavar="REGEX",
+        help="lines matching it separate captures; named groups host and time label them",
+    )
+    parser.add_argument(
+        "--host-from-path",
+        metavar="REGEX",
+        help="the host of a file's records: this regex's group host, searched in its path",
+    )
+    parser.add_argument(
+        "--meta",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a field for every record: host, captured_at, or any key (in meta); repeatable",
+    )
 
+
+def _check_input_options(args: argparse.Namespace) -> dict[str, str]:
+    """Usage errors in the input options; the ``--meta`` fields."""
+    if args.dialect != "auto" and args.dialect not in dialects():
         raise UnknownDialectError(args.dialect, dialects())
+    if args.encoding is not None:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise _Usage(f"unknown encoding {args.encoding!r}") from None
+    for option, pattern in (
+        ("--capture-marker", args.capture_marker),
+        ("--host-from-path", args.host_from_path),
+    ):
+        try:
+            compiled = re.compile(pattern or "")
+        except re.error as err:
+            raise _Usage(f"{option}: bad regex {pattern!r}: {err}") from None
+        if option == "--host-from-path" and pattern and "host" not in compiled.groupindex:
+            raise _Usage("--host-from-path needs a group named host: (?P<host>...)")
+    meta = {}
+    for field in args.meta:
+        key, equals, value = field.partition("=")
+        if not key or not equals:
+            raise _Usage(f"--meta wants KEY=VALUE, not {field!r}")
+        meta[key] = value
+    return meta
+
+
+def _parse(args: argparse.Namespace) -> int:
+    meta = _check_input_options(args)
     sources = [(path, _open_text(path, args.encoding)) for path in args.files]
     items = (
         item
         for path, text in sources
         for item in iter_parse(
-            text, args.dialect, None if path == "-" else path, args.command, lossy=True
+            text,
+            args.dialect,
+            None if path == "-" else path,
+            args.command,
+            lossy=True,
+            marker=args.capture_marker,
+            host=None if path == "-" else host_from_path(args.host_from_path, path),
+            meta=meta or None,
         )
     )
     return _emit(items, args.format, args.strict)
+
+
+def _convert(args: argparse.Namespace) -> int:
+    meta = _check_input_options(args)
+    if args.jobs < 1:
+        raise _Usage("--jobs wants a number of processes, 1 or more")
+    settings = Settings(
+        out=args.out,
+        format=args.format,
+        dialect=args.dialect,
+        command=args.command,
+        encoding=args.encoding,
+        marker=args.capture_marker,
+        host_from_path=args.host_from_path,
+        meta=tuple(meta.items()),
+        force=args.force,
+    )
+    progress = sys.stderr if sys.stderr.isatty() else None
+    report = convert(args.sources, settings, args.jobs, progress)
+    print(f"netstat-normalizer: {_told(report, args.out)}", file=sys.stderr)
+    return report.exit_status
+
+
+def _told(report: Report, out: str) -> str:
+    """What a convert run did, in a line."""
+    done = [o for o in report.outcomes if isinstance(o, Done)]
+    if report.interrupted:
+        return (
+            f"interrupted: {len(done)} sources converted into {out};"
+            " run the same command again to finish"
+        )
+    failed = sum(p.failed for p in report.problems)
+    return (
+        f"{len(done)} sources in {out} ({sum(o.parsed for o in done)} converted now),"
+        f" {report.unparsed} unparsed lines, {failed} failed,"
+        f" {len(report.problems) - failed} skipped"
+    )
 
 
 def _detect(args: argparse.Namespace) -> int:
@@ -129,30 +249,17 @@ def _capture(args: argparse.Namespace) -> int:
 
 
 def _open_text(path: str, encoding: str | None) -> Iterator[str]:
-    """The lines of a file (or stdin), decoded as detected, streaming."""
+    """The lines of a file (or stdin), decoded as given or detected, streaming."""
     try:
         raw: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+        return open_lines(raw, encoding)[1]
     except OSError as err:
         raise _Usage(f"cannot read {path}: {err.strerror}") from None
-    buffered = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw  # type: ignore[arg-type]
-    head = buffered.peek(65536)[:65536]
-    name = encoding or sniff(head, score=_score)
-    return iter(io.TextIOWrapper(buffered, encoding=name, errors="surrogateescape", newline=None))
-
-
-def _score(text: str) -> float:
-    try:
-        return detect(text).confidence
-    except NetstatNormalizerError:
-        return 0.0
 
 
 def _emit(items: Iterator[Record | Diagnostic], fmt: str, strict: bool) -> int:
-    out: TextIO = sys.stdout
     unparsed = False
-    first = True
-    if fmt == "json":
-        out.write("[")
+    writer = RecordWriter(sys.stdout, fmt)
     for item in items:
         if isinstance(item, Diagnostic):
             print(item, file=sys.stderr)
@@ -160,13 +267,7 @@ def _emit(items: Iterator[Record | Diagnostic], fmt: str, strict: bool) -> int:
             if strict:
                 break
             continue
-        text = json.dumps(item.to_dict(), ensure_ascii=False)
-        if fmt == "json":
-            out.write(("\n" if first else ",\n") + text)
-        else:
-            out.write(text + "\n")
-        first = False
-    if fmt == "json":
-        out.write("\n]\n" if not first else "]\n")
-    out.flush()
+        writer.write(item)
+    writer.close()
+    sys.stdout.flush()
     return EXIT_UNPARSED if unparsed else EXIT_OK

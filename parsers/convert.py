@@ -1,0 +1,567 @@
+"""``convert``: files, folders and archives to one output per source, in parallel, resumably.
+
+Each source (see ``archive``) becomes ``DIR/<name><suffix>``; beside the outputs,
+``diagnostics.jsonl`` holds every unparsed line and every failed or skipped source, and
+``summary.json`` the totals, both in source order.  A source is parsed into temporary files in
+``DIR/.netstat-normalizer/tmp``; then its state (counts, and diagnostics, in
+``DIR/.netstat-normalizer/state``) and its output are renamed into place, in that order, so an
+output that exists is complete and has its state.  A rerun skips such outputs (unless the options
+changed, or ``force``) and reuses their state: an interrupted run, rerun, ends with the same tree
+as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from multiprocessing.pool import Pool
+from typing import IO, Any, TextIO
+
+from . import iter_parse
+from .archive import MAX_SOURCE_BYTES, READ_ERRORS, Archive, Problem, Source, reason_of, walk
+from .errors import NetstatNormalizerError
+from .reader import open_lines
+from .record import Diagnostic, Record
+
+STATE_DIR = ".netstat-normalizer"
+"""The folder in the output folder holding each output's state, and temporary files."""
+
+SUFFIXES = {"json": ".json", "jsonl": ".jsonl", "parquet": ".parquet"}
+
+RESERVED = ("diagnostics.jsonl", "summary.json")
+"""The files ``convert`` writes beside the outputs."""
+
+PROGRESS_INTERVAL = 0.1
+"""The least time between two progress lines, in seconds."""
+
+
+class ConvertError(NetstatNormalizerError):
+    """A run that cannot start: the output folder is in use, parquet is not installed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``convert`` is asked: where to write, in which format, and the parse options."""
+
+    out: str
+    format: str = "jsonl"
+    dialect: str = "auto"
+    command: str | None = None
+    encoding: str | None = None
+    marker: str | None = None
+    """A regex whose matching lines separate captures (named groups ``host``, ``time``)."""
+    host_from_path: str | None = None
+    """A regex searched in ``path/member``, whose group ``host`` labels the records."""
+    meta: tuple[tuple[str, str], ...] = ()
+    force: bool = False
+    limit: int = MAX_SOURCE_BYTES
+    """The most bytes a compressed source may decompress to."""
+
+    def options(self) -> dict[str, Any]:
+        """What an output depends on besides its source: kept in its state."""
+        return {
+            "dialect": self.dialect,
+            "command": self.command,
+            "encoding": self.encoding,
+            "marker": self.marker,
+            "host_from_path": self.host_from_path,
+            "meta": dict(self.meta),
+        }
+
+
+@dataclass(frozen=True)
+class Done:
+    """A source converted now (``parsed``) or before, with its counts."""
+
+    path: str
+    member: str | None
+    state: dict[str, Any]
+    parsed: bool
+
+
+Outcome = Done | Problem
+
+
+@dataclass
+class Report:
+    """What a run did, in source order."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [o for o in self.outcomes if isinstance(o, Problem)]
+
+    @property
+    def unparsed(self) -> int:
+        return sum(o.state["lines"]["unparsed"] for o in self.outcomes if isinstance(o, Done))
+
+    @property
+    def exit_status(self) -> int:
+        """130 when interrupted, 1 when a source failed or was skipped or a line was not parsed."""
+        if self.interrupted:
+            return 130
+        return 1 if self.problems or self.unparsed else 0
+
+
+class RecordWriter:
+    """Records as a JSON array (``json``) or JSON Lines (``jsonl``), as ``parse`` prints them."""
+
+    def __init__(self, out: TextIO, fmt: str) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.first = True
+        if fmt == "json":
+            out.write("[")
+
+    def write(self, record: Record) -> None:
+        text = json.dumps(record.to_dict(), ensure_ascii=False)
+        if self.fmt == "jsonl":
+            self.out.write(text + "\n")
+        else:
+            self.out.write(("\n" if self.first else ",\n") + text)
+        self.first = False
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.out.write("]\n" if self.first else "\n]\n")
+
+
+def parquet_writer() -> Callable[[Iterable[Record], str], int]:
+    """``columnar.write_parquet``; ConvertError when pyarrow is not installed."""
+    try:
+        from .columnar import write_parquet
+    except ImportError as err:
+        raise ConvertError(
+            f"--format parquet needs pyarrow ({err}): pip install 'netstat-normalizer[parquet]'"
+        ) from None
+    return write_parquet
+
+
+def host_from_path(pattern: str | None, path: str, member: str | None = None) -> str | None:
+    """The group ``host`` of ``pattern`` searched in ``path`` (``path/member`` for a member)."""
+    if pattern is None:
+        return None
+    found = re.search(pattern, path if member is None else f"{path}/{member}")
+    return found.group("host") if found else None
+
+
+def convert(
+    paths: Sequence[str],
+    settings: Settings,
+    jobs: int = 1,
+    progress: TextIO | None = None,
+) -> Report:
+    """Convert every source in ``paths`` into ``settings.out``; each failure or skip is reported
+    on stderr as it comes, and progress on ``progress`` (a terminal) if given.  On
+    KeyboardInterrupt, temporary files are removed and the report says ``interrupted``."""
+    if settings.format == "parquet":
+        parquet_writer()
+    os.makedirs(settings.out, exist_ok=True)
+    plan = _plan(paths, settings)
+    report = Report()
+    jobs = min(jobs, sum(not isinstance(p, Problem) for p in plan))
+    shown = _Progress(progress, len(plan))
+    with _workspace(settings.out):
+        with _workers(jobs) as pool:
+            try:
+                for outcome in _run(plan, settings, pool, shown):
+                    report.outcomes.append(outcome)
+                    if isinstance(outcome, Problem):
+                        shown.clear()
+                        _warn(f"{_where(outcome)}: {outcome.reason}")
+            except KeyboardInterrupt:
+                shown.clear()
+                report.interrupted = True
+                return report
+        _finish(settings.out, report)
+    return report
+
+
+# -- planning -----------------------------------------------------------------------------------
+def _plan(paths: Sequence[str], settings: Settings) -> list[Source | Archive | Problem]:
+    """The sources in order, each with an output name no other source has."""
+    names = _Names(SUFFIXES[settings.format])
+    plan: list[Source | Archive | Problem] = []
+    for item in walk(paths, skip=settings.out):
+        taken = None if isinstance(item, Problem) else names.claim(item)
+        if taken is not None:
+            member = item.member if isinstance(item, Source) else None
+            item = Problem(item.path, member, taken, failed=False)
+        plan.append(item)
+    return plan
+
+
+class _Names:
+    """Output names claimed so far: a file's, or an archive's folder, which is its own."""
+
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix
+        self.files: set[str] = set()
+        self.folders: set[str] = set()
+        self.archives: set[str] = set()
+
+    def claim(self, item: Source | Archive) -> str | None:
+        """Claim ``item``'s output name; why it cannot be, if so."""
+        name = item.name if isinstance(item, Archive) else item.name + self.suffix
+        parents = ["/".join(name.split("/")[:i]) for i in range(1, name.count("/") + 1)]
+        if name in RESERVED or name.split("/")[0] == STATE_DIR:
+            return f"output name {name!r} is reserved"
+        if {name} & (self.files | self.folders) or set(parents) & (self.files | self.archives):
+            return f"output name {name!r} is taken by an earlier source"
+        (self.archives if isinstance(item, Archive) else self.files).add(name)
+        self.folders.update(parents)
+        return None
+
+
+# -- running ------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _workers(jobs: int) -> Iterator[Pool | None]:
+    """A pool of ``jobs`` worker processes (None for one), terminated on leaving.  Forked, they
+    share the output folder's lock, so no rerun starts while one of them may still write."""
+    if jobs <= 1:
+        yield None
+        return
+    linux = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if linux else None)
+    pool = context.Pool(jobs, _init_worker, (os.getpid() if linux else None,))
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _init_worker(parent: int | None) -> None:
+    """A worker leaves Ctrl-C to the main process and, on Linux, dies with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the main process died before prctl
+            os._exit(1)
+
+
+def _run(
+    plan: list[Source | Archive | Problem],
+    settings: Settings,
+    pool: Pool | None,
+    progress: _Progress,
+) -> Iterator[Outcome]:
+    jobs = [(item, settings) for item in plan if not isinstance(item, Problem)]
+    results = pool.imap(_job, jobs) if pool is not None else map(_job, jobs)
+    for item in plan:
+        outcomes = [item] if isinstance(item, Problem) else next(results)
+        yield from outcomes
+        progress.update(outcomes)
+    progress.clear()
+
+
+def _job(job: tuple[Source | Archive, Settings]) -> list[Outcome]:
+    item, settings = job
+    if isinstance(item, Source):
+        return [_convert_source(item, item.open(settings.limit), settings)]
+    return [
+        entry if isinstance(entry, Problem) else _convert_source(entry[0], entry[1], settings)
+        for entry in item.members(settings.limit)
+    ]
+
+
+def _convert_source(
+    source: Source, opened: contextlib.AbstractContextManager[IO[bytes]], settings: Settings
+) -> Outcome:
+    """Convert one source, unless its output is complete and current; ``opened`` gives its
+    bytes (a stream is a context manager too)."""
+    paths = _Paths(settings.out, source.name + SUFFIXES[settings.format])
+    state = None if settings.force else paths.state_if_current(settings.options())
+    if state is not None:
+        return Done(source.path, source.member, state, parsed=False)
+    try:
+        with opened as stream:
+            state = _parse(source, stream, settings, paths)
+    except (*READ_ERRORS, NetstatNormalizerError) as err:
+        paths.remove()
+        return Problem(source.path, source.member, reason_of(err), failed=True)
+    return Done(source.path, source.member, state, parsed=True)
+
+
+def _parse(source: Source, stream: IO[bytes], settings: Settings, paths: _Paths) -> dict[str, Any]:
+    """Parse ``stream`` into the output and state files of ``paths``; the state."""
+    encoding, lines = open_lines(stream, settings.encoding)
+    counts: dict[str, int] = {}
+    stats = _Stats()
+    items = iter_parse(
+        lines,
+        settings.dialect,
+        source.path,
+        settings.command,
+        lossy=True,
+        accounting=counts,
+        member=source.member,
+        marker=settings.marker,
+        host=host_from_path(settings.host_from_path, source.path, source.member),
+        meta=dict(settings.meta) or None,
+    )
+    with paths.temporary() as (output, diagnostics, state_file):
+        with open(diagnostics, "wb") as diag:
+            _write_output(stats.records(items, diag), output, settings.format)
+        state = {
+            "path": source.path,
+            "member": source.member,
+            "output": paths.name,
+            "options": settings.options(),
+            "encoding": encoding,
+            **stats.totals(counts),
+        }
+        _write_json(state_file, state)
+        paths.commit(output, diagnostics, state_file)
+    return state
+
+
+def _write_output(records: Iterator[Record], path: str, fmt: str) -> None:
+    if fmt == "parquet":
+        parquet_writer()(records, path)
+        return
+    with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as out:
+        writer = RecordWriter(out, fmt)
+        for record in records:
+            writer.write(record)
+        writer.close()
+
+
+class _Stats:
+    """A source's counts, gathered as its records and diagnostics go by."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.captures: set[int] = set()
+        self.dialects: Counter[str] = Counter()
+        self.states: Counter[str] = Counter()
+        self.diagnostics = 0
+
+    def records(self, items: Iterable[Record | Diagnostic], diag: IO[bytes]) -> Iterator[Record]:
+        """The records of ``items``, counted; their diagnostics written to ``diag``."""
+        for item in items:
+            if isinstance(item, Diagnostic):
+                self.diagnostics += 1
+                diag.write(_json_line(item.to_dict()))
+                continue
+            self.count += 1
+            self.captures.add(item.capture)
+            self.dialects[item.dialect] += 1
+            if item.state is not None:
+                self.states[item.state] += 1
+            yield item
+
+    def totals(self, lines: dict[str, int]) -> dict[str, Any]:
+        return {
+            "captures": len(self.captures),
+            "records": self.count,
+            "diagnostics": self.diagnostics,
+            "lines": {key: lines.get(key, 0) for key in ("record", "other", "unparsed")},
+            "dialects": dict(sorted(self.dialects.items())),
+            "states": dict(sorted(self.states.items())),
+        }
+
+
+class _Paths:
+    """Where one output and its state go, and their temporary files."""
+
+    def __init__(self, out: str, name: str) -> None:
+        self.out = out
+        self.name = name
+        self.output = os.path.join(out, *name.split("/"))
+        self.state = os.path.join(out, STATE_DIR, "state", *name.split("/")) + ".json"
+        self.diagnostics = self.state[: -len(".json")] + ".diagnostics.jsonl"
+
+    def state_if_current(self, options: dict[str, Any]) -> dict[str, Any] | None:
+        """The state of a complete output made with ``options``, else None."""
+        if not (os.path.exists(self.output) and os.path.exists(self.diagnostics)):
+            return None
+        try:
+            with open(self.state, encoding="utf-8") as file:
+                state: dict[str, Any] = json.load(file)
+        except (OSError, ValueError):
+            return None
+        return state if state.get("options") == options else None
+
+    @contextlib.contextmanager
+    def temporary(self) -> Iterator[tuple[str, str, str]]:
+        """Three temporary files (output, diagnostics, state), removed unless committed."""
+        folder = os.path.join(self.out, STATE_DIR, "tmp")
+        names = []
+        try:
+            for suffix in (".output", ".diagnostics", ".state"):
+                handle, name = tempfile.mkstemp(suffix, dir=folder)
+                os.close(handle)
+                names.append(name)
+            yield names[0], names[1], names[2]
+        finally:
+            for name in names:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(name)
+
+    def commit(self, output: str, diagnostics: str, state: str) -> None:
+        """Rename the temporary files into place: the state first, the output last."""
+        moves = ((diagnostics, self.diagnostics), (state, self.state), (output, self.output))
+        for _, final in moves:
+            if not _inside(self.out, final):
+                raise NetstatNormalizerError(f"{final} would be outside {self.out}")
+        for temporary, final in moves:
+            os.makedirs(os.path.dirname(final), exist_ok=True)
+            os.replace(temporary, final)
+
+    def remove(self) -> None:
+        """Remove an earlier output and its state (the source now fails)."""
+        for final in (self.output, self.state, self.diagnostics):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(final)
+
+
+def _inside(folder: str, path: str) -> bool:
+    """Whether ``path``'s folder, links resolved, is within ``folder``."""
+    root = os.path.realpath(folder)
+    return os.path.commonpath([root, os.path.realpath(os.path.dirname(path))]) == root
+
+
+@contextlib.contextmanager
+def _workspace(out: str) -> Iterator[None]:
+    """Hold the output folder's lock, with an empty temporary folder, removed at the end."""
+    state = os.path.join(out, STATE_DIR)
+    os.makedirs(state, exist_ok=True)
+    tmp = os.path.join(state, "tmp")
+    with open(os.path.join(state, "lock"), "a") as lock:
+        _lock(lock, out)
+        shutil.rmtree(tmp, ignore_errors=True)  # left by a killed run
+        os.makedirs(tmp)
+        try:
+            yield
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _lock(file: IO[str], out: str) -> None:
+    """Wait for the lock of the output folder (a run into it, or its workers, may hold it)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        return
+    try:
+        fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        _warn(f"waiting for another run writing to {out}")
+        fcntl.flock(file, fcntl.LOCK_EX)
+
+
+# -- reporting ----------------------------------------------------------------------------------
+def _finish(out: str, report: Report) -> None:
+    """Write ``diagnostics.jsonl`` and ``summary.json`` (each atomically) from the outcomes."""
+    tmp = os.path.join(out, STATE_DIR, "tmp")
+    with tempfile.NamedTemporaryFile("wb", dir=tmp, delete=False) as diag:
+        for outcome in report.outcomes:
+            if isinstance(outcome, Done):
+                with open(_Paths(out, outcome.state["output"]).diagnostics, "rb") as lines:
+                    shutil.copyfileobj(lines, diag)
+            else:
+                entry = {"path": outcome.path, "member": outcome.member, "line": None}
+                entry |= {"text": None, "reason": outcome.reason}
+                diag.write(_json_line(entry))
+    os.replace(diag.name, os.path.join(out, "diagnostics.jsonl"))
+    summary = os.path.join(tmp, "summary.json")
+    _write_json(summary, _summary(report.outcomes), indent=2)
+    os.replace(summary, os.path.join(out, "summary.json"))
+
+
+def _summary(outcomes: list[Outcome]) -> dict[str, Any]:
+    done = [o.state for o in outcomes if isinstance(o, Done)]
+    problems = [o for o in outcomes if isinstance(o, Problem)]
+
+    def total(key: str) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for state in done:
+            counts.update(state[key])
+        return counts
+
+    lines = total("lines")
+    return {
+        "files": len(done),
+        "captures": sum(s["captures"] for s in done),
+        "records": sum(s["records"] for s in done),
+        "diagnostics": sum(s["diagnostics"] for s in done),
+        "lines": {key: lines[key] for key in ("record", "other", "unparsed")},
+        "dialects": dict(sorted(total("dialects").items())),
+        "states": dict(sorted(total("states").items())),
+        "failed": [_entry(p) for p in problems if p.failed],
+        "skipped": [_entry(p) for p in problems if not p.failed],
+    }
+
+
+def _entry(problem: Problem) -> dict[str, Any]:
+    entry = asdict(problem)
+    del entry["failed"]
+    return entry
+
+
+def _json_line(value: Any) -> bytes:
+    """A JSON line in UTF-8; undecodable input bytes (lone surrogates) as ``\\udcXX`` escapes."""
+    text = json.dumps(value, ensure_ascii=False) + "\n"
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _write_json(path: str, value: Any, indent: int | None = None) -> None:
+    with open(path, "w", encoding="utf-8", errors="backslashreplace") as file:
+        json.dump(value, file, ensure_ascii=False, indent=indent)
+        file.write("\n")
+
+
+def _warn(message: str) -> None:
+    print(f"netstat-normalizer: {message}", file=sys.stderr)
+
+
+def _where(problem: Problem) -> str:
+    return problem.path if problem.member is None else f"{problem.path}[{problem.member}]"
+
+
+class _Progress:
+    """``done/total files, records/s, files/s`` on a terminal, at most every PROGRESS_INTERVAL."""
+
+    def __init__(self, stream: TextIO | None, total: int) -> None:
+        self.stream = stream
+        self.total = total
+        self.files = self.records = 0
+        self.start = self.shown = time.monotonic()
+
+    def update(self, outcomes: list[Outcome]) -> None:
+        done = [o for o in outcomes if isinstance(o, Done)]
+        self.files += max(len(outcomes), 1)
+        self.total += max(len(outcomes) - 1, 0)
+        self.records += sum(o.state["records"] for o in done if o.parsed)
+        now = time.monotonic()
+        if self.stream is None or now - self.shown < PROGRESS_INTERVAL:
+            return
+        self.shown = now
+        rate = max(now - self.start, 1e-9)
+        self.stream.write(
+            f"\r{self.files}/{self.total} files, {self.records / rate:.0f} records/s, "
+            f"{self.files / rate:.1f} files/s\x1b[K"
+        )
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Erase the progress line."""
+        if self.stream is not None:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
