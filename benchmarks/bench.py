@@ -1,44 +1,80 @@
-"""Rows per second on 200,000-row inputs built from real captures, against a ``str.split`` floor.
+"""Rows per second and peak memory on 200,000-row inputs built from real captures, against jc and a
+``str.split`` floor; the end-to-end CLI against jc's; linearity; a big streamed file.
 
-    python benchmarks/bench.py [--rows N] [--jc]
+    pip install '.[bench]'                  # jc, the incumbent
+    python benchmarks/bench.py [--rows N] [--no-jc] [--cli] [--linear] [--big MiB]
 
-Each input repeats the data rows of a bundled real capture (its header kept once) up to N rows.
-"ours" streams the text through ``iter_parse`` to typed records; "split" is a loop of
-``line.split()`` into a dict per row, the floor of Python work per row; "jc" (with ``--jc``, when jc
-is installed: ``pip install '.[bench]'``) is the incumbent parser on the same text. Peak RSS is
-the process's, measured in a fresh subprocess per run.
+Each input repeats the rows of a real capture (its title and header kept once) up to N rows:
+Linux captures bundled in ``fixtures/``; Windows, FreeBSD and macOS ones from ``../shared/corpus``
+when it is there (else the bundled reconstructions). "ours" streams the lines through
+``iter_parse`` to typed records; "split" is a loop of ``line.split()`` into a dict per row, the
+floor of Python work per row; "jc" is ``jc.parse`` on the same text. Every run is a fresh
+subprocess, so its peak RSS is its own. ``--cli`` times ``netstat-normalizer parse --format
+jsonl FILE`` against ``jc --netstat`` / ``jc --ss`` (file to JSON, output discarded);
+``--linear`` compares N/10 rows with N; ``--big`` streams a file of that many MiB to JSONL and
+reports peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-INPUTS = {  # name: (fixture, dialect, jc parser)
-    "netstat -antp": ("linux-netstat/antp.out", "linux-netstat", "netstat"),
-    "netstat -aeep": ("linux-netstat/aeep.out", "linux-netstat", "netstat"),
-    "ss -tanp": ("linux-ss/tanp.out", "linux-ss", "ss"),
-    "ss -tulpen": ("linux-ss/tulpen.out", "linux-ss", "ss"),
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "jc"
+INPUTS = {  # name: (bundled capture, real capture in the corpus or None, dialect, jc parser)
+    "netstat -antp": ("linux-netstat/antp.out", None, "linux-netstat", "netstat"),
+    "netstat -aeep": ("linux-netstat/aeep.out", None, "linux-netstat", "netstat"),
+    "ss -tanp": ("linux-ss/tanp.out", None, "linux-ss", "ss"),
+    "ss -tulpen": ("linux-ss/tulpen.out", None, "linux-ss", "ss"),
+    "windows -aon": (
+        "windows-netstat/ano.out",
+        "windows/windows-10/netstat-aon.out",
+        "windows-netstat",
+        "netstat",
+    ),
+    "freebsd -an": (
+        "freebsd-netstat/an.out",
+        "freebsd12/netstat-an.out",
+        "freebsd-netstat",
+        "netstat",
+    ),
+    "macos -an": ("macos-netstat/an.out", "osx-10.14.6/netstat.out", "macos-netstat", "netstat"),
 }
 
 
-def build(fixture: str, rows: int) -> str:
-    """The capture's header lines once, then its data rows repeated to ``rows`` rows."""
-    lines = (FIXTURES / fixture).read_text().splitlines()
-    head = [line for line in lines if line.startswith(("Active", "Proto", "Netid", "State"))]
-    body = [line for line in lines if line not in head and line.strip()]
+def capture_of(name: str) -> Path:
+    """The real capture an input is built from: the corpus's when present, else the bundled."""
+    bundled, corpus, _, _ = INPUTS[name]
+    if corpus is not None and (CORPUS / corpus).exists():
+        return CORPUS / corpus
+    return ROOT / "fixtures" / bundled
+
+
+def build(name: str, rows: int) -> str:
+    """The capture's lines before its first row once, then its socket rows repeated to ``rows``."""
+    from netstat_normalizer import parse
+    from netstat_normalizer.decode import decode
+
+    text = decode(capture_of(name).read_bytes())[0]
+    lines = text.splitlines()
+    result = parse(text, INPUTS[name][2])
+    starts = [r.source["line"] for r in result.records if r.kind == "socket" and r.proto != "unix"]
+    head = lines[: starts[0] - 1]
+    body = [lines[n - 1] for n in starts]
     return "\n".join(head + [body[i % len(body)] for i in range(rows)]) + "\n"
 
 
 def run_one(kind: str, name: str, rows: int) -> dict[str, float]:
-    fixture, dialect, jc_parser = INPUTS[name]
-    text = build(fixture, rows)
+    text = build(name, rows)
+    dialect, jc_parser = INPUTS[name][2:]
     start = time.perf_counter()
     if kind == "ours":
         from netstat_normalizer import iter_parse
@@ -57,36 +93,117 @@ def run_one(kind: str, name: str, rows: int) -> dict[str, float]:
     return {"rows": count, "seconds": seconds, "rows_per_s": count / seconds, "peak_mib": peak}
 
 
+def subrun(*args: str) -> dict[str, float] | str:
+    """``run_one`` in a fresh interpreter: its result, or the last line of its error."""
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:  # a competitor that fails on real input is a finding
+        return "failed: " + (done.stderr.strip().splitlines()[-1:] or ["?"])[0][:50]
+    return json.loads(done.stdout)
+
+
+def table(rows: int, with_jc: bool) -> None:
+    print(f"rows per input: {rows:,}")
+    print(f"{'input':<15}{'parser':<7}{'rows/s':>10}{'x jc':>7}{'x split':>9}{'peak MiB':>10}")
+    for name in INPUTS:
+        found = {k: subrun("--rows", str(rows), "--one", k, name) for k in ("ours", "split")}
+        if with_jc:
+            found["jc"] = subrun("--rows", str(rows), "--one", "jc", name)
+        jc_rate = found["jc"]["rows_per_s"] if isinstance(found.get("jc"), dict) else None
+        for kind, r in found.items():
+            if isinstance(r, str):
+                print(f"{name:<15}{kind:<7}  {r}")
+                continue
+            vs_jc = f"{r['rows_per_s'] / jc_rate:7.2f}" if jc_rate else f"{'-':>7}"
+            vs_split = r["rows_per_s"] / found["split"]["rows_per_s"]  # type: ignore[index]
+            print(
+                f"{name:<15}{kind:<7}{r['rows_per_s']:>10,.0f}{vs_jc}{vs_split:>9.2f}"
+                f"{r['peak_mib']:>10.0f}"
+            )
+
+
+def timed_command(command: list[str], stdin: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a command reading ``stdin``, output discarded."""
+    wrapper = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    with stdin.open("rb") as source:
+        done = subprocess.run(
+            [sys.executable, "-c", wrapper, *command], stdin=source, capture_output=True, check=True
+        )
+    seconds, peak = done.stdout.decode().split()[-2:]
+    return float(seconds), int(peak) / 1024
+
+
+def cli(rows: int) -> None:
+    print(f"\nend to end, file to JSON ({rows:,} rows): seconds, rows/s, peak MiB")
+    ours = [sys.executable, "-m", "netstat_normalizer", "parse", "--format", "jsonl"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in INPUTS:
+            path = Path(tmp) / "input.txt"
+            path.write_text(build(name, rows))
+            jc_flag = "--" + INPUTS[name][3]
+            for label, command in (
+                ("ours", [*ours, "--dialect", INPUTS[name][2], "-"]),
+                ("jc", ["jc", jc_flag]),
+            ):
+                try:
+                    seconds, peak = timed_command(command, path)
+                except subprocess.CalledProcessError:
+                    print(f"{name:<15}{label:<7}  failed")
+                    continue
+                print(f"{name:<15}{label:<7}{seconds:8.2f}{rows / seconds:>10,.0f}{peak:>8.0f}")
+
+
+def linear(rows: int) -> None:
+    print("\nlinearity: seconds for N/10 and N rows (ours), and their ratio")
+    for name in INPUTS:
+        small = subrun("--rows", str(rows // 10), "--one", "ours", name)
+        large = subrun("--rows", str(rows), "--one", "ours", name)
+        assert isinstance(small, dict) and isinstance(large, dict)
+        ratio = large["seconds"] / small["seconds"]
+        print(f"{name:<15}{small['seconds']:8.3f}{large['seconds']:8.3f}  x{ratio:.1f}")
+
+
+def big(mib: int) -> None:
+    """Stream a file of ``mib`` MiB of ``ss -tanp`` rows to JSONL; report time and peak RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.txt"
+        block = build("ss -tanp", 10_000).encode()
+        with path.open("wb") as out:
+            while out.tell() < mib << 20:
+                out.write(block)
+        size = os.path.getsize(path)
+        command = [sys.executable, "-m", "netstat_normalizer", "parse", "--format", "jsonl", "-"]
+        seconds, peak = timed_command(command, path)
+        print(
+            f"\n{size / 2**20:,.0f} MiB of ss -tanp to JSONL: {seconds:.0f} s, "
+            f"peak RSS {peak:.0f} MiB"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
-    parser.add_argument("--jc", action="store_true", help="also run jc")
+    parser.add_argument("--no-jc", action="store_true", help="skip jc")
+    parser.add_argument("--cli", action="store_true", help="also time the CLIs end to end")
+    parser.add_argument("--linear", action="store_true", help="also compare N/10 rows with N")
+    parser.add_argument("--big", type=int, metavar="MiB", help="also stream a file this big")
     parser.add_argument("--one", nargs=2, metavar=("KIND", "INPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one[0], args.one[1], args.rows)))
         return
-    kinds = ["ours", "split"] + (["jc"] if args.jc else [])
-    print(f"{'input':<16}{'parser':<8}{'rows/s':>12}{'vs split':>10}{'peak MiB':>10}")
-    for name in INPUTS:
-        found = {}
-        for kind in kinds:
-            done = subprocess.run(
-                [sys.executable, __file__, "--rows", str(args.rows), "--one", kind, name],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if done.returncode != 0:  # a competitor that fails on real input is a finding
-                last = done.stderr.strip().splitlines()[-1:] or ["?"]
-                print(f"{name:<16}{kind:<8}{'failed: ' + last[0][:60]:>40}")
-                continue
-            found[kind] = json.loads(done.stdout)
-        for kind, r in found.items():
-            ratio = r["rows_per_s"] / found["split"]["rows_per_s"]
-            print(
-                f"{name:<16}{kind:<8}{r['rows_per_s']:>12,.0f}{ratio:>10.2f}{r['peak_mib']:>10.0f}"
-            )
+    table(args.rows, not args.no_jc)
+    if args.cli:
+        cli(args.rows)
+    if args.linear:
+        linear(args.rows)
+    if args.big:
+        big(args.big)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ def iter_captures(
             opened = True
         else:
             parser = _parser(name, options, accounting, marker, foreign=dialect == "auto")
-            parser.context = {"capture": capture, **labels, "meta": fields}
+            parser.label(capture, labels["host"], labels["captured_at"], fields)
             yield from parser.run(chain(head, rest), number)
             boundary = parser.boundary and (parser.boundary, parser.line)
             opened = parser.opening is not None

@@ -262,6 +262,7 @@ def _emit(items: Iterator[Record | Diagnostic], fmt: str, strict: bool) -> int:
     writer = RecordWriter(sys.stdout, fmt)
     for item in items:
         if isinstance(item, Diagnostic):
+            writer.flush()  # keep stdout and stderr in input order
             print(item, file=sys.stderr)
             unparsed = True
             if strict:

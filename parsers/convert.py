@@ -117,24 +117,37 @@ class Report:
 
 
 class RecordWriter:
-    """Records as a JSON array (``json``) or JSON Lines (``jsonl``), as ``parse`` prints them."""
+    """Records as a JSON array (``json``) or JSON Lines (``jsonl``), as ``parse`` prints them,
+    written in blocks of ``BLOCK`` records (``flush`` writes what is pending)."""
+
+    BLOCK = 512
+    _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
     def __init__(self, out: TextIO, fmt: str) -> None:
         self.out = out
         self.fmt = fmt
         self.first = True
+        self.pending: list[str] = []
         if fmt == "json":
             out.write("[")
 
     def write(self, record: Record) -> None:
-        text = json.dumps(record.to_dict(), ensure_ascii=False)
+        self.pending.append(self._encode(record.to_dict()))
+        if len(self.pending) >= self.BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
         if self.fmt == "jsonl":
-            self.out.write(text + "\n")
+            self.out.write("\n".join(self.pending) + "\n")
         else:
-            self.out.write(("\n" if self.first else ",\n") + text)
-        self.first = False
+            self.out.write(("\n" if self.first else ",\n") + ",\n".join(self.pending))
+            self.first = False
+        self.pending.clear()
 
     def close(self) -> None:
+        self.flush()
         if self.fmt == "json":
             self.out.write("]\n" if self.first else "\n]\n")
 

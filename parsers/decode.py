@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 
 LEGACY = ("cp850", "cp437", "cp866", "cp932", "cp936", "cp949", "cp950", "cp1252")
@@ -51,6 +52,10 @@ def decode(
     return data.decode(name, errors="surrogateescape"), name
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+"""What ``surrogateescape`` makes of a byte its encoding cannot decode."""
+
+
 def has_undecodable(line: str) -> bool:
     """True when ``line`` holds bytes its encoding could not decode."""
-    return any("\udc80" <= c <= "\udcff" for c in line)
+    return _UNDECODABLE.search(line) is not None

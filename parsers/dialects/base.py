@@ -63,8 +63,7 @@ class Dialect:
         """Set when the text may hold undecodable bytes: lines with them become diagnostics."""
         self.member: str | None = None
         """The archive member being read, when ``path`` is an archive."""
-        self.context: dict[str, Any] = {"capture": 0, "host": None, "captured_at": None, "meta": {}}
-        """The capture fields every record of this run carries."""
+        self.label(0)
         self.marker: re.Pattern[str] | None = None
         """Lines it matches separate captures."""
         self.foreign: Callable[[str], object] | None = None
@@ -161,11 +160,56 @@ class Dialect:
     def blank(self) -> None:
         """Called for each blank line; dialects whose blank lines end a block override it."""
 
+    def label(
+        self,
+        capture: int,
+        host: str | None = None,
+        captured_at: str | None = None,
+        meta: dict[str, str] | None = None,
+    ) -> None:
+        """Set the capture fields every record from now on carries."""
+        self._labels = (self.name, capture, host, captured_at, {} if meta is None else meta)
+
     # -- helpers for handlers -----------------------------------------------------------------
-    def record(self, **fields: object) -> Record:
+    def record(self, **fields: Any) -> Record:
         """A record of this dialect, sourced at the current line."""
         source = {"path": self.path, "member": self.member, "line": self.line}
-        return Record(self.name, **self.context, source=source, **fields)  # type: ignore[arg-type]
+        return Record(*self._labels, source=source, **fields)
+
+    def socket(
+        self,
+        proto: str | None,
+        ip_version: int | None,
+        here: Endpoint,
+        there: Endpoint,
+        state: str | None = None,
+        state_raw: str | None = None,
+        recv_q: int | None = None,
+        send_q: int | None = None,
+        pid: int | None = None,
+        program: str | None = None,
+    ) -> Record:
+        """A socket record from two split endpoints: ``record`` for the hot path, built
+        positionally (a third of the time of keywords)."""
+        return Record(
+            *self._labels,
+            "socket",
+            proto,
+            ip_version,
+            *here,
+            *there,
+            state,
+            state_raw,
+            recv_q,
+            send_q,
+            pid,
+            program,
+            None,
+            None,
+            None,
+            {},
+            {"path": self.path, "member": self.member, "line": self.line},
+        )
 
     def diagnostic(self, text: str, reason: str) -> Diagnostic:
         """A diagnostic for the current line."""

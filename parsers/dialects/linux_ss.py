@@ -18,7 +18,7 @@ from ..addresses import ip_version, split_colon
 from ..record import Record
 from ..ss_fields import parse_fields
 from ..states import TCP_STATES
-from .base import CONTINUES, Dialect, RowError, endpoint_fields
+from .base import CONTINUES, Dialect, RowError
 
 _NETIDS = {
     "tcp": "tcp",
@@ -147,9 +147,8 @@ class LinuxSs(Dialect):
         else:
             lookup = "ip" if proto in ("raw", "icmp") else proto or ""
             here, there = split_colon(local, lookup), split_colon(peer, lookup)
-            record = self.record(**endpoint_fields(here, there))
-            record.proto = proto
-            record.ip_version = ip_version(here.address) or ip_version(there.address)
+            version = ip_version(here.address) or ip_version(there.address)
+            record = self.socket(proto, version, here, there)
         return self._finish(record, netid, state_raw, recv_q, send_q, details)
 
     def unix_row(self, v: list) -> Record:
