@@ -47,9 +47,7 @@ def iter_captures(
     other keys go to each record's ``meta``.  Raises DetectionError when no dialect recognises
     the first capture of a file without markers.
     """
-    fields = dict(meta or {})
-    default = {"host": fields.pop("host", None), "captured_at": fields.pop("captured_at", None)}
-    default["host"] = host or default["host"]
+    default, fields = labels_of(host, meta)
     labels = default
     rest = iter(lines)
     pending: list[str] = []
@@ -93,6 +91,16 @@ def iter_captures(
         name = None if dialect == "auto" else dialect
 
 
+def labels_of(
+    host: str | None, meta: Mapping[str, str] | None
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """The ``host`` and ``captured_at`` of captures no marker labels, and the other meta fields."""
+    fields = dict(meta or {})
+    labels = {"host": fields.pop("host", None), "captured_at": fields.pop("captured_at", None)}
+    labels["host"] = host or labels["host"]
+    return labels, fields
+
+
 def _head(pending: list[str], rest: Iterator[str], marker: re.Pattern[str] | None) -> list[str]:
     """The lines detection reads: up to DETECT_LINES non-blank ones, ending at a marker line."""
     head = list(pending)
@@ -120,7 +128,7 @@ def _detect(head: list[str], marker: re.Pattern[str] | None, *, first: bool) -> 
     lines = [line for line in found if line.strip()]
     if not lines:
         return next(iter(DIALECTS))  # only blank lines: any dialect accounts for them
-    claiming = _claimants(None)(lines[0])
+    claiming = claimants(None)(lines[0])
     if claiming:
         return _best(claiming, lines)
     try:
@@ -144,7 +152,7 @@ def _parser(
     parser.lossy = options["lossy"]
     parser.accounting = accounting
     parser.marker = marker
-    parser.foreign = _claimants(DIALECTS[name].grammar) if foreign else None
+    parser.foreign = claimants(DIALECTS[name].grammar) if foreign else None
     return parser
 
 
@@ -171,12 +179,12 @@ def _unrecognised(
 
 
 @cache
-def _claimants(grammar: str | None) -> Callable[[str], list[str]]:
+def claimants(grammar: str | None) -> Callable[[str], list[str]]:
     """The dialects, of other grammars than ``grammar``, that read a line as one opening a
     capture (a title, header or leading warning)."""
     others = [d(None) for d in DIALECTS.values() if d.grammar != grammar]
 
-    def claimants(line: str) -> list[str]:
+    def claim(line: str) -> list[str]:
         found = []
         for other in others:
             for section in other.sections:
@@ -186,7 +194,7 @@ def _claimants(grammar: str | None) -> Callable[[str], list[str]]:
                     break
         return found
 
-    return claimants
+    return claim
 
 
 def _best(names: list[str], head: list[str]) -> str:

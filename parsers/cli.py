@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _output_options(parse)
     _input_options(parse)
+    _jobs_option(parse, "processes for several files or a big one (default: the number of CPUs)")
     parse.set_defaults(run=_parse)
 
     many = commands.add_parser(
@@ -71,13 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         default="jsonl",
         help="each output as JSON Lines (default), a JSON array or Parquet",
     )
-    many.add_argument(
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="worker processes (default: the number of CPUs)",
-    )
+    _jobs_option(many, "worker processes (default: the number of CPUs)")
     many.add_argument(
         "--force", action="store_true", help="convert again sources whose output exists"
     )
@@ -95,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     _output_options(capture)
     capture.set_defaults(run=_capture)
     return parser
+
+
+def _jobs_option(parser: argparse.ArgumentParser, text: str) -> None:
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help=text)
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -166,6 +165,15 @@ def _check_input_options(args: argparse.Namespace) -> dict[str, str]:
 
 def _parse(args: argparse.Namespace) -> int:
     meta = _check_input_options(args)
+    if args.jobs < 1:
+        raise _Usage("--jobs wants a number of processes, 1 or more")
+    if _in_parallel(args):
+        from .parallel import Options, parse_files
+
+        options = Options(args.dialect, args.command, args.encoding, args.capture_marker, meta)
+        hosts = [host_from_path(args.host_from_path, path) for path in args.files]
+        unparsed = parse_files(args.files, hosts, options, args.jobs, sys.stdout, args.format)
+        return EXIT_UNPARSED if unparsed else EXIT_OK
     sources = [(path, _open_text(path, args.encoding)) for path in args.files]
     items = (
         item
@@ -182,6 +190,20 @@ def _parse(args: argparse.Namespace) -> int:
         )
     )
     return _emit(items, args.format, args.strict)
+
+
+def _in_parallel(args: argparse.Namespace) -> bool:
+    """Whether ``parse`` spreads its work over processes: several of them, several files or a big
+    one, all regular files, and no ``--strict`` (which stops at the first unparsed line)."""
+    from .parallel import CHUNK_BYTES
+
+    if args.jobs < 2 or args.strict or "-" in args.files:
+        return False
+    try:
+        sizes = [os.path.getsize(path) for path in args.files]
+    except OSError:
+        return False  # the one-process path reports the unreadable file
+    return len(sizes) > 1 or sizes[0] >= CHUNK_BYTES
 
 
 def _convert(args: argparse.Namespace) -> int:

@@ -23,6 +23,11 @@ from ..states import TCP_STATES
 _OPENING_KINDS = ("title", "header")
 """Line kinds that open a capture: seen again after records, they start the next one."""
 
+_BOOKKEEPING = frozenset(
+    ("path", "command", "member", "lossy", "line", "lines", "accounting", "marker", "foreign")
+) | frozenset(("boundary", "_handlers", "_labels", "_last"))
+"""Attributes that are no table knowledge (``_last``: the record continuation lines add to)."""
+
 CONTINUES = object()
 """Returned by a handler whose line belongs to the record above it."""
 
@@ -159,6 +164,15 @@ class Dialect:
 
     def blank(self) -> None:
         """Called for each blank line; dialects whose blank lines end a block override it."""
+
+    def state(self) -> dict[str, Any]:
+        """What the dialect has learnt of the table (section, columns...): its attributes but
+        the base class's bookkeeping and records held for continuation lines."""
+        return {
+            k: v
+            for k, v in vars(self).items()
+            if k not in _BOOKKEEPING and not isinstance(v, Record)
+        }
 
     def label(
         self,

@@ -1,0 +1,279 @@
+"""``parse`` on several cores: files side by side, a big file in chunks; output in input order,
+byte for byte what one process writes.
+
+A file of ``CHUNK_BYTES`` or more is cut into chunks at rows of the kind its first row is (so no
+row is parted from its continuation lines).  Each chunk after the first is parsed by a dialect
+that first reads the file's opening lines (its title, header and first rows), so it knows the
+table as the one process would; a chunk is kept only if that knowledge equals what the chunk
+before it ended with, and if no chunk met a capture boundary.  Otherwise the file is parsed again
+in one piece: the output never depends on the cutting.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import IO, Any
+
+from . import iter_parse
+from .captures import claimants, labels_of
+from .convert import RecordWriter
+from .dialects import DIALECTS
+from .reader import SNIFF_BYTES, detection_score, open_lines
+from .record import Diagnostic, Record
+
+CHUNK_BYTES = 32 << 20
+"""A file at least this big (32 MiB) is parsed in chunks."""
+_OPENING_BYTES = 1 << 16
+"""How much of a big file is read to learn its table (64 KiB)."""
+_CUT_SEARCH = 1 << 20
+"""How far past a chunk's nominal end a row to cut at is looked for."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What ``parse`` was asked: ``iter_parse``'s options, and the encoding."""
+
+    dialect: str = "auto"
+    command: str | None = None
+    encoding: str | None = None
+    marker: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file, or one chunk of one: bytes ``start`` to ``end``, lines from ``first``."""
+
+    path: str
+    host: str | None
+    options: Options
+    start: int = 0
+    end: int | None = None
+    first: int = 1
+    dialect: str = ""
+    encoding: str = ""
+    opening: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """A task's records (JSON Lines) and diagnostics in temporary files, and, for a chunk, the
+    table knowledge it started and ended with and whether it met a capture boundary."""
+
+    records: str
+    diagnostics: str
+    unparsed: bool
+    start_state: Any = None
+    end_state: Any = None
+    boundary: bool = False
+
+
+def parse_files(
+    paths: list[str], hosts: list[str | None], options: Options, jobs: int, out: IO[str], fmt: str
+) -> bool:
+    """Write the records of ``paths`` to ``out`` as ``fmt`` and their diagnostics to stderr, in
+    input order, with ``jobs`` processes; True when a line was not parsed."""
+    with tempfile.TemporaryDirectory(prefix="netstat-normalizer-") as scratch:
+        plans = [_plan(path, host, options, jobs) for path, host in zip(paths, hosts)]
+        writer = _Concatenation(out, fmt)
+        unparsed = False
+        with ProcessPoolExecutor(jobs) as pool:
+            results = pool.map(_run, [(t, scratch) for plan in plans for t in plan])
+            for plan in plans:
+                outcomes = [next(results) for _ in plan]
+                if not _consistent(outcomes):
+                    outcomes = [_run((Task(plan[0].path, plan[0].host, options), scratch))]
+                for outcome in outcomes:
+                    writer.copy(outcome)
+                    unparsed = unparsed or outcome.unparsed
+        writer.close()
+    return unparsed
+
+
+def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task]:
+    """The tasks of a file: itself, or its chunks when it is big and can be cut."""
+    whole = [Task(path, host, options)]
+    size = os.path.getsize(path)
+    if size < CHUNK_BYTES or options.marker is not None:
+        return whole
+    with open(path, "rb") as raw:
+        encoding, lines = open_lines(raw, options.encoding, score=detection_score)
+        if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+            return whole  # a line end is not one byte b"\n"
+        head = [line for _, line in zip(range(SNIFF_BYTES // 32), lines)]
+        opening = _opening(head, options)
+        if opening is None:
+            return whole
+        dialect, kind, lines_before = opening
+        step = max(CHUNK_BYTES // 2, size // (2 * jobs))  # two chunks a process, to even out
+        cuts = _cuts(raw, size, step, dialect, kind, encoding)
+    if not cuts:
+        return whole
+    bounds = [0, *cuts, size]
+    numbers = _line_numbers(path, cuts)
+    return [
+        Task(path, host, options, start, end, first, dialect, encoding, tuple(lines_before))
+        for start, end, first in zip(bounds, bounds[1:], [1, *numbers])
+    ]
+
+
+def _opening(head: list[str], options: Options) -> tuple[str, str, list[str]] | None:
+    """The dialect of a file's head, the kind of its first row, and its lines up to the last row
+    it holds whole; None when the head holds no row."""
+    items = list(iter_parse(head, options.dialect, command=options.command, lossy=True))
+    records = [i for i in items if isinstance(i, Record)]
+    if len(records) < 2:
+        return None
+    first, last = records[0], records[-1]  # the last may miss continuation lines: leave it out
+    parser = DIALECTS[first.dialect](None)
+    kind = next(
+        found[0]
+        for section in parser.sections
+        if (found := parser.lines.match(head[first.source["line"] - 1], section))
+    )
+    return first.dialect, kind, head[: last.source["line"] - 1]
+
+
+def _cuts(
+    raw: IO[bytes], size: int, step: int, dialect: str, kind: str, encoding: str
+) -> list[int]:
+    """Byte offsets, about every ``step`` bytes, where a line of the first row's kind starts."""
+    parser = DIALECTS[dialect](None)
+    cuts: list[int] = []
+    for nominal in range(step, size - step // 2, step):
+        raw.seek(nominal)
+        raw.readline()  # to the next line start
+        while raw.tell() < min(size, nominal + _CUT_SEARCH):
+            at = raw.tell()
+            line = raw.readline(SNIFF_BYTES).decode(encoding, "surrogateescape").rstrip("\r\n")
+            if any(
+                (found := parser.lines.match(line, s)) and found[0] == kind for s in parser.sections
+            ):
+                cuts.append(at)
+                break
+    return cuts
+
+
+def _line_numbers(path: str, cuts: list[int]) -> list[int]:
+    """The line number at each cut: one more than the line ends before it."""
+    numbers, count, done = [], 0, 0
+    with open(path, "rb") as raw:
+        for cut in cuts:
+            while done < cut:
+                block = raw.read(min(1 << 20, cut - done))
+                count += block.count(b"\n")
+                done += len(block)
+            numbers.append(count + 1)
+    return numbers
+
+
+def _run(job: tuple[Task, str]) -> Outcome:
+    """Parse one task into temporary files (in a worker process)."""
+    task, scratch = job
+    handle, records = tempfile.mkstemp(dir=scratch, suffix=".jsonl")
+    diagnostics = records[:-6] + ".txt"
+    with (
+        os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as out,
+        open(diagnostics, "w", encoding="utf-8", errors="surrogateescape") as err,
+        open(task.path, "rb") as raw,
+    ):
+        writer = RecordWriter(out, "jsonl")
+        outcome = Outcome(records, diagnostics, unparsed=False)
+        for item in _items(task, raw, outcome):
+            if isinstance(item, Diagnostic):
+                writer.flush()
+                err.write(f"{item}\n")
+                outcome.unparsed = True
+            else:
+                writer.write(item)
+        writer.close()
+    return outcome
+
+
+def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Diagnostic]:
+    o = task.options
+    if not task.dialect:  # a whole file
+        lines = open_lines(raw, o.encoding, score=detection_score)[1]
+        yield from iter_parse(
+            lines,
+            o.dialect,
+            task.path,
+            o.command,
+            lossy=True,
+            marker=o.marker,
+            host=task.host,
+            meta=o.meta or None,
+        )
+        return
+    raw.seek(task.start)
+    lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]  # type: ignore[operator]
+    parser = DIALECTS[task.dialect](task.path, o.command)
+    parser.lossy = True
+    parser.foreign = claimants(parser.grammar) if o.dialect == "auto" else None
+    labels, meta = labels_of(task.host, o.meta)
+    parser.label(0, labels["host"], labels["captured_at"], meta)
+    if task.start > 0:
+        for _ in parser.run(task.opening):
+            pass
+    outcome.start_state = parser.state()
+    yield from parser.run(lines, task.first)
+    outcome.end_state = parser.state()
+    outcome.boundary = parser.boundary is not None
+
+
+def _consistent(outcomes: list[Outcome]) -> bool:
+    """Whether the chunks of a file, parsed apart, give what one pass gives."""
+    if any(o.boundary for o in outcomes):
+        return False
+    return all(a.end_state == b.start_state for a, b in pairwise(outcomes))
+
+
+class _Range:
+    """A binary stream's next ``size`` bytes, as a stream."""
+
+    def __init__(self, raw: IO[bytes], size: int) -> None:
+        self.raw = raw
+        self.left = size
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n < 0 else min(n, self.left)
+        data = self.raw.read(n)
+        self.left -= len(data)
+        return data
+
+
+class _Concatenation:
+    """Tasks' records and diagnostics copied out in order, as one JSON array or JSON Lines."""
+
+    def __init__(self, out: IO[str], fmt: str) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.first = True
+        if fmt == "json":
+            out.write("[")
+
+    def copy(self, outcome: Outcome) -> None:
+        with open(outcome.records, encoding="utf-8", errors="surrogateescape") as records:
+            if self.fmt == "jsonl":
+                shutil.copyfileobj(records, self.out)
+            else:
+                for line in records:
+                    self.out.write(("\n" if self.first else ",\n") + line.rstrip("\n"))
+                    self.first = False
+        self.out.flush()
+        with open(outcome.diagnostics, encoding="utf-8", errors="surrogateescape") as problems:
+            shutil.copyfileobj(problems, sys.stderr)
+        os.remove(outcome.records)
+        os.remove(outcome.diagnostics)
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.out.write("]\n" if self.first else "\n]\n")
