@@ -46,27 +46,28 @@ def parse_fields(text: str) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     tokens = iter(_FIELD.findall(text))
     for token in tokens:
-        if token.startswith("users:"):
+        key, colon, value = token.partition(":")
+        if not (colon and key):
+            if token in _SPACED:
+                fields[token] = next(tokens, None)
+            else:
+                fields.setdefault("flags", []).append(token)
+        elif key == "users":
             _match(USERS, token)
             processes = _PROCESS_RE.findall(token)
             fields["users"] = [{"program": p, "pid": int(i), "fd": int(f)} for p, i, f in processes]
-        elif token.startswith("timer:"):
+        elif key == "timer":
             timer = _match(TIMER, token)
             fields["timer"] = {
                 "name": timer["name"],
                 "expires_s": duration(timer["expires"]),
                 "retransmits": int(timer["retransmits"]),
             }
-        elif token.startswith("skmem:"):
+        elif key == "skmem":
             body = _match(SKMEM, token)["body"]
             fields["skmem"] = {k: int(v) for k, v in _COUNTER.findall(body)}
-        elif token in _SPACED:
-            fields[token] = next(tokens, None)
-        elif ":" in token and not token.startswith(":"):
-            key, _, value = token.partition(":")
-            fields[key] = value if key in _AS_TEXT else _typed(value)
         else:
-            fields.setdefault("flags", []).append(token)
+            fields[key] = value if key in _AS_TEXT else _typed(value)
     return fields
 
 
@@ -90,6 +91,8 @@ def duration(text: str) -> float | None:
 
 
 def _typed(value: str) -> Any:
+    if value.isdigit() and value.isascii():
+        return int(value)
     if _NUMBER.fullmatch(value):
         return float(value) if "." in value else int(value)
     return value
