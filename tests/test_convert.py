@@ -244,6 +244,27 @@ def test_sigint_removes_temporary_files_and_exits_130(big: Path) -> None:
     assert tree(big / "stopped") == ref
 
 
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+@pytest.mark.parametrize("delay", [0.02, 0.3, 0.9, 1.6])
+def test_an_interruption_at_any_moment_leaves_only_complete_outputs(
+    big: Path, sig: signal.Signals, delay: float
+) -> None:
+    """Killed or interrupted after ``delay`` seconds (before, during or after the first outputs):
+    every output left equals the uninterrupted run's, and a rerun completes the same tree."""
+    out = f"at-{sig.name}-{delay}"
+    command = [sys.executable, "-m", "netstat_normalizer", "convert", "big", "--out", out]
+    with subprocess.Popen(command, cwd=big, stderr=subprocess.DEVNULL) as run:
+        time.sleep(delay)
+        run.send_signal(sig)
+        run.wait()
+    ref = tree(big / "ref")
+    for name, data in tree(big / out).items():
+        if data is not None and name.startswith("big/"):
+            assert data == ref[name], name
+    assert cli("convert", "big", "--out", out, cwd=big).returncode == 0
+    assert tree(big / out) == ref
+
+
 # -- options and failures, in-process -----------------------------------------------------------
 def test_a_decompression_bomb_fails_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
