@@ -150,15 +150,17 @@ def _cuts(
     cuts: list[int] = []
     for nominal in range(step, size - step // 2, step):
         raw.seek(nominal)
-        raw.readline()  # to the next line start
+        starts = False  # whether the next read starts a line
         while raw.tell() < min(size, nominal + _CUT_SEARCH):
             at = raw.tell()
-            line = raw.readline(SNIFF_BYTES).decode(encoding, "surrogateescape").rstrip("\r\n")
-            if any(
+            piece = raw.readline(SNIFF_BYTES)  # a line, or the next part of a long one
+            line = piece.decode(encoding, "surrogateescape").rstrip("\r\n")
+            if starts and any(
                 (found := parser.lines.match(line, s)) and found[0] == kind for s in parser.sections
             ):
                 cuts.append(at)
                 break
+            starts = piece.endswith(b"\n")
     return cuts
 
 
