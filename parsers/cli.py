@@ -14,6 +14,7 @@ from typing import IO
 
 from . import dialects, iter_parse
 from .convert import Done, RecordWriter, Report, Settings, convert, host_from_path
+from .decode import ERRORS
 from .detect import detect, rank
 from .errors import NetstatNormalizerError, UnknownDialectError
 from .reader import open_lines
@@ -258,9 +259,7 @@ def _capture(args: argparse.Namespace) -> int:
     command = next((c for c in CAPTURE_COMMANDS if shutil.which(c[0])), None)
     if command is None:
         raise _Usage("neither ss nor netstat is installed")
-    done = subprocess.run(
-        command, capture_output=True, text=True, errors="surrogateescape", check=False
-    )
+    done = subprocess.run(command, capture_output=True, text=True, errors=ERRORS, check=False)
     if done.returncode != 0:
         raise _Usage(f"{' '.join(command)} failed: {done.stderr.strip()}")
     dialect = "linux-ss" if command[0] == "ss" else "linux-netstat"

@@ -9,6 +9,24 @@ from collections.abc import Callable
 LEGACY = ("cp850", "cp437", "cp866", "cp932", "cp936", "cp949", "cp950", "cp1252")
 """Code pages tried, in this order, when the bytes are not UTF-8 (Windows OEM pages first)."""
 
+ERRORS = "netstat-normalizer-bytes"
+"""The codec error handler input is decoded with: like ``surrogateescape`` (byte ``b`` becomes
+U+DC00 + ``b``, and back when encoding), but for any byte, so that UTF-16 text cut inside a
+character or holding a lone surrogate decodes too."""
+
+
+def _bytes_as_surrogates(err: UnicodeError) -> tuple[str | bytes, int]:
+    if isinstance(err, UnicodeDecodeError):
+        return "".join(chr(0xDC00 + b) for b in err.object[err.start : err.end]), err.end
+    if isinstance(err, UnicodeEncodeError):
+        chars = err.object[err.start : err.end]
+        if all("\udc00" <= c <= "\udcff" for c in chars):
+            return bytes(ord(c) - 0xDC00 for c in chars), err.end
+    raise err
+
+
+codecs.register_error(ERRORS, _bytes_as_surrogates)
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -46,14 +64,14 @@ def sniff(data: bytes, score: Callable[[str], float] | None = None) -> str:
 def decode(
     data: bytes, encoding: str | None = None, score: Callable[[str], float] | None = None
 ) -> tuple[str, str]:
-    """``(text, encoding)``. Undecodable bytes become lone surrogates (``surrogateescape``), so the
-    lines holding them can be reported rather than silently altered."""
+    """``(text, encoding)``. Undecodable bytes become lone surrogates (``ERRORS``), so the lines
+    holding them can be reported rather than silently altered."""
     name = encoding or sniff(data, score)
-    return data.decode(name, errors="surrogateescape"), name
+    return data.decode(name, errors=ERRORS), name
 
 
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
-"""What ``surrogateescape`` makes of a byte its encoding cannot decode."""
+_UNDECODABLE = re.compile("[\udc00-\udcff]")
+"""What ``ERRORS`` makes of a byte its encoding cannot decode."""
 
 
 def has_undecodable(line: str) -> bool:

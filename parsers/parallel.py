@@ -25,6 +25,7 @@ from typing import IO, Any
 from . import iter_parse
 from .captures import claimants, labels_of
 from .convert import RecordWriter
+from .decode import ERRORS
 from .dialects import DIALECTS
 from .reader import SNIFF_BYTES, detection_score, open_lines
 from .record import Diagnostic, Record
@@ -154,7 +155,7 @@ def _cuts(
         while raw.tell() < min(size, nominal + _CUT_SEARCH):
             at = raw.tell()
             piece = raw.readline(SNIFF_BYTES)  # a line, or the next part of a long one
-            line = piece.decode(encoding, "surrogateescape").rstrip("\r\n")
+            line = piece.decode(encoding, ERRORS).rstrip("\r\n")
             if starts and any(
                 (found := parser.lines.match(line, s)) and found[0] == kind for s in parser.sections
             ):
@@ -183,8 +184,8 @@ def _run(job: tuple[Task, str]) -> Outcome:
     handle, records = tempfile.mkstemp(dir=scratch, suffix=".jsonl")
     diagnostics = records[:-6] + ".txt"
     with (
-        os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as out,
-        open(diagnostics, "w", encoding="utf-8", errors="surrogateescape") as err,
+        os.fdopen(handle, "w", encoding="utf-8", errors=ERRORS) as out,
+        open(diagnostics, "w", encoding="utf-8", errors=ERRORS) as err,
         open(task.path, "rb") as raw,
     ):
         writer = RecordWriter(out, "jsonl")
@@ -263,7 +264,7 @@ class _Concatenation:
             out.write("[")
 
     def copy(self, outcome: Outcome) -> None:
-        with open(outcome.records, encoding="utf-8", errors="surrogateescape") as records:
+        with open(outcome.records, encoding="utf-8", errors=ERRORS) as records:
             if self.fmt == "jsonl":
                 shutil.copyfileobj(records, self.out)
             else:
@@ -271,7 +272,7 @@ class _Concatenation:
                     self.out.write(("\n" if self.first else ",\n") + line.rstrip("\n"))
                     self.first = False
         self.out.flush()
-        with open(outcome.diagnostics, encoding="utf-8", errors="surrogateescape") as problems:
+        with open(outcome.diagnostics, encoding="utf-8", errors=ERRORS) as problems:
             shutil.copyfileobj(problems, sys.stderr)
         os.remove(outcome.records)
         os.remove(outcome.diagnostics)

@@ -6,7 +6,7 @@ import codecs
 from collections.abc import Callable, Iterator
 from typing import IO
 
-from .decode import sniff
+from .decode import ERRORS, sniff
 
 MAX_LINE = 1 << 20
 """The longest line read whole, in bytes (1 MiB); a longer line is reported and skipped."""
@@ -43,7 +43,7 @@ def open_lines(
 
     The encoding is ``encoding``, else sniffed from the first ``SNIFF_BYTES`` (``score`` rates a
     legacy code page's decoding; by default, how well a dialect recognises it).  Undecodable bytes
-    become lone surrogates (``surrogateescape``).  LookupError for an unknown encoding.
+    become lone surrogates (``decode.ERRORS``).  LookupError for an unknown encoding.
     """
     head = _read_head(stream)
     name = encoding or sniff(_whole_lines(head), score=score or detection_score)
@@ -89,7 +89,7 @@ def _chunks(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
 
 
 def _lines(head: bytes, stream: IO[bytes], encoding: str, max_line: int) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    decoder = codecs.getincrementaldecoder(encoding)(errors=ERRORS)
     size = _sizer(encoding)
     line = _Line(max_line, size)
     carry = ""
@@ -152,7 +152,7 @@ def _sizer(encoding: str) -> Callable[[str], int]:
     info = codecs.lookup(encoding)
     utf16 = info.name.startswith("utf-16")
     codec = "utf-16-le" if utf16 else "utf-8" if info.name == "utf-8-sig" else info.name
-    errors = "surrogatepass" if utf16 else "surrogateescape"
+    errors = "surrogatepass" if utf16 else ERRORS
     unit = 2 if utf16 else 1
 
     def size(text: str) -> int:

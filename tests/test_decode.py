@@ -44,3 +44,16 @@ def test_forced_encoding_wins() -> None:
     forced = nn.parse(data, encoding="cp1252")
     assert forced.encoding == "cp1252"
     assert any(r.state_raw == "ABH™REN" and r.state == "LISTEN" for r in forced.records)
+
+
+def test_utf16_cut_inside_a_character_or_with_a_lone_surrogate_decodes() -> None:
+    data = "Active Connections\r\n".encode("utf-16-le")
+    cut = nn.parse(data + b"\x00")
+    assert cut.lines == {"record": 0, "other": 1, "unparsed": 1}
+    assert cut.diagnostics[0].text == "\udc00"
+    rows = (FIXTURES / "windows-netstat" / "ano-de-utf16.out").read_bytes()
+    lone = nn.parse(rows[:40] + b"\x00\xd8" + rows[40:])
+    assert [(d.line, d.reason) for d in lone.diagnostics] == [
+        (2, "bytes the encoding cannot decode")
+    ]
+    assert len(lone.records) == len(nn.parse(rows).records)
