@@ -116,6 +116,7 @@ class Dialect:
                     self.boundary = Boundary(raw, "foreign")
                     break
                 counts["unparsed"] += 1
+                self.unparsed()
                 yield self.diagnostic(line, str(err))
                 continue
             if result is None:
@@ -164,6 +165,10 @@ class Dialect:
 
     def blank(self) -> None:
         """Called for each blank line; dialects whose blank lines end a block override it."""
+
+    def unparsed(self) -> None:
+        """Called for each line the grammar or a handler rejects: dialects whose continuation
+        lines add to the record above forget it, lest a rejected row's lines join another."""
 
     def state(self) -> dict[str, Any]:
         """What the dialect has learnt of the table (section, columns...): its attributes but

@@ -162,6 +162,9 @@ class LinuxSs(Dialect):
         record.extra["peer_inode"] = int(peer_inode)
         return self._finish(record, netid, state_raw, recv_q, send_q, details)
 
+    def unparsed(self) -> None:
+        self._last = None
+
     def details(self, values: list) -> object:
         if self._last is None:
             raise RowError("detail line with no socket above it")
