@@ -35,6 +35,8 @@ _FIELD = re.compile(
     r'[\w-]+:\((?:[^()"]|"(?:[^"\\]|\\.)*"|\((?:[^()"]|"(?:[^"\\]|\\.)*")*\))*\)|\S+'
 )
 _SPACED = frozenset(("send", "pacing_rate", "delivery_rate"))
+_RATE = re.compile(r"\d+(?:\.\d+)?[KMGT]?bps(?:/\d+(?:\.\d+)?[KMGT]?bps)?")
+"""``send``'s, ``pacing_rate``'s and ``delivery_rate``'s value (pacing may add ``/max``)."""
 _AS_TEXT = frozenset(("sk", "cgroup", "wscale", "rtt"))
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _DURATION = re.compile(r"(?:(\d+)min)?(?:(\d+)(?:sec|\.))?(?:(\d+)ms)?")
@@ -49,7 +51,10 @@ def parse_fields(text: str) -> dict[str, Any]:
         key, colon, value = token.partition(":")
         if not (colon and key):
             if token in _SPACED:
-                fields[token] = next(tokens, None)
+                rate = next(tokens, "")
+                if not _RATE.fullmatch(rate):
+                    raise ValueError(f"{token} followed by {rate!r}, not a rate")
+                fields[token] = rate
             else:
                 fields.setdefault("flags", []).append(token)
         elif key == "users":
