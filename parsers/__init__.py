@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .captures import iter_captures
-from .decode import decode, has_undecodable
+from .decode import decode
 from .detect import Detection, detect
 from .dialects import DIALECTS, Dialect
 from .errors import DetectionError, NetstatNormalizerError, UnknownDialectError, UnparsedLineError
@@ -69,7 +69,6 @@ def iter_parse(
     path: str | None = None,
     command: str | None = None,
     *,
-    lossy: bool = False,
     accounting: dict[str, int] | None = None,
     member: str | None = None,
     marker: str | re.Pattern[str] | None = None,
@@ -78,8 +77,9 @@ def iter_parse(
 ) -> Iterator[Record | Diagnostic]:
     """Records and diagnostics in input order, streaming: only detection's sample is held.
 
-    ``lossy`` says the text may hold undecodable bytes (as lone surrogates): such lines become
-    diagnostics.  ``accounting``, when given, receives the line counts as lines are read.
+    Lines holding undecodable bytes (lone surrogates, see ``decode.ERRORS``) or control
+    characters become diagnostics.  ``accounting``, when given, receives the line counts as
+    lines are read.
     ``member`` names the archive member read from ``path``.  A file may hold several captures
     (see ``captures``): lines ``marker`` finds (``re.search``) separate them, its named groups
     ``host`` and ``time`` labelling the capture; ``host`` labels captures no marker labels;
@@ -90,7 +90,7 @@ def iter_parse(
         dialect_class(dialect)
     counts = {"record": 0, "other": 0, "unparsed": 0} if accounting is None else accounting
     counts.update(dict.fromkeys(("record", "other", "unparsed"), 0))
-    options = {"path": path, "command": command, "member": member, "lossy": lossy}
+    options = {"path": path, "command": command, "member": member}
     if isinstance(marker, str):
         marker = re.compile(marker)
     return iter_captures(lines, dialect, options, counts, marker=marker, host=host, meta=meta)
@@ -129,10 +129,8 @@ def parse(
     """Parse a whole capture or several (text, or bytes in any supported encoding); the keyword
     arguments are ``iter_parse``'s."""
     used = None
-    lossy = False
     if isinstance(text, bytes):
         text, used = decode(text, encoding, score=_best_score)
-        lossy = has_undecodable(text)
     accounting: dict[str, int] = {}
     items = list(
         iter_parse(
@@ -140,7 +138,6 @@ def parse(
             dialect,
             path,
             command,
-            lossy=lossy,
             accounting=accounting,
             member=member,
             marker=marker,

@@ -42,7 +42,7 @@ def iter_captures(
     """Records and diagnostics of every capture in ``lines``, in input order.
 
     ``dialect`` is a registered name or ``auto``; ``options`` are the dialect's ``path``,
-    ``command``, ``member`` and ``lossy``; ``accounting`` receives the line counts.  ``meta``'s
+    ``command`` and ``member``; ``accounting`` receives the line counts.  ``meta``'s
     keys ``host`` and ``captured_at`` fill those fields where no marker (or ``host``) does; its
     other keys go to each record's ``meta``.  Raises DetectionError when no dialect recognises
     the first capture of a file without markers.
@@ -149,7 +149,6 @@ def _parser(
 ) -> Dialect:
     parser = DIALECTS[name](options["path"], options["command"])
     parser.member = options["member"]
-    parser.lossy = options["lossy"]
     parser.accounting = accounting
     parser.marker = marker
     parser.foreign = claimants(DIALECTS[name].grammar) if foreign else None

@@ -184,7 +184,6 @@ def _parse(args: argparse.Namespace) -> int:
             args.dialect,
             None if path == "-" else path,
             args.command,
-            lossy=True,
             marker=args.capture_marker,
             host=None if path == "-" else host_from_path(args.host_from_path, path),
             meta=meta or None,
@@ -264,7 +263,7 @@ def _capture(args: argparse.Namespace) -> int:
         raise _Usage(f"{' '.join(command)} failed: {done.stderr.strip()}")
     dialect = "linux-ss" if command[0] == "ss" else "linux-netstat"
     items = iter_parse(
-        done.stdout.splitlines(), dialect, f"<{' '.join(command)}>", " ".join(command), lossy=True
+        done.stdout.splitlines(), dialect, f"<{' '.join(command)}>", " ".join(command)
     )
     return _emit(items, args.format, args.strict)
 

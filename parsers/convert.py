@@ -321,7 +321,6 @@ def _parse(source: Source, stream: IO[bytes], settings: Settings, paths: _Paths)
         settings.dialect,
         source.path,
         settings.command,
-        lossy=True,
         accounting=counts,
         member=source.member,
         marker=settings.marker,

@@ -129,7 +129,7 @@ def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task
 def _opening(head: list[str], options: Options) -> tuple[str, str, list[str]] | None:
     """The dialect of a file's head, the kind of its first row, and its lines up to the last row
     it holds whole; None when the head holds no row."""
-    items = list(iter_parse(head, options.dialect, command=options.command, lossy=True))
+    items = list(iter_parse(head, options.dialect, command=options.command))
     records = [i for i in items if isinstance(i, Record)]
     if len(records) < 2:
         return None
@@ -210,7 +210,6 @@ def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Di
             o.dialect,
             task.path,
             o.command,
-            lossy=True,
             marker=o.marker,
             host=task.host,
             meta=o.meta or None,
@@ -219,7 +218,6 @@ def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Di
     raw.seek(task.start)
     lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]  # type: ignore[operator]
     parser = DIALECTS[task.dialect](task.path, o.command)
-    parser.lossy = True
     parser.foreign = claimants(parser.grammar) if o.dialect == "auto" else None
     labels, meta = labels_of(task.host, o.meta)
     parser.label(0, labels["host"], labels["captured_at"], meta)

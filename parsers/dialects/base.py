@@ -21,10 +21,12 @@ from ..record import Diagnostic, Record
 from ..states import TCP_STATES
 
 _OPENING_KINDS = ("title", "header")
+_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f\udc00-\udcff]")
+"""Characters no netstat or ss prints (tabs aside), and undecodable bytes (``decode.ERRORS``)."""
 """Line kinds that open a capture: seen again after records, they start the next one."""
 
 _BOOKKEEPING = frozenset(
-    ("path", "command", "member", "lossy", "line", "lines", "accounting", "marker", "foreign")
+    ("path", "command", "member", "line", "lines", "accounting", "marker", "foreign")
 ) | frozenset(("boundary", "_handlers", "_labels", "_last"))
 """Attributes that are no table knowledge (``_last``: the record continuation lines add to)."""
 
@@ -64,8 +66,6 @@ class Dialect:
         self.lines = line_grammar(self.grammar, self.sections)
         self._handlers: dict[str, Handler] = {}
         self.accounting = {"record": 0, "other": 0, "unparsed": 0}
-        self.lossy = False
-        """Set when the text may hold undecodable bytes: lines with them become diagnostics."""
         self.member: str | None = None
         """The archive member being read, when ``path`` is an archive."""
         self.label(0)
@@ -104,9 +104,10 @@ class Dialect:
             if marker is not None and marker.search(line):
                 self.boundary = Boundary(raw, "marker")
                 break
-            if self.lossy and has_undecodable(line):
+            if _SUSPECT.search(line) is not None:
                 counts["unparsed"] += 1
-                yield self.diagnostic(line, "bytes the encoding cannot decode")
+                self.unparsed()
+                yield self.diagnostic(line, _suspect(line))
                 continue
             try:
                 kind, values = self.classify(line)
@@ -243,6 +244,14 @@ class Dialect:
             return TCP_STATES[word]
         except KeyError:
             raise RowError(f"unknown TCP state {word!r}") from None
+
+
+def _suspect(line: str) -> str:
+    """Why a line holding ``_SUSPECT`` characters is not read."""
+    if has_undecodable(line):
+        return "bytes the encoding cannot decode"
+    found = _SUSPECT.search(line)
+    return f"control character U+{ord(found[0]):04X} in the line"  # type: ignore[index]
 
 
 def endpoint_fields(here: Endpoint, there: Endpoint) -> dict[str, Any]:
