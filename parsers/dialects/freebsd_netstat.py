@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ..addresses import Endpoint, ip_version, split_dot
-from ..record import Record
+from ..record import Diagnostic, Record
 from .base import CONTINUES, Dialect, RowError
 
 _BASE_PROTO = {
@@ -47,6 +47,14 @@ def _pointer(text: str) -> str | None:
 
 def _optional(text: str) -> str | None:
     return None if text == "-" else text
+
+
+def typed(kind: Callable[[str], Any], word: str, key: str) -> Any:
+    """``kind(word)``; RowError when the word is no such value (a column moved or mangled)."""
+    try:
+        return kind(word)
+    except ValueError:
+        raise RowError(f"{word!r} is no {key} value") from None
 
 
 Column = tuple[str, Callable[[str], Any]]
@@ -109,6 +117,10 @@ class FreebsdNetstat(Dialect):
         "Log-ID": ("log_id", _optional),
     }
     """Columns after the state: header word -> (key, type); ``timers.x`` goes to extra["timers"]."""
+    TCP_ONLY: ClassVar[frozenset[str]] = frozenset(
+        key for key, _ in INET_TAIL.values() if key.startswith("timers.") or key == "log_id"
+    )
+    """Keys of the columns printed for TCP rows only (other rows stop before them)."""
 
     weak_kinds = frozenset(("sctp_more",))
 
@@ -121,14 +133,28 @@ class FreebsdNetstat(Dialect):
         self._route_columns: list[str] = []
         self._family: int | None = None
         self._last: Record | None = None
+        self.table: str | None = None
+        """The table (section) the title or header above opened; None before one."""
 
     # -- lines that are no records ------------------------------------------------------------
+    def diagnostic(self, text: str, reason: str) -> Diagnostic:
+        """After an unparsed line that may be a row, the continuation lines below have none."""
+        found = self.lines.match(text, self.section)
+        if found is None or found[0] not in self.weak_kinds:
+            self._last = None
+        return super().diagnostic(text, reason)
+
+    def expect(self, table: str) -> None:
+        """RowError when the row is not of the table the title or header above opened."""
+        if self.table not in (None, self.SECTION_PREFIX + table):
+            raise RowError(f"a {table} row in the {self.table} table")
+
     def enter(self, section: str) -> None:
         """Go to ``section``; RowError when this system prints no such table."""
         section = self.SECTION_PREFIX + section
         if section not in self.sections:
             raise RowError(f"{self.name} prints no {section} table")
-        self.section = section
+        self.section = self.table = section
 
     def title(self, v: list) -> None:
         for prefix, section in self.TITLES.items():
@@ -183,6 +209,7 @@ class FreebsdNetstat(Dialect):
 
     # -- records -------------------------------------------------------------------------------
     def inet_row(self, v: list) -> Record:
+        self.expect("inet")
         pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
         if self._prefix is None:
             raise RowError(f"row under a header {self.name} does not print")
@@ -204,12 +231,13 @@ class FreebsdNetstat(Dialect):
         else:
             raise RowError(f"{len(numbers)} queue numbers where the header has {len(self._middle)}")
         words = tail.split() if tail else []
-        if len(words) > len(self._tail) or (proto == "tcp" and len(words) < len(self._tail)):
-            raise RowError(f"{len(words)} values after the addresses, header: {len(self._tail)}")
-        for (key, kind), word in zip(self._tail, words, strict=False):
+        columns = [c for c in self._tail if proto == "tcp" or c[0] not in self.TCP_ONLY]
+        if len(words) != len(columns):
+            raise RowError(f"{len(words)} values after the addresses, header: {len(columns)}")
+        for (key, kind), word in zip(columns, words, strict=True):
             group, _, key = key.rpartition(".")
             target = fields if key == "pid" else extra.setdefault(group, {}) if group else extra
-            target[key] = kind(word)
+            target[key] = typed(kind, word, key)
         lookup = proto if proto in ("tcp", "udp") else ""
         here, there = (
             self.cut_endpoint(text, lookup, side, extra)
@@ -228,6 +256,7 @@ class FreebsdNetstat(Dialect):
         )
 
     def listen_row(self, v: list) -> Record:
+        self.expect("inet")
         pcb, printed, unix, queues, local = v
         qlen, incqlen, maxqlen = map(int, queues.split("/"))
         extra: dict[str, Any] = {"qlen": qlen, "incqlen": incqlen, "maxqlen": maxqlen}
@@ -245,7 +274,10 @@ class FreebsdNetstat(Dialect):
         )
 
     def sctp_row(self, v: list) -> Record:
+        self.expect("sctp")
         printed, kind, local, remote, state_raw = v
+        if local is not None and (remote is None) != (state_raw == "LISTEN"):
+            raise RowError("only a listening SCTP socket prints no foreign address")
         _, version = split_proto(printed)
         here = split_dot(local, "sctp") if local else None
         there = split_dot(remote, "sctp") if remote else None
@@ -269,6 +301,7 @@ class FreebsdNetstat(Dialect):
         return CONTINUES
 
     def unix_row(self, v: list) -> Record:
+        self.expect("unix")
         address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
         extra = {
             "address": address,
@@ -283,8 +316,11 @@ class FreebsdNetstat(Dialect):
         )
 
     def iface_row(self, v: list) -> Record:
+        self.expect("iface")
         name, mtu, network, address, *counts = v
         counts = [c for c in counts if c is not None]
+        if address is None and not network.startswith("<Link#"):
+            raise RowError(f"no address for network {network!r}")  # only link rows may lack one
         if len(counts) != len(self._iface_columns):
             raise RowError(f"{len(counts)} counters, header: {len(self._iface_columns)}")
         extra: dict[str, Any] = {"iface": name.rstrip("*")}
@@ -298,6 +334,7 @@ class FreebsdNetstat(Dialect):
         )
 
     def route_row(self, v: list) -> Record:
+        self.expect("route")
         destination, gateway, flags, n1, n2, n3, netif, expire = v
         numbers = [int(n) for n in (n1, n2, n3) if n is not None]
         if len(numbers) != len(self._route_columns):

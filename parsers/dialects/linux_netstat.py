@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..addresses import split_colon
-from ..record import Record
+from ..record import Diagnostic, Record
 from .base import CONTINUES, Dialect, RowError, endpoint_fields
 
 _TITLE_SECTIONS = {
@@ -32,41 +32,64 @@ class LinuxNetstat(Dialect):
         super().__init__(path, command)
         self.route_numbers = ("mss", "window", "irtt")
         self.iface_columns = IFACE_COLUMNS
-        self._ifconfig: dict = {}
+        self.table: str | None = None
+        """The table the title or header above opened; None before one."""
+        self._ifconfig: dict | None = None
+        """The extra of the interface whose ifconfig block is being read."""
 
     # -- lines that are no records ------------------------------------------------------------
     def title(self, values: list) -> None:
         text = values[0]
         self.section = next(s for prefix, s in _TITLE_SECTIONS.items() if text.startswith(prefix))
+        self.table = self.section
 
     def warning(self, values: list) -> None:
         return None
 
+    def blank(self) -> None:
+        self._ifconfig = None  # a blank line ends an ifconfig block
+
+    def diagnostic(self, text: str, reason: str) -> Diagnostic:
+        """After an unparsed line that may start an ifconfig block, the details below have none."""
+        found = self.lines.match(text, self.section)
+        if found is None or found[0] != "ifconfig_detail":
+            self._ifconfig = None
+        return super().diagnostic(text, reason)
+
     def inet_header(self, values: list) -> None:
-        self.section = "inet"
+        self.section = self.table = "inet"
 
     def unix_header(self, values: list) -> None:
-        self.section = "unix"
+        self.section = self.table = "unix"
 
     def route_header(self, values: list) -> None:
-        self.section = "route"
+        self.section = self.table = "route"
         metric_first = values[0].split()[4] == "Metric"
         self.route_numbers = ("metric", "ref", "use") if metric_first else ("mss", "window", "irtt")
 
     def route6_header(self, values: list) -> None:
-        self.section = "route6"
+        self.section = self.table = "route6"
 
     def bluetooth_header(self, values: list) -> None:
-        self.section = "bluetooth"
+        self.section = self.table = "bluetooth"
 
     def iface_header(self, values: list) -> None:
-        self.section = "iface"
+        self.section = self.table = "iface"
         self.iface_columns = tuple(c.lower().replace("-", "_") for c in values[0].split()[1:-1])
+
+    def _expect(self, table: str) -> None:
+        """RowError when the row is not of the table the title or header above opened."""
+        if self.table not in (None, table):
+            raise RowError(f"a {table} row in the {self.table} table")
 
     # -- records -------------------------------------------------------------------------------
     def inet_row(self, v: list) -> Record:
+        self._expect("inet")
         printed, recv_q, send_q, local, remote, state_raw, user, inode, program, timer = v
         proto = _BASE_PROTO[printed.rstrip("6")]
+        numbered = state_raw is not None and state_raw.isdigit()
+        if (proto == "raw") != numbered and (proto == "raw" or state_raw is not None):
+            raise RowError(f"{printed} row with state {state_raw!r}")  # raw: a number, else a word
         lookup = "ip" if proto == "raw" else proto
         here, there = split_colon(local, lookup), split_colon(remote, lookup)
         pid, name = split_program(program)
@@ -86,6 +109,7 @@ class LinuxNetstat(Dialect):
         )
 
     def unix_row(self, v: list) -> Record:
+        self._expect("unix")
         refcnt, flags, kind, state_raw, inode, program, path = v
         pid, name = split_program(program)
         return self.record(
@@ -99,6 +123,7 @@ class LinuxNetstat(Dialect):
         )
 
     def route_row(self, v: list) -> Record:
+        self._expect("route")
         destination, gateway, genmask, flags, n1, n2, n3, iface, *more = v
         extra = {"destination": destination, "gateway": gateway, "genmask": genmask, "flags": flags}
         extra.update(zip(self.route_numbers, (int(n1), int(n2), int(n3))))
@@ -108,6 +133,7 @@ class LinuxNetstat(Dialect):
         return self.record(kind="route", ip_version=4, extra=extra)
 
     def route6_row(self, v: list) -> Record:
+        self._expect("route6")
         destination, next_hop, flags, metric, ref, use, iface = v  # "!n -1 1 0 lo": metric -1
         extra = {
             "destination": destination,
@@ -121,6 +147,7 @@ class LinuxNetstat(Dialect):
         return self.record(kind="route", ip_version=6, extra=extra)
 
     def iface_row(self, v: list) -> Record:
+        self._expect("iface")
         iface, *numbers, flags = v
         counts = [int(n) for n in numbers if n is not None]
         if len(counts) != len(self.iface_columns):
@@ -129,6 +156,7 @@ class LinuxNetstat(Dialect):
         return self.record(kind="interface", extra=extra)
 
     def ifconfig_head(self, v: list) -> Record:
+        self._expect("iface")
         name, _, rest = v[0].partition(": flags=")
         value, _, rest = rest.partition("<")
         flags, _, mtu = rest.partition(">")
@@ -143,27 +171,46 @@ class LinuxNetstat(Dialect):
         return self.record(kind="interface", extra=extra)
 
     def ifconfig_detail(self, v: list) -> object:
-        """An indented ifconfig line of ``key value`` pairs; RX/TX lines prefix their keys."""
+        """An indented ifconfig line of ``key value`` pairs; RX/TX lines prefix their keys.  A key
+        seen before in the block, or a pair that is none: another block's line, or a mangled one."""
+        if self._ifconfig is None:
+            raise RowError("ifconfig detail line with no interface above it")
         words = _IFCONFIG_WORDS.findall(v[0])
         prefix = words.pop(0).lower() + "_" if words[0] in ("RX", "TX") else ""
-        target = self._ifconfig
-        if words[0] == "inet6":
-            target = {}
-            self._ifconfig.setdefault("inet6", []).append(target)
-        elif words[0] == "loop":
-            target["loopback"] = True
+        found: dict = {}
+        if not words:
+            raise RowError("an ifconfig line with no values")
+        if words[0] == "loop":
+            found["loopback"] = True
             words.pop(0)
         pairs = iter(words)
         for key in pairs:
             if key.startswith("("):
+                if not key.endswith(")"):
+                    raise RowError(f"unclosed {key!r}")
                 if not prefix:  # "(Ethernet)" after txqueuelen; "(22.1 MiB)" after bytes is a copy
-                    target["link_type"] = key[1:-1]
+                    found["link_type"] = key[1:-1]
                 continue
             value = next(pairs, None)
-            target[prefix + key.lower()] = int(value) if value and value.isdigit() else value
+            name = prefix + key.lower()
+            if (
+                not (key.isalnum() and key[0].isalpha())
+                or not value
+                or value.isalpha()
+                or value[0] == "("
+            ):
+                raise RowError(f"{key!r} {value!r} is no ifconfig key and value")
+            if name in found or (name in self._ifconfig and name != "inet6"):
+                raise RowError(f"a second {key!r} for interface {self._ifconfig['iface']!r}")
+            found[name] = int(value) if value.isdigit() else value
+        if "inet6" in found:
+            self._ifconfig.setdefault("inet6", []).append(found)
+        else:
+            self._ifconfig.update(found)
         return CONTINUES
 
     def bluetooth_row(self, v: list) -> Record:
+        self._expect("bluetooth")
         proto, destination, source, state_raw, first, *rest = v
         if rest[0] is None:
             extra = {"channel": int(first)}
@@ -181,7 +228,7 @@ class LinuxNetstat(Dialect):
         )
 
 
-_IFCONFIG_WORDS = re.compile(r"\([^)]*\)|\S+")
+_IFCONFIG_WORDS = re.compile(r"\([^()]*\)|\S+")
 IFACE_COLUMNS = (
     "mtu",
     "rx_ok",

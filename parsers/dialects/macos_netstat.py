@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from ..addresses import split_dot
 from ..record import Record
 from .base import CONTINUES, RowError
-from .freebsd_netstat import Column, FreebsdNetstat, split_proto
+from .freebsd_netstat import Column, FreebsdNetstat, split_proto, typed
 
 
 def _hex(text: str) -> int:
@@ -59,6 +59,7 @@ class MacosNetstat(FreebsdNetstat):
         "rtncnt": ("rtncnt", int),
         "fltrs": ("fltrs", _hex),
     }
+    TCP_ONLY: ClassVar[frozenset[str]] = frozenset()
     weak_kinds = frozenset(("mptcp_detail",))
     SYSTEM_COLUMNS: ClassVar[dict[str, Column]] = {
         "Recv-Q": ("recv_q", int),
@@ -126,6 +127,7 @@ class MacosNetstat(FreebsdNetstat):
 
     # -- records -------------------------------------------------------------------------------
     def mptcp_row(self, v: list) -> Record:
+        self.expect("mptcp")
         ident, flags, state_raw = v
         mpte_flags, mp_flags = flags.split("/")
         extra = {
@@ -137,6 +139,7 @@ class MacosNetstat(FreebsdNetstat):
         return self._last
 
     def mptcp_subflow(self, v: list) -> Record:
+        self.expect("mptcp")
         ident, flags, local, remote, state_raw = v
         printed, _, cid = ident.partition("/")
         _, version = split_proto(printed)
@@ -162,20 +165,26 @@ class MacosNetstat(FreebsdNetstat):
         for item in v[0][1:-1].replace(",", " ").split():
             key, _, value = item.partition("(")
             value = value.rstrip(")")
-            self._last.extra[key] = int(value, 16 if value.startswith("0x") else 10)
+            if key in self._last.extra:
+                raise RowError(f"a second {key!r} for one Multipath connection")
+            base = 16 if value.startswith("0x") else 10
+            self._last.extra[key] = typed(lambda text, base=base: int(text, base), value, key)
         return CONTINUES
 
     def kctl_module_row(self, v: list) -> Record:
+        self.expect("kctl_module")
         *fields, name = v
         extra = self._typed("kctl_module", fields)
         extra["name"] = name
         return self.record(kind="kernel-control-module", extra=extra)
 
     def kevt_row(self, v: list) -> Record:
+        self.expect("kevt")
         pcb, *fields = v
         return self._system_record("kernel-event", "kevt", pcb, fields, {})
 
     def kctl_row(self, v: list) -> Record:
+        self.expect("kctl")
         pcb, *fields, name = v
         return self._system_record("kernel-control", "kctl", pcb, fields, {"name": name})
 
@@ -195,4 +204,4 @@ class MacosNetstat(FreebsdNetstat):
         columns = self._columns[section]
         if len(values) != len(columns):
             raise RowError(f"{len(values)} values where the header has {len(columns)}")
-        return {key: kind(value) for (key, kind), value in zip(columns, values, strict=True)}
+        return {key: typed(kind, v, key) for (key, kind), v in zip(columns, values, strict=True)}

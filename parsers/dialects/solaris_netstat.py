@@ -10,13 +10,14 @@ import re
 
 from ..addresses import Endpoint, ip_version, split_dot
 from ..record import Record
-from .base import Dialect
+from .base import Dialect, RowError
 
 _TITLE_SECTIONS = {"UDP": "udp", "TCP": "tcp", "SCT": "sctp", "Act": "unix"}
 _SOCKETPAIR = "(socketpair)"
 _CLASSIC_BLANK = " " * 15
 """A classic UNIX row prints an absent path as 15 spaces, a socketpair as " (socketpair)  "."""
 _DOTTED_QUAD = re.compile(r"(?:[\w:]*:)?\d+\.\d+\.\d+\.\d+")
+_POINTER = re.compile(r"[0-9a-f]+")
 
 
 class SolarisNetstat(Dialect):
@@ -30,26 +31,31 @@ class SolarisNetstat(Dialect):
         self.ip_version: int | None = None
         self.unix_aligned = False
         """True under the illumos UNIX header, whose columns have fixed widths."""
+        self.table: str | None = None
+        """The table (section) the title or header above opened; None before one."""
+        self.unix_users: bool | None = None
+        """Whether the UNIX header above is -u's (Type User Pid Command ...); None before one."""
 
     # -- lines that are no records ------------------------------------------------------------
     def title(self, values: list) -> None:
         text = values[0]
-        self.section = _TITLE_SECTIONS[text[:3]]
+        self.section = self.table = _TITLE_SECTIONS[text[:3]]
         # "TCP"/"UDP" alone: inet_type v4compat mode, which prints the IPv4 tables only
         self.ip_version = 6 if text.endswith("IPv6") else 4 if text[:3] in ("TCP", "UDP") else None
 
     def tcp_header(self, values: list) -> None:
-        self.section = "tcp"
+        self.section = self.table = "tcp"
 
     def udp_header(self, values: list) -> None:
-        self.section = "udp"
+        self.section = self.table = "udp"
 
     def sctp_header(self, values: list) -> None:
-        self.section = "sctp"
+        self.section = self.table = "sctp"
 
     def unix_header(self, values: list) -> None:
-        self.section = "unix"
+        self.section = self.table = "unix"
         self.unix_aligned = values[0].endswith("Address")
+        self.unix_users = values[0].startswith("Type")
 
     def rule(self, values: list) -> None:
         return None
@@ -57,6 +63,9 @@ class SolarisNetstat(Dialect):
     # -- records -------------------------------------------------------------------------------
     def udp_row(self, v: list) -> Record:
         local, remote, user, pid, program, state_raw, iface = v
+        self._expect("udp")
+        if (remote is not None) != (state_raw == "Connected"):
+            raise RowError("a UDP remote address is printed when, and only when, Connected")
         return self._inet(
             "udp",
             split_dot(local, "udp"),
@@ -68,6 +77,7 @@ class SolarisNetstat(Dialect):
 
     def tcp_row(self, v: list) -> Record:
         local, remote, user, pid, program, swind, send_q, rwind, recv_q, state_raw, iface = v
+        self._expect("tcp")
         return self._inet(
             "tcp",
             split_dot(local, "tcp"),
@@ -83,6 +93,7 @@ class SolarisNetstat(Dialect):
 
     def sctp_row(self, v: list) -> Record:
         local, remote, swind, send_q, rwind, recv_q, streams, user, pid, program, state_raw = v
+        self._expect("sctp")
         here, there = split_sctp(local), split_sctp(remote)
         streams_in, _, streams_out = streams.partition("/")
         extra = {
@@ -105,22 +116,40 @@ class SolarisNetstat(Dialect):
 
     def unix_row(self, v: list) -> Record:
         address, kind, vnode, tail = v
+        self._layout(tail, users=False)
         if self.unix_aligned:  # %-16.16s conn, then two %-39.39s paths
-            conn, local, remote = tail[:16].rstrip(), tail[17:56].strip(), tail[57:].strip()
+            conn, local, remote = fixed_width(tail, 16, 39)
         else:
             conn, _, rest = tail.partition(" ")
             local, remote = split_classic_paths(rest)
+        if not _POINTER.fullmatch(conn):
+            raise RowError(f"Conn {conn!r} is no kernel address")
         extra = {"address": address, "type": kind, "vnode": _vnode(vnode), "conn": _vnode(conn)}
         return self._unix(local, remote, extra)
 
     def unix_user_row(self, v: list) -> Record:
         kind, user, pid, tail = v  # %-14.14s command, then two %-39.39s paths
-        command, local, remote = tail[:14].strip(), tail[15:54].strip(), tail[55:].strip()
+        self._layout(tail, users=True)
+        command, local, remote = fixed_width(tail, 14, 39)
         return self._unix(
             local, remote, {"type": kind}, user=user, pid=int(pid), program=command or None
         )
 
     # -- helpers -------------------------------------------------------------------------------
+    def _expect(self, table: str) -> None:
+        """RowError when the row is not of the table the title or header above opened."""
+        if self.table not in (None, table):
+            raise RowError(f"a {table} row in the {self.table} table")
+
+    def _layout(self, tail: str, *, users: bool) -> None:
+        """RowError unless a UNIX row has the layout of the header above (-u or not), and no tab
+        in the columns it decodes by their widths."""
+        self._expect("unix")
+        if self.unix_users is not None and users != self.unix_users:
+            raise RowError("a UNIX row of another layout than its header's")
+        if "\t" in tail:
+            raise RowError("a tab among fixed-width columns")
+
     def _inet(
         self,
         proto: str,
@@ -144,6 +173,8 @@ class SolarisNetstat(Dialect):
         )
 
     def _unix(self, local: str | None, remote: str | None, extra: dict, **fields: object) -> Record:
+        if any(path and _POINTER.fullmatch(path.split()[0]) for path in (local, remote)):
+            raise RowError("a kernel address where a path is printed")
         if local == _SOCKETPAIR or remote == _SOCKETPAIR:
             extra["socketpair"] = True
             local = None if local == _SOCKETPAIR else local
@@ -164,6 +195,18 @@ def _process(user: str | None, pid: str | None, program: str | None) -> dict:
     return {"user": user, "pid": int(pid), "program": program}  # type: ignore[arg-type]
 
 
+def fixed_width(tail: str, *widths: int) -> list[str]:
+    """The stripped columns of ``tail``: one of each width then the rest, each followed by one
+    space; RowError when a column overflows its width (a column missing before it)."""
+    columns, at = [], 0
+    for width in widths:
+        if tail[at + width : at + width + 1] not in ("", " "):
+            raise RowError(f"a value wider than its column at {tail[at : at + width + 1]!r}")
+        columns.append(tail[at : at + width].strip())
+        at += width + 1
+    return [*columns, tail[at:].strip()]
+
+
 def _vnode(text: str) -> str | None:
     """A kernel vnode address; the null one (``00000000``, illumos ``0000000``) is None."""
     return None if not text.strip("0") else text
@@ -179,7 +222,8 @@ def split_sctp(text: str) -> Endpoint:
 def split_classic_paths(rest: str) -> tuple[str | None, str | None]:
     """The local and remote paths of a classic UNIX row, after Conn and its space.
 
-    Each side is ``"%s "`` with the path, 15 spaces when there is none, or ``" (socketpair)  "``.
+    Each side is ``"%s "`` with the path, 15 spaces when there is none, or ``" (socketpair)  "``;
+    RowError when the remote path holds a run of spaces (a column doubled or moved).
     """
     if rest.startswith(" " + _SOCKETPAIR):
         local, rest = _SOCKETPAIR, rest[15:]
@@ -187,4 +231,7 @@ def split_classic_paths(rest: str) -> tuple[str | None, str | None]:
         local, rest = None, rest[15:]
     else:
         local, _, rest = rest.partition(" ")
-    return local, rest.strip() or None
+    remote = rest.strip() or None
+    if remote is not None and "  " in remote:
+        raise RowError(f"columns where a path is printed: {remote!r}")
+    return local, remote

@@ -8,8 +8,12 @@ state words (``ABHÖREN``), also as mangled by a wrong code page, map through th
 from __future__ import annotations
 
 from ..addresses import ip_version, split_colon
-from ..record import Record
+from ..record import Diagnostic, Record
 from .base import CONTINUES, Dialect, RowError, endpoint_fields
+
+_OWNER_KINDS = frozenset(
+    ("owner_exe", "owner_service", "owner_component", "unknown_component", "no_owner")
+)
 
 
 class WindowsNetstat(Dialect):
@@ -21,6 +25,9 @@ class WindowsNetstat(Dialect):
     def __init__(self, path: str | None = None, command: str | None = None) -> None:
         super().__init__(path, command)
         self._last: Record | None = None
+        flags = "".join(w[1:] for w in (command or "").split() if w[:1] in "-/")
+        self.owners = command is None or "b" in flags.lower()
+        """Whether owner lines may appear: only ``-b`` prints them (so without the command)."""
 
     # -- lines that are no records ------------------------------------------------------------
     def title(self, values: list) -> None:
@@ -31,6 +38,13 @@ class WindowsNetstat(Dialect):
 
     def warning(self, values: list) -> None:
         return None
+
+    def diagnostic(self, text: str, reason: str) -> Diagnostic:
+        """After an unparsed line that may be a connection, the owner lines below have none."""
+        found = self.lines.match(text, self.section)
+        if found is None or found[0] not in _OWNER_KINDS:
+            self._last = None
+        return super().diagnostic(text, reason)
 
     # -- records -------------------------------------------------------------------------------
     def row(self, v: list) -> Record:
@@ -51,7 +65,7 @@ class WindowsNetstat(Dialect):
 
     # -- -b / -v owner lines: they complete the row above ---------------------------------------
     def owner_exe(self, v: list) -> object:
-        owner = self._owner()
+        owner = self._owner(closing=True)
         if owner.program is not None or owner.extra.get("owner_unavailable"):
             raise RowError("a second owner for one connection")
         owner.program = v[0][1:-1]
@@ -73,13 +87,20 @@ class WindowsNetstat(Dialect):
         return CONTINUES
 
     def no_owner(self, v: list) -> object:
-        owner = self._owner()
+        owner = self._owner(closing=True)
         if owner.program is not None:
             raise RowError("ownership unavailable for a connection with an owner")
         owner.extra["owner_unavailable"] = True
         return CONTINUES
 
-    def _owner(self) -> Record:
+    def _owner(self, closing: bool = False) -> Record:
+        """The connection above; its owner lines end with the ``closing`` one (the executable or
+        no-owner line), so a line below that belongs to another connection."""
+        if not self.owners:
+            raise RowError("owner line in output of a command without -b")
         if self._last is None:
             raise RowError("owner line with no connection above it")
+        closed = self._last.program is not None or self._last.extra.get("owner_unavailable")
+        if closed and not closing:
+            raise RowError("owner line below the connection's executable")
         return self._last
