@@ -15,6 +15,7 @@ from .decode import decode
 from .detect import Detection, detect
 from .dialects import DIALECTS, Dialect
 from .errors import DetectionError, NetstatNormalizerError, UnknownDialectError, UnparsedLineError
+from .reader import split_lines
 from .record import Diagnostic, Record
 from .states import TcpState
 
@@ -134,7 +135,7 @@ def parse(
     accounting: dict[str, int] = {}
     items = list(
         iter_parse(
-            text.splitlines(),
+            split_lines(text),
             dialect,
             path,
             command,

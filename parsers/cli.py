@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from itertools import chain
 from typing import IO
 
 from . import dialects, iter_parse
@@ -279,8 +280,9 @@ def _open_text(path: str, encoding: str | None) -> Iterator[str]:
 
 def _emit(items: Iterator[Record | Diagnostic], fmt: str, strict: bool) -> int:
     unparsed = False
+    first = next(items, None)  # detection fails here, before anything is written
     writer = RecordWriter(sys.stdout, fmt)
-    for item in items:
+    for item in chain([first] if first is not None else [], items):
         if isinstance(item, Diagnostic):
             writer.flush()  # keep stdout and stderr in input order
             print(item, file=sys.stderr)

@@ -258,10 +258,16 @@ class _Concatenation:
         self.out = out
         self.fmt = fmt
         self.first = True
-        if fmt == "json":
-            out.write("[")
+        self.opened = False
+
+    def _open(self) -> None:
+        """The array's ``[``, once the first task is done: a file that fails comes before it."""
+        if self.fmt == "json" and not self.opened:
+            self.out.write("[")
+        self.opened = True
 
     def copy(self, outcome: Outcome) -> None:
+        self._open()
         with open(outcome.records, encoding="utf-8", errors=ERRORS) as records:
             if self.fmt == "jsonl":
                 shutil.copyfileobj(records, self.out)
@@ -276,5 +282,6 @@ class _Concatenation:
         os.remove(outcome.diagnostics)
 
     def close(self) -> None:
+        self._open()
         if self.fmt == "json":
             self.out.write("]\n" if self.first else "\n]\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Iterator
 from typing import IO
 
@@ -19,6 +20,18 @@ CHUNK = 1 << 16
 
 HEAD_CHARS = 200
 """How many characters of an overlong line are kept, for its diagnostic."""
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text in memory, split where ``open_lines`` splits a stream: at ``\n``,
+    ``\r\n`` or ``\r`` only (``str.splitlines`` also splits at ``\x0c``, ``\x85``...)."""
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 class OverlongLine(str):

@@ -24,10 +24,9 @@ _ONE_PROCESS = _PROCESS.format(r'(?:[^"\\]|\\.)*', r"\d+", r"\d+")
 
 USERS = pp.Regex(r"users:\((?:" + _ONE_PROCESS + r",?)+\)\Z")
 """``users:(("name",pid=N,fd=N),...)``: the processes holding the socket."""
-TIMER = pp.Regex(
-    r"timer:\((?P<name>\w+),(?P<expires>[\d.]*(?:min|sec|ms)?(?:[\d.]+(?:sec|ms))*),(?P<retransmits>\d+)\)\Z"
-)
-"""``timer:(name,expires,retransmits)``; expires is empty when the timer is due."""
+TIMER = pp.Regex(r"timer:\((?P<name>\w+),(?P<expires>[\w.]*),(?P<retransmits>\d+)\)\Z")
+"""``timer:(name,expires,retransmits)``; expires is empty when the timer is due, and read by
+``duration`` (a pattern for its syntax here would backtrack quadratically on ``1.1.1.1...``)."""
 SKMEM = pp.Regex(r"skmem:\((?P<body>[a-z]+\d+(?:,[a-z]+\d+)*)\)\Z")
 """``skmem:(r0,rb131072,...)``: socket memory counters."""
 
@@ -50,6 +49,8 @@ def parse_fields(text: str) -> dict[str, Any]:
     for token in tokens:
         key, colon, value = token.partition(":")
         if not (colon and key):
+            if _RATE.fullmatch(token):
+                raise ValueError(f"a rate with no name before it: {token!r}")
             if token in _SPACED:
                 rate = next(tokens, "")
                 if not _RATE.fullmatch(rate):

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, NamedTuple
 
 from ..addresses import Endpoint
-from ..decode import has_undecodable
+from ..decode import ERRORS, has_undecodable
 from ..linegrammar import LineError, Parsed, line_grammar
-from ..reader import MAX_LINE, OverlongLine
+from ..reader import HEAD_CHARS, MAX_LINE, OverlongLine
 from ..record import Diagnostic, Record
 from ..states import TCP_STATES
 
@@ -92,9 +92,10 @@ class Dialect:
         counts = self.accounting
         marker = self.marker
         for self.line, raw in enumerate(lines, first):
-            if type(raw) is OverlongLine:
+            if type(raw) is OverlongLine or len(raw) > MAX_LINE:
                 counts["unparsed"] += 1
-                yield self.diagnostic(raw, f"line of {raw.length} bytes, longer than {MAX_LINE}")
+                self.unparsed()
+                yield self.diagnostic(*_overlong(raw))
                 continue
             line = raw.rstrip("\r\n")
             if not line.strip():
@@ -244,6 +245,12 @@ class Dialect:
             return TCP_STATES[word]
         except KeyError:
             raise RowError(f"unknown TCP state {word!r}") from None
+
+
+def _overlong(raw: str) -> tuple[str, str]:
+    """The text and reason of a diagnostic for a line longer than ``MAX_LINE``."""
+    length = raw.length if isinstance(raw, OverlongLine) else len(raw.encode("utf-8", ERRORS))
+    return raw[:HEAD_CHARS], f"line of {length} bytes, longer than {MAX_LINE}"
 
 
 def _suspect(line: str) -> str:
