@@ -209,6 +209,9 @@ class Dialect:
         send_q: int | None = None,
         pid: int | None = None,
         program: str | None = None,
+        user: str | None = None,
+        inode: int | None = None,
+        timer: dict[str, Any] | None = None,
     ) -> Record:
         """A socket record from two split endpoints: ``record`` for the hot path, built
         positionally (a third of the time of keywords)."""
@@ -225,9 +228,9 @@ class Dialect:
             send_q,
             pid,
             program,
-            None,
-            None,
-            None,
+            user,
+            inode,
+            timer,
             {},
             {"path": self.path, "member": self.member, "line": self.line},
         )
@@ -259,17 +262,3 @@ def _suspect(line: str) -> str:
         return "bytes the encoding cannot decode"
     found = _SUSPECT.search(line)
     return f"control character U+{ord(found[0]):04X} in the line"  # type: ignore[index]
-
-
-def endpoint_fields(here: Endpoint, there: Endpoint) -> dict[str, Any]:
-    """A record's ``local_*`` and ``remote_*`` fields from two split endpoints."""
-    return {
-        "local_address": here.address,
-        "local_port": here.port,
-        "local_service": here.service,
-        "local_interface": here.interface,
-        "remote_address": there.address,
-        "remote_port": there.port,
-        "remote_service": there.service,
-        "remote_interface": there.interface,
-    }

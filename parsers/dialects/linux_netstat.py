@@ -9,7 +9,7 @@ import re
 
 from ..addresses import split_colon
 from ..record import Diagnostic, Record
-from .base import CONTINUES, Dialect, RowError, endpoint_fields
+from .base import CONTINUES, Dialect, RowError
 
 _TITLE_SECTIONS = {
     "Active Internet": "inet",
@@ -93,19 +93,20 @@ class LinuxNetstat(Dialect):
         lookup = "ip" if proto == "raw" else proto
         here, there = split_colon(local, lookup), split_colon(remote, lookup)
         pid, name = split_program(program)
-        return self.record(
-            proto=proto,
-            ip_version=6 if printed.endswith("6") else 4,
-            **endpoint_fields(here, there),
-            state=self.tcp_state(state_raw) if proto == "tcp" else None,
-            state_raw=state_raw,
-            recv_q=int(recv_q),
-            send_q=int(send_q),
-            pid=pid,
-            program=name,
-            user=user,
-            inode=None if inode is None else int(inode),
-            timer=None if timer is None else parse_timer(timer),
+        return self.socket(
+            proto,
+            6 if printed.endswith("6") else 4,
+            here,
+            there,
+            self.tcp_state(state_raw) if proto == "tcp" else None,
+            state_raw,
+            int(recv_q),
+            int(send_q),
+            pid,
+            name,
+            user,
+            None if inode is None else int(inode),
+            None if timer is None else parse_timer(timer),
         )
 
     def unix_row(self, v: list) -> Record:

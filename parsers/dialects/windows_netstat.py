@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..addresses import ip_version, split_colon
 from ..record import Diagnostic, Record
-from .base import CONTINUES, Dialect, RowError, endpoint_fields
+from .base import CONTINUES, Dialect, RowError
 
 _OWNER_KINDS = frozenset(
     ("owner_exe", "owner_service", "owner_component", "unknown_component", "no_owner")
@@ -53,12 +53,13 @@ class WindowsNetstat(Dialect):
         here, there = split_colon(local, proto), split_colon(remote, proto)
         if proto == "udp" and state_raw is not None:
             raise RowError(f"UDP row with a state {state_raw!r}")
-        self._last = self.record(
-            proto=proto,
-            ip_version=ip_version(here.address) or ip_version(there.address),
-            **endpoint_fields(here, there),
-            state=self.tcp_state(state_raw),
-            state_raw=state_raw,
+        self._last = self.socket(
+            proto,
+            ip_version(here.address) or ip_version(there.address),
+            here,
+            there,
+            self.tcp_state(state_raw),
+            state_raw,
             pid=None if pid is None else int(pid),
         )
         return self._last
