@@ -212,6 +212,7 @@ class Dialect:
         user: str | None = None,
         inode: int | None = None,
         timer: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> Record:
         """A socket record from two split endpoints: ``record`` for the hot path, built
         positionally (a third of the time of keywords)."""
@@ -231,7 +232,7 @@ class Dialect:
             user,
             inode,
             timer,
-            {},
+            {} if extra is None else extra,
             {"path": self.path, "member": self.member, "line": self.line},
         )
 

@@ -239,19 +239,20 @@ class FreebsdNetstat(Dialect):
             target = fields if key == "pid" else extra.setdefault(group, {}) if group else extra
             target[key] = typed(kind, word, key)
         lookup = proto if proto in ("tcp", "udp") else ""
-        here, there = (
-            self.cut_endpoint(text, lookup, side, extra)
-            for text, side in ((local, "local"), (remote, "remote"))
-        )
+        here = self.cut_endpoint(local, lookup, "local", extra)
+        there = self.cut_endpoint(remote, lookup, "remote", extra)
         if version == "46":
             extra["dual_stack"] = True
-        return self.record(
-            proto=proto,
-            ip_version=self.ip_version(version, here, there),
-            **self.endpoints(here, there),
-            state=self.tcp_state(state_raw.rstrip("*")) if proto == "tcp" and state_raw else None,
-            state_raw=state_raw,
-            **fields,
+        return self.socket(
+            proto,
+            self.ip_version(version, here, there),
+            here,
+            there,
+            self.tcp_state(state_raw.rstrip("*")) if proto == "tcp" and state_raw else None,
+            state_raw,
+            fields.get("recv_q"),
+            fields.get("send_q"),
+            fields.get("pid"),
             extra=extra,
         )
 
