@@ -131,10 +131,14 @@ class LinuxSs(Dialect):
         self.asked = protocol_from_command(command)
         self.filtered_state = state_from_command(command)
         self.table_proto = self.asked
+        self.columns: tuple[bool, bool] | None = None
+        """Whether the header has a Netid and a State column (None: no header seen, ss -H)."""
         self._last: Record | None = None
 
     def header(self, values: list) -> None:
         self.table_proto = self.asked
+        words = values[0].split()
+        self.columns = (words[0] == "Netid", "State" in words[:2])
 
     def inet_row(self, v: list) -> Record:
         netid, state_raw, recv_q, send_q, local, peer, details = v
@@ -204,6 +208,8 @@ class LinuxSs(Dialect):
         send_q: str,
         details: str | None,
     ) -> Record:
+        if self.columns is not None and self.columns != (netid is not None, state_raw is not None):
+            raise RowError("the row's Netid and State columns are not the header's")
         record.state_raw = state_raw
         if record.proto == "tcp":
             record.state = self.tcp_state(state_raw) if state_raw else self.filtered_state
