@@ -34,6 +34,8 @@ _FIELD = re.compile(
     r'[\w-]+:\((?:[^()"]|"(?:[^"\\]|\\.)*"|\((?:[^()"]|"(?:[^"\\]|\\.)*")*\))*\)|\S+'
 )
 _SPACED = frozenset(("send", "pacing_rate", "delivery_rate"))
+_FLAG = re.compile(r"[\w<>.-]+")
+"""A bare word: ``ts``, ``sack``, ``cubic``, ``<->``..."""
 _RATE = re.compile(r"\d+(?:\.\d+)?[KMGT]?bps(?:/\d+(?:\.\d+)?[KMGT]?bps)?")
 """``send``'s, ``pacing_rate``'s and ``delivery_rate``'s value (pacing may add ``/max``)."""
 _AS_TEXT = frozenset(("sk", "cgroup", "wscale", "rtt"))
@@ -51,6 +53,8 @@ def parse_fields(text: str) -> dict[str, Any]:
         if not (colon and key):
             if _RATE.fullmatch(token):
                 raise ValueError(f"a rate with no name before it: {token!r}")
+            if not _FLAG.fullmatch(token):
+                raise ValueError(f"not a field: {token!r}")
             if token in _SPACED:
                 rate = next(tokens, "")
                 if not _RATE.fullmatch(rate):

@@ -75,6 +75,8 @@ class Dialect:
         """Says (truthy) whether a rejected line opens a capture of another dialect."""
         self.opening: str | None = None
         """The capture's first title or header line."""
+        self._last: Record | None = None
+        """The record above: continuation lines add to it (reset by each new record)."""
         self.boundary: Boundary | None = None
         """Where ``run`` stopped: the line that starts the next capture, and why."""
 
@@ -139,7 +141,7 @@ class Dialect:
                 counts["record"] += 1
                 if pending is not None:
                     yield pending
-                pending = result  # type: ignore[assignment]
+                pending = self._last = result  # type: ignore[assignment]
         if pending is not None:
             yield pending
 

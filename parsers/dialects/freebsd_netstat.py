@@ -132,7 +132,6 @@ class FreebsdNetstat(Dialect):
         self._iface_columns: list[str] = []
         self._route_columns: list[str] = []
         self._family: int | None = None
-        self._last: Record | None = None
         self.table: str | None = None
         """The table (section) the title or header above opened; None before one."""
 

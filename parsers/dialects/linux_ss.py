@@ -133,7 +133,6 @@ class LinuxSs(Dialect):
         self.table_proto = self.asked
         self.columns: tuple[bool, bool] | None = None
         """Whether the header has a Netid and a State column (None: no header seen, ss -H)."""
-        self._last: Record | None = None
 
     def header(self, values: list) -> None:
         self.table_proto = self.asked

@@ -24,7 +24,6 @@ class WindowsNetstat(Dialect):
 
     def __init__(self, path: str | None = None, command: str | None = None) -> None:
         super().__init__(path, command)
-        self._last: Record | None = None
         flags = "".join(w[1:] for w in (command or "").split() if w[:1] in "-/")
         self.owners = command is None or "b" in flags.lower()
         """Whether owner lines may appear: only ``-b`` prints them (so without the command)."""
