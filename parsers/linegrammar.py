@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from lark import Lark, Token, Transformer, UnexpectedInput
@@ -26,8 +28,23 @@ Parsed = tuple[str, list[str | None]]
 """A parsed line: the line kind and its values."""
 
 _NATIVE_ATOMIC = sys.version_info >= (3, 11)
-_Expansion = tuple[str, tuple[int, ...], "tuple[int, ...] | None"]
-"""An expansion's kind, the groups to fetch (after 0 and its own) and its placeholder template."""
+if _NATIVE_ATOMIC:
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+    _CATEGORIES = {
+        _c.CATEGORY_SPACE: r"\s",
+        _c.CATEGORY_NOT_SPACE: r"\S",
+        _c.CATEGORY_DIGIT: r"\d",
+        _c.CATEGORY_NOT_DIGIT: r"\D",
+        _c.CATEGORY_WORD: r"\w",
+        _c.CATEGORY_NOT_WORD: r"\W",
+    }
+_Expansion = tuple[str, Callable[[re.Match[str]], tuple[str | None, ...]]]
+"""An expansion's kind, and what fetches its values from a match (None for placeholders)."""
+_Section = tuple[re.Pattern[str], dict[int, _Expansion]]
+"""A section's fast path: its regex, and its expansions by the group that ends them."""
 
 
 class _KindTuples(Transformer[Token, Any]):
@@ -64,37 +81,76 @@ class LineGrammar:
             strict=strict,
             cache=True,
         )
-        rules: dict[str, list[Any]] = {}
+        self._rules: dict[str, list[Any]] = {}
         for rule in self.lark.rules:
-            rules.setdefault(rule.origin.name, []).append(rule)
-        terminals = {t.name: t.pattern.to_regexp() for t in self.lark.terminals}
-        self._compiled = {
-            section: _compile_section(section, rules, terminals, self._gap(terminals))
-            for section in sections
-        }
+            self._rules.setdefault(rule.origin.name, []).append(rule)
+        self._terminals = {t.name: t.pattern.to_regexp() for t in self.lark.terminals}
+        self._gap_regex, self.blanks, self._narrows = self._gap()
+        self._compiled = {section: self._compile(section) for section in sections}
+        self._narrowed: dict[tuple[str, frozenset[str]], _Section] = {}
+        self._by_first: dict[str, dict[str, _Section]] = {section: {} for section in sections}
+        """Each section's fast path for lines beginning (after blanks) with an ASCII character."""
 
-    def _gap(self, terminals: dict[str, str]) -> str:
-        """What may stand between tokens: the %ignore'd character class, any number of times.
+    def _gap(self) -> tuple[str, str, bool]:
+        """What may stand between tokens, its characters, and whether a line's first character
+        may narrow the fast path.
 
-        It must be one character class repeated (``/[ \\t]+/``), so that the gap can never
-        backtrack into a token and the fast path stays linear.
+        The gap is the %ignore'd character class, any number of times.  It must be one character
+        class repeated (``/[ \\t]+/``), so that it can never backtrack into a token and the fast
+        path stays linear.  When no terminal may begin with a gap character (the usual case), a
+        shorter gap can never let a token match, so the gap is possessive (Python 3.11+): a line
+        the fast path rejects is rejected sooner, and the first token begins at the line's first
+        character that is no blank.
         """
-        (ignore,) = (terminals[name] for name in self.lark.lexer_conf.ignore)
+        ignored = self.lark.lexer_conf.ignore
+        (ignore,) = (self._terminals[name] for name in ignored)
         if not re.fullmatch(r"\[[^\]]+\]\+", ignore):
             raise ValueError(f"{self.name}: %ignore must be a repeated character class")
-        return ignore[:-1] + "*"
+        gap = ignore[:-1] + "*"
+        blanks = "".join(filter(re.compile(ignore).fullmatch, map(chr, range(128))))
+        if not _NATIVE_ATOMIC or any(
+            _may_start(t, blanks) for n, t in self._terminals.items() if n not in ignored
+        ):
+            return gap, blanks, False
+        return gap + "+", blanks, True
+
+    def _compile(self, section: str, first: str | None = None) -> _Section:
+        """The section's fast path; with ``first``, only its line kinds that may begin with
+        that character, in the same order (so the first kind to match is the same)."""
+        if first is None:
+            return _compile_section(section, self._rules, self._terminals, self._gap_regex)
+        firsts = frozenset(
+            name
+            for kind in _kinds(section, self._rules)
+            for rule in self._rules[kind]
+            if rule.expansion and _may_start(self._terminals[name := rule.expansion[0].name], first)
+        )
+        if (section, firsts) not in self._narrowed:
+            self._narrowed[section, firsts] = _compile_section(
+                section, self._rules, self._terminals, self._gap_regex, firsts
+            )
+        return self._narrowed[section, firsts]
 
     def match(self, line: str, section: str) -> Parsed | None:
         """The fast path: ``(kind, values)``, or None when the line needs the LALR parser."""
-        regex, expansions = self._compiled[section]
+        try:
+            regex, expansions = self._by_first[section][line.lstrip(self.blanks)[:1]]
+        except KeyError:
+            regex, expansions = self._for_first(line.lstrip(self.blanks)[:1], section)
         m = regex.match(line)
         if m is None:
             return None
-        kind, fetch, template = expansions[m.lastgroup]  # type: ignore[index]
-        found = m.group(*fetch)[2:]
-        if template is None:
-            return kind, list(found)
-        return kind, [None if i < 0 else found[i] for i in template]
+        kind, fetch = expansions[m.lastindex]  # type: ignore[index]
+        return kind, list(fetch(m))
+
+    def _for_first(self, first: str, section: str) -> _Section:
+        """The fast path for lines beginning with ``first``, narrowed when it is ASCII (and kept,
+        so at most 128 per section), else the whole section's."""
+        if not first.isascii():
+            return self._compiled[section]
+        found = self._compile(section, first) if first and self._narrows else None
+        found = self._by_first[section][first] = found or self._compiled[section]
+        return found
 
     def parse_exact(self, line: str, section: str) -> Parsed:
         """Parse one line with the LALR parser (the reference the fast path must agree with)."""
@@ -115,15 +171,23 @@ class _Node:
 
 
 def _compile_section(
-    section: str, rules: dict[str, list[Any]], terminals: dict[str, str], gap: str
-) -> tuple[re.Pattern[str], dict[str, _Expansion]]:
+    section: str,
+    rules: dict[str, list[Any]],
+    terminals: dict[str, str],
+    gap: str,
+    firsts: frozenset[str] | None = None,
+) -> _Section:
     """One anchored regex for all expansions of a section's line kinds, as a trie of terminals:
-    a prefix several expansions share is matched once, and an empty group named after the
-    expansion marks where it ends (it is the last group to close, so ``lastgroup`` names it)."""
+    a prefix several expansions share is matched once, and an empty group marks where each
+    expansion ends (it is the last group to close, so ``lastindex`` names it).  A last group that
+    never takes part stands for Lark's None placeholders.  ``firsts``, when given, keeps only the
+    expansions beginning with those terminals."""
     root = _Node()
     paths: dict[str, tuple[str, list[_Node], list[bool], Any]] = {}
     for kind in _kinds(section, rules):
         for rule in rules[kind]:
+            if firsts is not None and rule.expansion and rule.expansion[0].name not in firsts:
+                continue
             node, path, kept = root, [], []
             for symbol in rule.expansion:
                 if not isinstance(symbol, Terminal):
@@ -135,12 +199,15 @@ def _compile_section(
             node.ends.append(label)
             paths[label] = (kind, path, kept, rule.options.empty_indices)
     counter = [0]
-    body = _emit(root, terminals, gap, counter)
+    regex = re.compile(_emit(root, terminals, gap, counter) + r"\Z|(?!)()")
     expansions = {
-        label: (kind, (0, 0, *(n.group for n, k in zip(path, kept) if k)), _template(empty, kept))
+        regex.groupindex[label]: (
+            kind,
+            _fetcher([n.group for n, k in zip(path, kept) if k], empty, kept, regex.groups),
+        )
         for label, (kind, path, kept, empty) in paths.items()
     }
-    return re.compile(body + r"\Z"), expansions
+    return regex, expansions
 
 
 def _emit(node: _Node, terminals: dict[str, str], gap: str, counter: list[int]) -> str:
@@ -151,11 +218,11 @@ def _emit(node: _Node, terminals: dict[str, str], gap: str, counter: list[int]) 
         child.group = counter[0]
         token = _atomic(terminals[name], child.group)
         counter[0] += re.compile(terminals[name]).groups
-        branches.append(gap + token + _emit(child, terminals, gap, counter))
+        branches.append(token + _emit(child, terminals, gap, counter))
     for label in node.ends:
         counter[0] += 1
-        branches.append(f"{gap}(?P<{label}>)")
-    return "(?:" + "|".join(branches) + ")"
+        branches.append(f"(?P<{label}>)")
+    return gap + "(?:" + "|".join(branches) + ")"
 
 
 def _kinds(name: str, rules: dict[str, list[Any]]) -> list[str]:
@@ -167,20 +234,78 @@ def _kinds(name: str, rules: dict[str, list[Any]]) -> list[str]:
     return [kind for r in rules[name] for kind in _kinds(r.expansion[0].name, rules)]
 
 
-def _template(empty_indices: tuple[bool, ...], kept: list[bool]) -> tuple[int, ...] | None:
-    """Where Lark puts None placeholders among the kept values, or None when it puts none."""
-    if not any(empty_indices):
-        return None
-    template: list[int] = []
-    symbols = iter(kept)
-    index = 0
-    for empty in empty_indices:
-        if empty:
-            template.append(-1)
-        elif next(symbols):
-            template.append(index)
-            index += 1
-    return tuple(template)
+def _fetcher(
+    groups: list[int], empty_indices: tuple[bool, ...], kept: list[bool], never: int
+) -> Callable[[re.Match[str]], tuple[str | None, ...]]:
+    """What fetches an expansion's values from a match: its kept terminals' groups, with the
+    group that ``never`` takes part where Lark puts a None placeholder."""
+    if any(empty_indices):
+        symbols, found = iter(kept), iter(groups)
+        groups = [
+            never if empty else next(found) for empty in empty_indices if empty or next(symbols)
+        ]
+    if len(groups) > 1:
+        return itemgetter(*groups)
+    if groups:
+        (only,) = groups
+        return lambda m: (m[only],)
+    return lambda m: ()
+
+
+def _may_start(pattern: str, chars: str) -> bool:
+    """Whether a match of ``pattern`` may begin with one of ``chars`` (or be empty), read from the
+    regex's parse tree (True when unsure)."""
+    parsed = _parse_regex(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return True
+    may, empty = _starts(parsed, chars)
+    return may or empty
+
+
+@cache
+def _parse_regex(pattern: str) -> Any:
+    return _parser.parse(pattern)
+
+
+def _starts(items: Any, blanks: str) -> tuple[bool, bool]:
+    """(may begin with one of ``blanks``, may be empty) for a parsed regex sequence."""
+    for op, av in items:
+        if op is _c.ASSERT and av[0] == 1 and _starts(av[1], blanks) == (False, False):
+            return False, False  # a lookahead that cannot begin with a blank
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # other zero-width items only narrow what follows: look past them
+        if op is _c.LITERAL:
+            return chr(av) in blanks, False
+        if op is _c.IN:
+            return any(_in_class(av, c) for c in blanks), False
+        if op not in (_c.SUBPATTERN, _c.ATOMIC_GROUP, _c.BRANCH, *_REPEATS) or (
+            op is _c.SUBPATTERN and av[1] & re.IGNORECASE
+        ):
+            return True, False  # any character, a backreference, a case-insensitive part...
+        branches = av[1] if op is _c.BRANCH else [av[-1]]
+        found = [_starts(branch, blanks) for branch in branches]
+        if any(may for may, _ in found):
+            return True, False
+        if not any(empty for _, empty in found) and not (op in _REPEATS and av[0] == 0):
+            return False, False
+    return False, True
+
+
+def _in_class(items: Any, char: str) -> bool:
+    """Whether a parsed character class holds ``char`` (True when unsure)."""
+    negate = items[:1] == [(_c.NEGATE, None)]
+    for op, av in items[negate:]:
+        if op is _c.LITERAL:
+            hit = chr(av) == char
+        elif op is _c.RANGE:
+            hit = av[0] <= ord(char) <= av[1]
+        elif op is _c.CATEGORY and av in _CATEGORIES:
+            hit = re.match(_CATEGORIES[av], char) is not None
+        else:
+            return True
+        if hit:
+            return not negate
+    return negate
 
 
 def _atomic(pattern: str, number: int) -> str:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import netstat_normalizer as nn
 from conftest import case_id, command_of, fixture_cases
-from netstat_normalizer.linegrammar import LineError, LineGrammar
+from netstat_normalizer.linegrammar import LineError, LineGrammar, _may_start
 
 
 def both(grammar: LineGrammar, line: str, section: str) -> tuple[object, object]:
@@ -85,3 +85,53 @@ def test_generated_lines_agree(line: str) -> None:
         for section in dialect.sections:
             fast, exact = both(dialect.lines, line, section)
             assert fast == exact, f"{name}/{section}: {line!r}"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "may"),
+    [
+        (" x", True),
+        ("x", False),
+        ("[^a]", True),
+        ("[^ \\t]", False),
+        ("(?:a|b)?\\s", True),
+        ("a*b", False),
+        ("(?=\\S)\\s*x", False),
+        ("\\S+", False),
+        ("[\\w.]", False),
+        ("\\W", True),
+        (".", True),
+        ("(a)\\1", False),
+        ("()\\1", True),
+        ("a?", True),  # may be empty
+        ("(?i:x)", True),  # case-insensitive: unsure
+    ],
+)
+def test_may_start_with_a_blank(pattern: str, may: bool) -> None:
+    assert _may_start(pattern, " \t") is may
+
+
+@pytest.fixture(scope="module")
+def every_fixture_line() -> list[str]:
+    lines = {
+        line
+        for case in fixture_cases()
+        for line in case.read_bytes().decode("utf-8", "replace").splitlines()
+        if line.strip()
+    }
+    return sorted(lines)
+
+
+@pytest.mark.parametrize("name", nn.dialects())
+def test_narrowing_by_first_character_keeps_the_answer(
+    name: str, every_fixture_line: list[str]
+) -> None:
+    """Every fixture line of every dialect, in every section of this one: the fast path narrowed
+    to the line's first character answers as the whole section's regex does."""
+    grammar = nn.dialect_class(name)(None).lines
+    for section in grammar.sections:
+        regex, expansions = grammar._compiled[section]
+        for line in every_fixture_line:
+            m = regex.match(line)
+            whole = m and (expansions[m.lastindex][0], list(expansions[m.lastindex][1](m)))
+            assert grammar.match(line, section) == whole, (section, line)

@@ -21,9 +21,10 @@ from ..record import Diagnostic, Record
 from ..states import TCP_STATES
 
 _OPENING_KINDS = ("title", "header")
-_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f\udc00-\udcff]")
-"""Characters no netstat or ss prints (tabs aside), and undecodable bytes (``decode.ERRORS``)."""
 """Line kinds that open a capture: seen again after records, they start the next one."""
+_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f\udc00-\udcff]")
+"""Characters no netstat or ss prints (tabs aside), and undecodable bytes (``decode.ERRORS``):
+all unprintable, so only a line ``str.isprintable`` rejects is searched."""
 
 _BOOKKEEPING = frozenset(
     ("path", "command", "member", "line", "lines", "accounting", "marker", "foreign")
@@ -93,6 +94,8 @@ class Dialect:
         pending: Record | None = None
         counts = self.accounting
         marker = self.marker
+        match = self.lines.match
+        handlers = self._handlers
         for self.line, raw in enumerate(lines, first):
             if type(raw) is OverlongLine or len(raw) > MAX_LINE:
                 counts["unparsed"] += 1
@@ -100,21 +103,21 @@ class Dialect:
                 yield self.diagnostic(*_overlong(raw))
                 continue
             line = raw.rstrip("\r\n")
-            if not line.strip():
+            if not line or line.isspace():
                 counts["other"] += 1
                 self.blank()
                 continue
             if marker is not None and marker.search(line):
                 self.boundary = Boundary(raw, "marker")
                 break
-            if _SUSPECT.search(line) is not None:
+            if not line.isprintable() and _SUSPECT.search(line) is not None:
                 counts["unparsed"] += 1
                 self.unparsed()
                 yield self.diagnostic(line, _suspect(line))
                 continue
             try:
-                kind, values = self.classify(line)
-                result = self.handler(kind)(values)
+                kind, values = match(line, self.section) or self.classify(line)
+                result = (handlers.get(kind) or self.handler(kind))(values)
             except (LineError, RowError) as err:
                 if self.foreign is not None and self.line > first and self.foreign(line):
                     self.boundary = Boundary(raw, "foreign")
@@ -123,7 +126,12 @@ class Dialect:
                 self.unparsed()
                 yield self.diagnostic(line, str(err))
                 continue
-            if result is None:
+            if type(result) is Record:
+                counts["record"] += 1
+                if pending is not None:
+                    yield pending
+                pending = self._last = result
+            elif result is None:
                 if kind.endswith(_OPENING_KINDS):
                     if self.opening is None:
                         self.opening = line
@@ -131,32 +139,22 @@ class Dialect:
                         self.boundary = Boundary(raw, "repeat")
                         break
                 counts["other"] += 1
-            elif result is CONTINUES:
-                if pending is None:
-                    counts["unparsed"] += 1
-                    yield self.diagnostic(line, "continuation line with no record above it")
-                else:
-                    counts["record"] += 1
+            elif pending is None:
+                counts["unparsed"] += 1
+                yield self.diagnostic(line, "continuation line with no record above it")
             else:
                 counts["record"] += 1
-                if pending is not None:
-                    yield pending
-                pending = self._last = result  # type: ignore[assignment]
         if pending is not None:
             yield pending
 
     def classify(self, line: str) -> Parsed:
         """The line's kind and values: the current section's fast path, then the other sections',
         then the exact parser (whose error says why the line is not accepted)."""
-        found = self.lines.match(line, self.section)
-        if found is not None:
-            return found
-        for section in self.sections:
-            if section != self.section:
-                found = self.lines.match(line, section)
-                if found is not None:
-                    self.section = section
-                    return found
+        for section in (self.section, *self.sections):
+            found = self.lines.match(line, section)
+            if found is not None:
+                self.section = section
+                return found
         return self.lines.parse_exact(line, self.section)
 
     def handler(self, kind: str) -> Handler:
