@@ -68,6 +68,7 @@ def _endpoint(host: str, port: str, proto: str) -> Endpoint:
     return Endpoint(address, number, port, interface)
 
 
+@lru_cache(maxsize=4096)
 def ip_version(address: str | None) -> int | None:
     """4 or 6 from an address's syntax; None for a name, a wildcard or nothing."""
     if not address or address == "*":

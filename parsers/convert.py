@@ -121,7 +121,6 @@ class RecordWriter:
     written in blocks of ``BLOCK`` records (``flush`` writes what is pending)."""
 
     BLOCK = 512
-    _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
     def __init__(self, out: TextIO, fmt: str) -> None:
         self.out = out
@@ -132,7 +131,7 @@ class RecordWriter:
             out.write("[")
 
     def write(self, record: Record) -> None:
-        self.pending.append(self._encode(record.to_dict()))
+        self.pending.append(record.to_json())
         if len(self.pending) >= self.BLOCK:
             self.flush()
 
