@@ -198,7 +198,8 @@ def regexes() -> list[tuple[str, re.Pattern[str], str]]:
         ]
         found += [
             (f"{dialect} fast path [{section}]", regex, "match")
-            for section, (regex, _) in grammar._compiled.items()
+            for section in grammar.sections
+            for regex in [grammar.whole(section)[0]]
         ]
     found += [
         (f"{m.__name__}.{name}", value, HOW.get(name, "search"))

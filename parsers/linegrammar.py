@@ -85,51 +85,52 @@ class LineGrammar:
         for rule in self.lark.rules:
             self._rules.setdefault(rule.origin.name, []).append(rule)
         self._terminals = {t.name: t.pattern.to_regexp() for t in self.lark.terminals}
-        self._gap_regex, self.blanks, self._narrows = self._gap()
-        self._compiled = {section: self._compile(section) for section in sections}
-        self._narrowed: dict[tuple[str, frozenset[str]], _Section] = {}
+        self._gap, self.blanks = self._gap_of()
+        self._possessive: dict[str, bool] = {}
+        self._compiled: dict[tuple[str, frozenset[str] | None], _Section] = {}
         self._by_first: dict[str, dict[str, _Section]] = {section: {} for section in sections}
         """Each section's fast path for lines beginning (after blanks) with an ASCII character."""
 
-    def _gap(self) -> tuple[str, str, bool]:
-        """What may stand between tokens, its characters, and whether a line's first character
-        may narrow the fast path.
-
-        The gap is the %ignore'd character class, any number of times.  It must be one character
-        class repeated (``/[ \\t]+/``), so that it can never backtrack into a token and the fast
-        path stays linear.  When no terminal may begin with a gap character (the usual case), a
-        shorter gap can never let a token match, so the gap is possessive (Python 3.11+): a line
-        the fast path rejects is rejected sooner, and the first token begins at the line's first
-        character that is no blank.
-        """
-        ignored = self.lark.lexer_conf.ignore
-        (ignore,) = (self._terminals[name] for name in ignored)
+    def _gap_of(self) -> tuple[str, str]:
+        """What may stand between tokens, and its (ASCII) characters: the %ignore'd character
+        class, any number of times.  It must be one character class repeated (``/[ \\t]+/``),
+        so that it can never backtrack into a token and the fast path stays linear."""
+        (ignore,) = (self._terminals[name] for name in self.lark.lexer_conf.ignore)
         if not re.fullmatch(r"\[[^\]]+\]\+", ignore):
             raise ValueError(f"{self.name}: %ignore must be a repeated character class")
-        gap = ignore[:-1] + "*"
         blanks = "".join(filter(re.compile(ignore).fullmatch, map(chr, range(128))))
-        if not _NATIVE_ATOMIC or any(
-            _may_start(t, blanks) for n, t in self._terminals.items() if n not in ignored
-        ):
-            return gap, blanks, False
-        return gap + "+", blanks, True
+        return ignore[:-1] + "*", blanks
 
-    def _compile(self, section: str, first: str | None = None) -> _Section:
-        """The section's fast path; with ``first``, only its line kinds that may begin with
-        that character, in the same order (so the first kind to match is the same)."""
-        if first is None:
-            return _compile_section(section, self._rules, self._terminals, self._gap_regex)
-        firsts = frozenset(
-            name
-            for kind in _kinds(section, self._rules)
-            for rule in self._rules[kind]
-            if rule.expansion and _may_start(self._terminals[name := rule.expansion[0].name], first)
-        )
-        if (section, firsts) not in self._narrowed:
-            self._narrowed[section, firsts] = _compile_section(
-                section, self._rules, self._terminals, self._gap_regex, firsts
+    def _narrows(self, section: str) -> bool:
+        """Whether no terminal of the section may begin with a blank (the usual case; decided on
+        Python 3.11+).  Then a shorter gap can never let a token match, so the gap is possessive
+        (a line the fast path rejects is rejected sooner), and the first token begins at the
+        line's first character that is no blank, which narrows the line kinds to try."""
+        if section not in self._possessive:
+            names = {
+                s.name
+                for k in _kinds(section, self._rules)
+                for r in self._rules[k]
+                for s in r.expansion
+            }
+            self._possessive[section] = _NATIVE_ATOMIC and not any(
+                _may_start(self._terminals[name], self.blanks) for name in names
             )
-        return self._narrowed[section, firsts]
+        return self._possessive[section]
+
+    def whole(self, section: str) -> _Section:
+        """The section's fast path for any line (compiled on first use)."""
+        return self._compile(section, None)
+
+    def _compile(self, section: str, firsts: frozenset[str] | None) -> _Section:
+        """The section's fast path; with ``firsts``, only its line kinds beginning with one of
+        those terminals, in the same order (so the first kind to match is the same)."""
+        if (section, firsts) not in self._compiled:
+            gap = self._gap + "+" if self._narrows(section) else self._gap
+            self._compiled[section, firsts] = _compile_section(
+                section, self._rules, self._terminals, gap, firsts
+            )
+        return self._compiled[section, firsts]
 
     def match(self, line: str, section: str) -> Parsed | None:
         """The fast path: ``(kind, values)``, or None when the line needs the LALR parser."""
@@ -144,12 +145,23 @@ class LineGrammar:
         return kind, list(fetch(m))
 
     def _for_first(self, first: str, section: str) -> _Section:
-        """The fast path for lines beginning with ``first``, narrowed when it is ASCII (and kept,
-        so at most 128 per section), else the whole section's."""
+        """The fast path for lines beginning with ``first``: narrowed to the line kinds whose
+        first terminal may begin with it when it is ASCII (and kept, so at most 128 per
+        section), else the whole section's."""
         if not first.isascii():
-            return self._compiled[section]
-        found = self._compile(section, first) if first and self._narrows else None
-        found = self._by_first[section][first] = found or self._compiled[section]
+            return self.whole(section)
+        if first and self._narrows(section):
+            firsts = frozenset(
+                name
+                for kind in _kinds(section, self._rules)
+                for rule in self._rules[kind]
+                if rule.expansion
+                and _may_start(self._terminals[name := rule.expansion[0].name], first)
+            )
+            found = self._compile(section, firsts)
+        else:
+            found = self.whole(section)
+        self._by_first[section][first] = found
         return found
 
     def parse_exact(self, line: str, section: str) -> Parsed:

@@ -121,6 +121,8 @@ class _Line:
     def __init__(self, max_line: int, size: Callable[[str], int]) -> None:
         self.max_line = max_line
         self.size = size
+        self.short = max_line // 4
+        """A line of at most this many characters fits, whatever its characters' sizes."""
         self.parts: list[str] = []
         self.length = 0
         self.head: str | None = None
@@ -132,8 +134,10 @@ class _Line:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         *complete, rest = text.split("\n")
         for piece in complete:
-            self.add(piece)
-            yield self.take()
+            if self.parts or self.head is not None or len(piece) > self.short:
+                self.add(piece)
+                piece = self.take()
+            yield piece
         self.add(rest)
 
     def add(self, piece: str) -> None:

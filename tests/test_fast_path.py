@@ -130,7 +130,7 @@ def test_narrowing_by_first_character_keeps_the_answer(
     to the line's first character answers as the whole section's regex does."""
     grammar = nn.dialect_class(name)(None).lines
     for section in grammar.sections:
-        regex, expansions = grammar._compiled[section]
+        regex, expansions = grammar.whole(section)
         for line in every_fixture_line:
             m = regex.match(line)
             whole = m and (expansions[m.lastindex][0], list(expansions[m.lastindex][1](m)))
