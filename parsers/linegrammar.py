@@ -7,8 +7,10 @@ section yields ``(kind, values)``: the kind's rule name and the text of its kept
 where an optional part is absent (Lark's ``maybe_placeholders``).
 
 The fast path joins every expansion of a section's kinds into one anchored regex, each terminal
-matched atomically as Lark's lexer matches it, so there is no second copy of the grammar.  A line
-the fast path does not match goes to the LALR parser, which either parses it or says why not.
+matched atomically as Lark's lexer matches it, so there is no second copy of the grammar; a line
+is tried only against the expansions whose first terminal may begin with its first character.
+A line the fast path does not match goes to the LALR parser, which either parses it or says why
+not.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ class LineGrammar:
             self._rules.setdefault(rule.origin.name, []).append(rule)
         self._terminals = {t.name: t.pattern.to_regexp() for t in self.lark.terminals}
         self._gap, self.blanks = self._gap_of()
-        self._possessive: dict[str, bool] = {}
+        self._narrowing: dict[str, bool] = {}
         self._compiled: dict[tuple[str, frozenset[str] | None], _Section] = {}
         self._by_first: dict[str, dict[str, _Section]] = {section: {} for section in sections}
         """Each section's fast path for lines beginning (after blanks) with an ASCII character."""
@@ -106,17 +108,17 @@ class LineGrammar:
         Python 3.11+).  Then a shorter gap can never let a token match, so the gap is possessive
         (a line the fast path rejects is rejected sooner), and the first token begins at the
         line's first character that is no blank, which narrows the line kinds to try."""
-        if section not in self._possessive:
+        if section not in self._narrowing:
             names = {
                 s.name
                 for k in _kinds(section, self._rules)
                 for r in self._rules[k]
                 for s in r.expansion
             }
-            self._possessive[section] = _NATIVE_ATOMIC and not any(
+            self._narrowing[section] = _NATIVE_ATOMIC and not any(
                 _may_start(self._terminals[name], self.blanks) for name in names
             )
-        return self._possessive[section]
+        return self._narrowing[section]
 
     def whole(self, section: str) -> _Section:
         """The section's fast path for any line (compiled on first use)."""
