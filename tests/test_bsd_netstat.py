@@ -342,3 +342,19 @@ def test_helpers() -> None:
         "(state)",
         "Log-ID",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "header"),
+    [
+        ("Active kernel event sockets", "Proto Recv-Q Send-Q vendor  class subcla  foo"),
+        ("Active kernel control sockets", "Proto Recv-Q Send-Q   unit     id name  foo"),
+    ],
+)
+def test_macos_system_header_with_an_unknown_column_is_a_diagnostic(
+    title: str, header: str
+) -> None:
+    records, diagnostics = run("macos-netstat", [title, header])
+    assert records == []
+    assert [d.line for d in diagnostics] == [2]
+    assert "'foo'" in diagnostics[0].reason

@@ -15,11 +15,12 @@ UNIX socket addresses, vnodes) stay hex strings, None where the kernel printed `
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, NamedTuple
 
 from ..addresses import Endpoint, ip_version, split_dot
 from ..record import Diagnostic, Record
+from ..states import TCP_STATES
 from .base import CONTINUES, Dialect, RowError
 
 _BASE_PROTO = {
@@ -74,6 +75,50 @@ def header_words(text: str) -> list[str]:
     return text.split()
 
 
+# -- what makes ``inet_row`` a straight line of lookups -----------------------------------------
+Tail = tuple[tuple[str, str, Callable[[str], Any]], ...]
+"""The columns after the state as (group, key, type), see ``_tail``."""
+
+
+def _tail(columns: Iterable[Column]) -> Tail:
+    """Columns with their key's group split off: ``timers.2msl`` -> ("timers", "2msl", float)."""
+    found = []
+    for key, kind in columns:
+        group, _, name = key.rpartition(".")
+        found.append((group, name, kind))
+    return tuple(found)
+
+
+class InetProto(NamedTuple):
+    """What a printed protocol name (``tcp46``) tells, see ``_PROTOS``."""
+
+    proto: str
+    version: str
+    ip_version: int | None
+    """From the name; None for dual stack, and for no version (then the addresses tell)."""
+    lookup: str
+    """The protocol its services are looked up under: tcp, udp or any ("")."""
+
+
+_PROTOS: dict[str, InetProto] = {}
+"""Printed protocol name -> what it tells (the names are few), filled by ``_new_proto``."""
+_STATES = {
+    word: TCP_STATES[word.rstrip("*")]
+    for word in (*TCP_STATES, *(w + "*" for w in TCP_STATES))
+    if word.rstrip("*") in TCP_STATES
+}
+"""A known TCP state word, maybe marked hidden with ``*``, -> its canonical state."""
+
+
+def _new_proto(printed: str) -> InetProto:
+    """``_PROTOS[printed]``, made."""
+    proto, version = split_proto(printed)
+    lookup = proto if proto in ("tcp", "udp") else ""
+    number = int(version) if version in ("4", "6") else None
+    found = _PROTOS[printed] = InetProto(proto, version, number, lookup)
+    return found
+
+
 class FreebsdNetstat(Dialect):
     name = "freebsd-netstat"
     grammar = "bsd_netstat"
@@ -92,6 +137,8 @@ class FreebsdNetstat(Dialect):
     """Header columns that may precede ``Proto`` (-A)."""
     SECTION_PREFIX: ClassVar[str] = ""
     """What this dialect's grammar sections are named with (the grammar holds both systems')."""
+    INET_TABLES: ClassVar[tuple[str | None, ...]] = (None, "inet")
+    """The tables an Internet row may be in (``expect``)."""
     INET_TAIL: ClassVar[dict[str, Column]] = {
         **{
             name: (name.lower().replace("-", "_"), int)
@@ -128,7 +175,9 @@ class FreebsdNetstat(Dialect):
         super().__init__(path, command)
         self._prefix: tuple[str, ...] | None = ()
         self._middle = ("recv_q", "send_q")
-        self._tail: list[Column] = []
+        self._tail_tcp: Tail = ()
+        self._tail_other: Tail = ()
+        """The columns after the state of TCP rows, and of others (none of ``TCP_ONLY``)."""
         self._iface_columns: list[str] = []
         self._route_columns: list[str] = []
         self._family: int | None = None
@@ -184,7 +233,9 @@ class FreebsdNetstat(Dialect):
         unknown = [w for w in rest if w not in self.INET_TAIL]
         if unknown:
             raise RowError(f"unknown column {unknown[0]!r}")
-        self._tail = [self.INET_TAIL[w] for w in rest]
+        columns = [self.INET_TAIL[w] for w in rest]
+        self._tail_tcp = _tail(columns)
+        self._tail_other = _tail(c for c in columns if c[0] not in self.TCP_ONLY)
         self.enter("inet")
 
     def listen_header(self, v: list) -> None:
@@ -208,51 +259,67 @@ class FreebsdNetstat(Dialect):
 
     # -- records -------------------------------------------------------------------------------
     def inet_row(self, v: list) -> Record:
-        self.expect("inet")
+        """Named and typed by the header's columns (``inet_header``); a plain row, without
+        pointers or columns after the state, is a straight line of cached lookups."""
+        if self.table not in self.INET_TABLES:
+            self.expect("inet")  # raises
         pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
-        if self._prefix is None:
+        prefix = self._prefix
+        if prefix is None:
             raise RowError(f"row under a header {self.name} does not print")
-        proto, version = split_proto(printed)
-        extra: dict[str, Any] = {}
-        pointers = [p for p in (pcb, flowhash) if p is not None]
-        if len(pointers) != len(self._prefix):
-            raise RowError(f"{len(pointers)} pointers where the header has {len(self._prefix)}")
-        if pointers:
-            extra["pcb"] = _pointer(pointers[0])
-        if flowhash is not None:
-            extra["flowhash"] = flowhash
-        numbers = [n for n in (n1, n2, n3) if n is not None]
-        fields: dict[str, Any] = {}
-        if len(self._middle) == 2 and len(numbers) == 2:
-            fields.update(recv_q=int(numbers[0]), send_q=int(numbers[1]))
-        elif len(self._middle) == 3 and len(numbers) in (0, 3):
-            extra.update(zip(self._middle, map(int, numbers), strict=False))
+        proto, version, number, lookup = _PROTOS.get(printed) or _new_proto(printed)
+        extra: dict[str, Any] = {} if pcb is None and not prefix else self.pointers(pcb, flowhash)
+        middle = self._middle
+        if n3 is None and n1 is not None and n2 is not None and len(middle) == 2:
+            recv_q, send_q = int(n1), int(n2)
         else:
-            raise RowError(f"{len(numbers)} queue numbers where the header has {len(self._middle)}")
-        words = tail.split() if tail else []
-        columns = [c for c in self._tail if proto == "tcp" or c[0] not in self.TCP_ONLY]
-        if len(words) != len(columns):
-            raise RowError(f"{len(words)} values after the addresses, header: {len(columns)}")
-        for (key, kind), word in zip(columns, words, strict=True):
-            group, _, key = key.rpartition(".")
-            target = fields if key == "pid" else extra.setdefault(group, {}) if group else extra
-            target[key] = typed(kind, word, key)
-        lookup = proto if proto in ("tcp", "udp") else ""
-        here = self.cut_endpoint(local, lookup, "local", extra)
-        there = self.cut_endpoint(remote, lookup, "remote", extra)
+            recv_q = send_q = None
+            numbers = [n for n in (n1, n2, n3) if n is not None]
+            if len(middle) == 3 and len(numbers) in (0, 3):
+                extra.update(zip(middle, map(int, numbers), strict=False))
+            else:
+                raise RowError(f"{len(numbers)} queue numbers where the header has {len(middle)}")
+        columns = self._tail_tcp if proto == "tcp" else self._tail_other
+        pid = None
+        if tail is not None or columns:
+            words = tail.split() if tail else []
+            if len(words) != len(columns):
+                raise RowError(f"{len(words)} values after the addresses, header: {len(columns)}")
+            for (group, key, kind), word in zip(columns, words, strict=True):
+                value = typed(kind, word, key)
+                if key == "pid":
+                    pid = value
+                elif group:
+                    extra.setdefault(group, {})[key] = value
+                else:
+                    extra[key] = value
+        if prefix:
+            here = self.cut_endpoint(local, lookup, "local", extra)
+            there = self.cut_endpoint(remote, lookup, "remote", extra)
+        else:
+            here, there = split_dot(local, lookup), split_dot(remote, lookup)
         if version == "46":
             extra["dual_stack"] = True
+        elif number is None:
+            number = self.ip_version(version, here, there)
+        state = None
+        if proto == "tcp" and state_raw:
+            state = _STATES.get(state_raw) or self.tcp_state(state_raw.rstrip("*"))
         return self.socket(
             proto,
-            self.ip_version(version, here, there),
+            number,
             here,
             there,
-            self.tcp_state(state_raw.rstrip("*")) if proto == "tcp" and state_raw else None,
+            state,
             state_raw,
-            fields.get("recv_q"),
-            fields.get("send_q"),
-            fields.get("pid"),
-            extra=extra,
+            recv_q,
+            send_q,
+            pid,
+            None,
+            None,
+            None,
+            None,
+            extra,
         )
 
     def listen_row(self, v: list) -> Record:
@@ -348,6 +415,18 @@ class FreebsdNetstat(Dialect):
         return self.record(kind="route", ip_version=self._family, extra=extra)
 
     # -- helpers -------------------------------------------------------------------------------
+    def pointers(self, pcb: str | None, flowhash: str | None) -> dict[str, Any]:
+        """The extra fields of a row's pointers (-A); RowError when the header has others."""
+        pointers = [p for p in (pcb, flowhash) if p is not None]
+        if len(pointers) != len(self._prefix):
+            raise RowError(f"{len(pointers)} pointers where the header has {len(self._prefix)}")
+        extra = {}
+        if pointers:
+            extra["pcb"] = _pointer(pointers[0])
+        if flowhash is not None:
+            extra["flowhash"] = flowhash
+        return extra
+
     @staticmethod
     def ip_version(version: str, *ends: Endpoint | None) -> int | None:
         """4 or 6 from the protocol's suffix; None for dual stack; else from the addresses."""

@@ -6,6 +6,7 @@ Grammar: ``grammars/linux_netstat.lark``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..addresses import split_colon
 from ..record import Diagnostic, Record
@@ -243,6 +244,7 @@ IFACE_COLUMNS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def split_program(text: str | None) -> tuple[int | None, str | None]:
     """``"1234/sshd: user"`` -> (1234, "sshd: user"); ``"-"`` or nothing -> (None, None)."""
     if text is None or text == "-":

@@ -42,6 +42,7 @@ class MacosNetstat(FreebsdNetstat):
     }
     INET_PREFIX: ClassVar[tuple[str, ...]] = ("Socket", "Flowhash")
     SECTION_PREFIX: ClassVar[str] = "mac_"
+    INET_TABLES: ClassVar[tuple[str | None, ...]] = (None, "mac_inet")
     INET_TAIL: ClassVar[dict[str, Column]] = {
         "rxbytes": ("rxbytes", int),
         "txbytes": ("txbytes", int),
@@ -119,11 +120,13 @@ class MacosNetstat(FreebsdNetstat):
         self.enter("kctl")
 
     def _module_columns(self, text: str) -> list[Column]:
-        return [self.MODULE_COLUMNS[w] for w in text.split()[:-1]]
+        return _known(self.MODULE_COLUMNS, text.split()[:-1])
 
     def _system_columns(self, text: str) -> list[Column]:
         words = text.split()
-        return [self.SYSTEM_COLUMNS[w] for w in words[words.index("Proto") + 1 :] if w != "name"]
+        return _known(
+            self.SYSTEM_COLUMNS, [w for w in words[words.index("Proto") + 1 :] if w != "name"]
+        )
 
     # -- records -------------------------------------------------------------------------------
     def mptcp_row(self, v: list) -> Record:
@@ -205,3 +208,11 @@ class MacosNetstat(FreebsdNetstat):
         if len(values) != len(columns):
             raise RowError(f"{len(values)} values where the header has {len(columns)}")
         return {key: typed(kind, v, key) for (key, kind), v in zip(columns, values, strict=True)}
+
+
+def _known(columns: dict[str, Column], words: list[str]) -> list[Column]:
+    """The columns a header's words name; RowError for a word that names none."""
+    unknown = [w for w in words if w not in columns]
+    if unknown:
+        raise RowError(f"unknown column {unknown[0]!r}")
+    return [columns[w] for w in words]
