@@ -52,16 +52,17 @@ class WindowsNetstat(Dialect):
         here, there = split_colon(local, proto), split_colon(remote, proto)
         if proto == "udp" and state_raw is not None:
             raise RowError(f"UDP row with a state {state_raw!r}")
-        self._last = self.socket(
+        return self.socket(
             proto,
             ip_version(here.address) or ip_version(there.address),
             here,
             there,
             self.tcp_state(state_raw),
             state_raw,
-            pid=None if pid is None else int(pid),
+            None,
+            None,
+            None if pid is None else int(pid),
         )
-        return self._last
 
     # -- -b / -v owner lines: they complete the row above ---------------------------------------
     def owner_exe(self, v: list) -> object:
