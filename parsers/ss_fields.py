@@ -8,7 +8,8 @@ The text is split into fields by one linear tokenizer; the parenthesised sub-lan
 timer, skmem) are pyparsing elements, each a single anchored ``Regex``.  Like the line grammars'
 fast path, a field is matched with the element's own compiled pattern, and pyparsing runs only on
 a field that does not match, to say why: a pyparsing call costs about 15 us, and every ``ss -p``
-row carries such fields.
+row carries such fields.  As the same users:(...) and timer:(...) texts recur row after row, each
+distinct one is parsed once (into a bounded cache) and handed out as a fresh copy.
 """
 
 from __future__ import annotations
@@ -43,42 +44,102 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _DURATION = re.compile(r"(?:(\d+)min)?(?:(\d+)(?:sec|\.))?(?:(\d+)ms)?")
 _COUNTER = re.compile(r"([a-z]+)(\d+)")
 
+_CACHE_SIZE = 4096
+_PARSED: dict[str, tuple[str, Any]] = {}
+"""users:, timer: and skmem: fields parsed before: text -> key, value (handed out as copies)."""
+_FLAGS: set[str] = set()
+"""Bare words found to be flags before."""
+
 
 def parse_fields(text: str) -> dict[str, Any]:
     """The fields in ``text`` as a dict; raises ``pyparsing.ParseException`` on a malformed one."""
+    found = _PARSED.get(text)
+    if found is not None:  # one field alone, as ss -p prints its users:(...)
+        return {found[0]: _copy(found[1])}
     fields: dict[str, Any] = {}
-    tokens = iter(_FIELD.findall(text))
+    tokens = iter(_tokens(text))
     for token in tokens:
         key, colon, value = token.partition(":")
         if not (colon and key):
-            if _RATE.fullmatch(token):
-                raise ValueError(f"a rate with no name before it: {token!r}")
-            if not _FLAG.fullmatch(token):
-                raise ValueError(f"not a field: {token!r}")
             if token in _SPACED:
                 rate = next(tokens, "")
                 if not _RATE.fullmatch(rate):
                     raise ValueError(f"{token} followed by {rate!r}, not a rate")
                 fields[token] = rate
             else:
+                if token not in _FLAGS:
+                    _check_flag(token)
                 fields.setdefault("flags", []).append(token)
-        elif key == "users":
-            _match(USERS, token)
-            processes = _PROCESS_RE.findall(token)
-            fields["users"] = [{"program": p, "pid": int(i), "fd": int(f)} for p, i, f in processes]
-        elif key == "timer":
-            timer = _match(TIMER, token)
-            fields["timer"] = {
-                "name": timer["name"],
-                "expires_s": duration(timer["expires"]),
-                "retransmits": int(timer["retransmits"]),
-            }
-        elif key == "skmem":
-            body = _match(SKMEM, token)["body"]
-            fields["skmem"] = {k: int(v) for k, v in _COUNTER.findall(body)}
+        elif key in _PARSERS:
+            found = _PARSED.get(token) or _remember(_PARSED, token, (key, _PARSERS[key](token)))
+            fields[key] = _copy(found[1])
+        elif key in _AS_TEXT:
+            fields[key] = value
+        elif key == "flags":  # an MPTCP subflow's (ss -i): "flags" is the bare words' list
+            fields["subflow_flags"] = value
         else:
-            fields[key] = value if key in _AS_TEXT else _typed(value)
+            fields[key] = int(value) if value.isdigit() and value.isascii() else _typed(value)
     return fields
+
+
+def _tokens(text: str) -> list[str]:
+    """``_FIELD.findall(text)``, mostly without running it: the text's whitespace-separated pieces
+    are its fields unless one holds a parenthesis and is no field parsed before (which the
+    pattern takes whole), as in ``users:(("Web Content",pid=1,fd=2))``."""
+    pieces = text.split()
+    if "(" in text:
+        for piece in pieces:
+            if "(" in piece and piece not in _PARSED:
+                return _FIELD.findall(text)
+    return pieces
+
+
+def _copy(template: Any) -> Any:
+    """A fresh copy of a cached field value: a users tuple of dicts (as a list), or a dict."""
+    return [p.copy() for p in template] if type(template) is tuple else template.copy()
+
+
+def _check_flag(token: str) -> None:
+    """Raise ValueError unless a bare word is a flag."""
+    if _RATE.fullmatch(token):
+        raise ValueError(f"a rate with no name before it: {token!r}")
+    if not _FLAG.fullmatch(token):
+        raise ValueError(f"not a field: {token!r}")
+    if len(_FLAGS) >= _CACHE_SIZE:
+        _FLAGS.clear()
+    _FLAGS.add(token)
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any) -> Any:
+    """Store ``value`` in a bounded cache (emptied when full) and return it."""
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _users(token: str) -> tuple[dict[str, Any], ...]:
+    _match(USERS, token)
+    return tuple(
+        {"program": p, "pid": int(i), "fd": int(f)} for p, i, f in _PROCESS_RE.findall(token)
+    )
+
+
+def _timer(token: str) -> dict[str, Any]:
+    timer = _match(TIMER, token)
+    return {
+        "name": timer["name"],
+        "expires_s": duration(timer["expires"]),
+        "retransmits": int(timer["retransmits"]),
+    }
+
+
+def _skmem(token: str) -> dict[str, int]:
+    return {k: int(v) for k, v in _COUNTER.findall(_match(SKMEM, token)["body"])}
+
+
+_PARSERS = {"users": _users, "timer": _timer, "skmem": _skmem}
+"""The parenthesised fields' parsers; a field's text fully matches its element when cached."""
 
 
 def _match(element: pp.Regex, token: str) -> re.Match[str]:
@@ -101,8 +162,7 @@ def duration(text: str) -> float | None:
 
 
 def _typed(value: str) -> Any:
-    if value.isdigit() and value.isascii():
-        return int(value)
+    """A value as a number when it reads as one (plain digits are turned by the caller)."""
     if _NUMBER.fullmatch(value):
         return float(value) if "." in value else int(value)
     return value

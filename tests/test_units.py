@@ -115,6 +115,14 @@ def test_ss_info_fields() -> None:
     assert fields["minrtt"] == 0.011
 
 
+def test_ss_mptcp_subflow_flags_keep_the_bare_words() -> None:
+    """ss -i prints "flags:Jjecv" for an MPTCP subflow; it once replaced the bare words' list."""
+    fields = parse_fields("tcp-ulp-mptcp flags:Jjecv token:0000(id:0)/0000(id:0) seq:1 ts")
+    assert fields["flags"] == ["tcp-ulp-mptcp", "ts"]
+    assert fields["subflow_flags"] == "Jjecv" and fields["seq"] == 1
+    assert parse_fields("flags:5") == {"subflow_flags": "5"}
+
+
 def test_malformed_ss_users_field_raises() -> None:
     with pytest.raises(Exception, match="users"):
         parse_fields('users:(("x",pid=1))')

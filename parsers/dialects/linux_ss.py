@@ -14,7 +14,7 @@ import shlex
 
 import pyparsing as pp
 
-from ..addresses import ip_version, split_colon
+from ..addresses import Endpoint, ip_version, split_colon
 from ..record import Record
 from ..ss_fields import parse_fields
 from ..states import TCP_STATES
@@ -117,6 +117,7 @@ _FILTER_STATES = {
 }
 _TCP_ONLY = frozenset(w for w, s in TCP_STATES.items() if s not in ("ESTABLISHED", "CLOSED"))
 _SHUTDOWN = frozenset(("<->", "<--", "-->", "---"))
+_LINKS = frozenset(("netlink", "packet"))
 
 
 class LinuxSs(Dialect):
@@ -141,29 +142,51 @@ class LinuxSs(Dialect):
 
     def inet_row(self, v: list) -> Record:
         netid, state_raw, recv_q, send_q, local, peer, details = v
-        proto = self._proto(netid, state_raw)
-        if proto in ("netlink", "packet") or (proto is None and peer == "*" and local != "*"):
-            proto = proto or (
-                "netlink" if local.partition(":")[0] in _NETLINK_FAMILIES else "packet"
-            )
-            record = self._link_row(proto, local, peer)
+        if netid is not None:
+            proto = _NETIDS[netid]
         else:
+            proto = self.table_proto or self._table_proto(state_raw)
+        self._check_columns(netid, state_raw)
+        if proto in _LINKS or (proto is None and peer == "*" and local != "*"):
+            record = self._link_row(proto, local, peer, state_raw, recv_q, send_q)
+        else:
+            state = None
+            if proto == "tcp":
+                state = self.tcp_state(state_raw) if state_raw else self.filtered_state
             lookup = "ip" if proto in ("raw", "icmp") else proto or ""
             here, there = split_colon(local, lookup), split_colon(peer, lookup)
-            version = ip_version(here.address) or ip_version(there.address)
-            record = self.socket(proto, version, here, there)
-        return self._finish(record, netid, state_raw, recv_q, send_q, details)
+            record = self.socket(
+                proto,
+                ip_version(here.address) or ip_version(there.address),
+                here,
+                there,
+                state,
+                state_raw,
+                int(recv_q),
+                int(send_q),
+            )
+        return self._finish(record, netid, details)
 
     def unix_row(self, v: list) -> Record:
         netid, state_raw, recv_q, send_q, path, inode, peer, peer_inode, details = v
-        record = self.record(
-            proto="unix",
-            local_address=None if path == "*" else path,
-            remote_address=None if peer == "*" else peer,
-            inode=int(inode),
+        self._check_columns(netid, state_raw)
+        record = self.socket(
+            "unix",
+            None,
+            Endpoint(None if path == "*" else path, None, None, None),
+            Endpoint(None if peer == "*" else peer, None, None, None),
+            None,
+            state_raw,
+            int(recv_q),
+            int(send_q),
+            None,
+            None,
+            None,
+            int(inode),
+            None,
+            {"peer_inode": int(peer_inode)},
         )
-        record.extra["peer_inode"] = int(peer_inode)
-        return self._finish(record, netid, state_raw, recv_q, send_q, details)
+        return self._finish(record, netid, details)
 
     def unparsed(self) -> None:
         self._last = None
@@ -175,18 +198,38 @@ class LinuxSs(Dialect):
         return CONTINUES
 
     # -- helpers -------------------------------------------------------------------------------
-    def _proto(self, netid: str | None, state_raw: str | None) -> str | None:
-        if netid is not None:
-            return _NETIDS[netid]
+    def _table_proto(self, state_raw: str | None) -> str | None:
+        """The protocol of a row with no Netid: the table's, which a TCP-only state reveals."""
         if self.table_proto is None and state_raw in _TCP_ONLY:
             self.table_proto = "tcp"
         return self.table_proto
 
-    def _link_row(self, proto: str, local: str, peer: str) -> Record:
+    def _check_columns(self, netid: str | None, state_raw: str | None) -> None:
+        if self.columns is not None and self.columns != (netid is not None, state_raw is not None):
+            raise RowError("the row's Netid and State columns are not the header's")
+
+    def _link_row(
+        self,
+        proto: str | None,
+        local: str,
+        peer: str,
+        state_raw: str | None,
+        recv_q: str,
+        send_q: str,
+    ) -> Record:
         """netlink ``rtnl:python3/7276`` (family:process/pid); packet ``ip:eth0`` (proto:iface)."""
         first, _, second = local.partition(":")
-        record = self.record(
-            proto=proto, local_address=first, remote_address=None if peer == "*" else peer
+        proto = proto or ("netlink" if first in _NETLINK_FAMILIES else "packet")
+        interface = None if proto == "netlink" or second == "*" else second
+        record = self.socket(
+            proto,
+            None,
+            Endpoint(first, None, None, interface),
+            Endpoint(None if peer == "*" else peer, None, None, None),
+            None,
+            state_raw,
+            int(recv_q),
+            int(send_q),
         )
         if proto == "netlink":
             name, _, pid = second.rpartition("/")
@@ -194,25 +237,9 @@ class LinuxSs(Dialect):
                 record.program = name or pid
             if pid.isdigit():
                 record.pid = int(pid)
-        else:
-            record.local_interface = None if second == "*" else second
         return record
 
-    def _finish(
-        self,
-        record: Record,
-        netid: str | None,
-        state_raw: str | None,
-        recv_q: str,
-        send_q: str,
-        details: str | None,
-    ) -> Record:
-        if self.columns is not None and self.columns != (netid is not None, state_raw is not None):
-            raise RowError("the row's Netid and State columns are not the header's")
-        record.state_raw = state_raw
-        if record.proto == "tcp":
-            record.state = self.tcp_state(state_raw) if state_raw else self.filtered_state
-        record.recv_q, record.send_q = int(recv_q), int(send_q)
+    def _finish(self, record: Record, netid: str | None, details: str | None) -> Record:
         if netid in _SOCKET_TYPES:
             record.extra["type"] = _SOCKET_TYPES[netid]
         if details is not None:
@@ -225,24 +252,29 @@ class LinuxSs(Dialect):
             fields = parse_fields(text)
         except (pp.ParseException, ValueError) as err:
             raise RowError(f"malformed detail field: {err}") from None
+        extra = record.extra
         users = fields.pop("users", None)
         if users:
             record.pid, record.program = users[0]["pid"], users[0]["program"]
-            record.extra["users"] = users
+            extra["users"] = users
         if "uid" in fields:
             record.user = str(fields.pop("uid"))
         if "ino" in fields:
             record.inode = fields.pop("ino")
         if "timer" in fields:
             record.timer = fields.pop("timer")
-        flags = fields.pop("flags", [])
-        for flag in flags:
-            if flag in _SHUTDOWN:
-                record.extra["shutdown"] = flag
-        flags = [f for f in flags if f not in _SHUTDOWN]
-        if flags:
-            record.extra.setdefault("flags", []).extend(flags)
-        record.extra.update(fields)
+        flags = fields.pop("flags", None)
+        if flags is not None:
+            kept = []
+            for flag in flags:
+                if flag in _SHUTDOWN:
+                    extra["shutdown"] = flag
+                else:
+                    kept.append(flag)
+            if kept:
+                extra.setdefault("flags", []).extend(kept)
+        if fields:
+            extra.update(fields)
 
 
 def _words(command: str | None) -> list[str]:
