@@ -139,10 +139,10 @@ class Dialect:
                         self.boundary = Boundary(raw, "repeat")
                         break
                 counts["other"] += 1
-            elif pending is None:
+            elif pending is None:  # CONTINUES, with no record above
                 counts["unparsed"] += 1
                 yield self.diagnostic(line, "continuation line with no record above it")
-            else:
+            else:  # CONTINUES: the line is part of the record above
                 counts["record"] += 1
         if pending is not None:
             yield pending
