@@ -303,3 +303,18 @@ def test_split_classic_paths() -> None:
     assert split_classic_paths(blank + "/tmp/s ") == (None, "/tmp/s")
     assert split_classic_paths(blank + blank) == (None, None)
     assert split_classic_paths(" (socketpair)   (socketpair)  ") == ("(socketpair)", "(socketpair)")
+
+
+@pytest.mark.parametrize("blank", ["\x85", "\u2028", "\u3000"])
+def test_a_classic_unix_path_of_unicode_whitespace_is_kept(blank: str) -> None:
+    """str.split() takes these for whitespace where the row has a word: a path of one of them
+    once raised IndexError (found by the deep hypothesis profile)."""
+    records, diagnostics = run(
+        [
+            "Active UNIX domain sockets",
+            "Address  Type          Vnode     Conn  Local Addr      Remote Addr",
+            f"ffffff0d4a2b3c08 stream-ord ffffff0d3e9f5a80 00000000 {blank} /var/run/x",
+        ]
+    )
+    assert diagnostics == []
+    assert (records[0].local_address, records[0].remote_address) == (blank, "/var/run/x")

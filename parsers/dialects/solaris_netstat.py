@@ -173,7 +173,11 @@ class SolarisNetstat(Dialect):
         )
 
     def _unix(self, local: str | None, remote: str | None, extra: dict, **fields: object) -> Record:
-        if any(path and _POINTER.fullmatch(path.split()[0]) for path in (local, remote)):
+        if any(
+            _POINTER.fullmatch(word)
+            for path in (local, remote)
+            for word in (path or "").split()[:1]
+        ):
             raise RowError("a kernel address where a path is printed")
         if local == _SOCKETPAIR or remote == _SOCKETPAIR:
             extra["socketpair"] = True
