@@ -62,7 +62,7 @@ def _endpoint(host: str, port: str, proto: str) -> Endpoint:
     address = host or None
     if port in _NO_PORT:
         return Endpoint(address, None, None, interface)
-    if port.isdigit():
+    if port.isascii() and port.isdigit():  # not "²80": int() refuses it
         return Endpoint(address, int(port), None, interface)
     number = SERVICES.get((port, proto)) or SERVICES.get((port, ""))
     return Endpoint(address, number, port, interface)
@@ -75,6 +75,6 @@ def ip_version(address: str | None) -> int | None:
         return None
     if ":" in address:
         return 6
-    if address[0].isdigit() and address.replace(".", "").isdigit():
+    if address.isascii() and address[0].isdigit() and address.replace(".", "").isdigit():
         return 4
     return None

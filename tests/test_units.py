@@ -27,6 +27,7 @@ from netstat_normalizer.states import TCP_STATES, TcpState
         ("[fe80::1]%eth0:123", Endpoint("fe80::1", 123, None, "eth0")),
         ("localhost:ssh", Endpoint("localhost", 22, "ssh", None)),
         ("localhost.localdoma:nosuchsvc", Endpoint("localhost.localdoma", None, "nosuchsvc", None)),
+        ("0.0.0.0:\u00b280", Endpoint("0.0.0.0", None, "\u00b280", None)),  # isdigit, not int
     ],
 )
 def test_split_colon(text: str, expected: Endpoint) -> None:
@@ -56,7 +57,14 @@ def test_split_dot(text: str, expected: Endpoint) -> None:
 
 @pytest.mark.parametrize(
     ("address", "version"),
-    [("10.0.0.1", 4), ("::1", 6), ("*", None), ("localhost", None), (None, None)],
+    [
+        ("10.0.0.1", 4),
+        ("::1", 6),
+        ("*", None),
+        ("localhost", None),
+        (None, None),
+        ("1\u00b2.0.0.1", None),
+    ],
 )
 def test_ip_version(address: str | None, version: int | None) -> None:
     assert ip_version(address) == version

@@ -442,7 +442,7 @@ class FreebsdNetstat(Dialect):
         the digits printed go to ``extra["<side>_port_printed"]``."""
         end = split_dot(text, proto)
         port = text.rpartition(".")[2]
-        if self._prefix and len(text) >= 18 and port.isdigit() and len(port) < 5:
+        if self._prefix and len(text) >= 18 and port.isascii() and port.isdigit() and len(port) < 5:
             extra[f"{side}_port_printed"] = port
             end = end._replace(port=None)
         return end

@@ -204,7 +204,7 @@ class LinuxNetstat(Dialect):
                 raise RowError(f"{key!r} {value!r} is no ifconfig key and value")
             if name in found or (name in self._ifconfig and name != "inet6"):
                 raise RowError(f"a second {key!r} for interface {self._ifconfig['iface']!r}")
-            found[name] = int(value) if value.isdigit() else value
+            found[name] = int(value) if value.isascii() and value.isdigit() else value
         if "inet6" in found:
             self._ifconfig.setdefault("inet6", []).append(found)
         else:

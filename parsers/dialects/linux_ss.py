@@ -233,9 +233,10 @@ class LinuxSs(Dialect):
         )
         if proto == "netlink":
             name, _, pid = second.rpartition("/")
-            if name or not pid.isdigit():
+            number = pid.isascii() and pid.isdigit()
+            if name or not number:
                 record.program = name or pid
-            if pid.isdigit():
+            if number:
                 record.pid = int(pid)
         return record
 
