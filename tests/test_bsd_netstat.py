@@ -278,8 +278,9 @@ def test_macos_multipath_rows() -> None:
         "      [tok(0x1a2b3c4d) snd(0x1000) rcv(0x2000) aid(1)]",
         " tcp4/01  00000001   192.168.1.23.62020     17.1.2.3.443           ESTABLISHED ",
         "      [relseq(0001), err(0)]",
+        " tcp4/02  00000001   192.168.1.23.62021     17.1.2.3.443           ESTABLISHED ",
     ]
-    (conn, flow), diagnostics = run("macos-netstat", lines)
+    (conn, flow, second), diagnostics = run("macos-netstat", lines)
     assert diagnostics == []
     assert (conn.kind, conn.proto, conn.state, conn.state_raw) == (
         "mptcp",
@@ -303,6 +304,20 @@ def test_macos_multipath_rows() -> None:
         "ESTABLISHED",
     )
     assert flow.extra == {"subflow_id": 1, "flags": 1, "mptcp_id": 0, "relseq": 1, "err": 0}
+    assert second.extra == {"subflow_id": 2, "flags": 1, "mptcp_id": 0}  # not only the first's
+
+
+def test_macos_subflows_of_a_rejected_connection_name_none() -> None:
+    lines = [
+        "Active Multipath Internet connections",
+        "Proto/ID  Flags      Local Address          Foreign Address        (state)    ",
+        "mptcp/00  00000003/00000011" + " " * 40 + "ESTABLISHED ",
+        "mptcp/01  0000000z/00000011" + " " * 40 + "ESTABLISHED ",
+        " tcp4/01  00000001   192.168.1.23.62020     17.1.2.3.443           ESTABLISHED ",
+    ]
+    (_, flow), diagnostics = run("macos-netstat", lines)
+    assert [d.line for d in diagnostics] == [4]
+    assert "mptcp_id" not in flow.extra
 
 
 def test_each_dialect_refuses_the_others_tables() -> None:

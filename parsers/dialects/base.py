@@ -99,8 +99,9 @@ class Dialect:
         for self.line, raw in enumerate(lines, first):
             if type(raw) is OverlongLine or len(raw) > MAX_LINE:
                 counts["unparsed"] += 1
-                self.unparsed()
-                yield self.diagnostic(*_overlong(raw))
+                head, reason = _overlong(raw)
+                self.unparsed(head)
+                yield self.diagnostic(head, reason)
                 continue
             line = raw.rstrip("\r\n")
             if not line or line.isspace():
@@ -112,7 +113,7 @@ class Dialect:
                 break
             if not line.isprintable() and _SUSPECT.search(line) is not None:
                 counts["unparsed"] += 1
-                self.unparsed()
+                self.unparsed(line)
                 yield self.diagnostic(line, _suspect(line))
                 continue
             try:
@@ -123,7 +124,7 @@ class Dialect:
                     self.boundary = Boundary(raw, "foreign")
                     break
                 counts["unparsed"] += 1
-                self.unparsed()
+                self.unparsed(line)
                 yield self.diagnostic(line, str(err))
                 continue
             if type(result) is Record:
@@ -141,6 +142,7 @@ class Dialect:
                 counts["other"] += 1
             elif pending is None:  # CONTINUES, with no record above
                 counts["unparsed"] += 1
+                self.unparsed(line)
                 yield self.diagnostic(line, "continuation line with no record above it")
             else:  # CONTINUES: the line is part of the record above
                 counts["record"] += 1
@@ -168,9 +170,15 @@ class Dialect:
     def blank(self) -> None:
         """Called for each blank line; dialects whose blank lines end a block override it."""
 
-    def unparsed(self) -> None:
-        """Called for each line the grammar or a handler rejects: dialects whose continuation
-        lines add to the record above forget it, lest a rejected row's lines join another."""
+    def unparsed(self, line: str) -> None:
+        """Called with each line that becomes a diagnostic: dialects whose continuation lines add
+        to the record above forget it (unless the line is itself a continuation), lest a
+        rejected row's lines join another."""
+
+    def continues(self, line: str, kinds: frozenset[str]) -> bool:
+        """Whether the fast path reads ``line`` as one of these (continuation) kinds."""
+        found = self.lines.match(line, self.section)
+        return found is not None and found[0] in kinds
 
     def state(self) -> dict[str, Any]:
         """What the dialect has learnt of the table (section, columns...): its attributes but

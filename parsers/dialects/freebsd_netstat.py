@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, NamedTuple
 
 from ..addresses import Endpoint, ip_version, split_dot
-from ..record import Diagnostic, Record
+from ..record import Record
 from ..states import TCP_STATES
 from .base import CONTINUES, Dialect, RowError
 
@@ -185,12 +185,10 @@ class FreebsdNetstat(Dialect):
         """The table (section) the title or header above opened; None before one."""
 
     # -- lines that are no records ------------------------------------------------------------
-    def diagnostic(self, text: str, reason: str) -> Diagnostic:
+    def unparsed(self, line: str) -> None:
         """After an unparsed line that may be a row, the continuation lines below have none."""
-        found = self.lines.match(text, self.section)
-        if found is None or found[0] not in self.weak_kinds:
+        if not self.continues(line, self.weak_kinds):
             self._last = None
-        return super().diagnostic(text, reason)
 
     def expect(self, table: str) -> None:
         """RowError when the row is not of the table the title or header above opened."""

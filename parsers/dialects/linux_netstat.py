@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from ..addresses import split_colon
-from ..record import Diagnostic, Record
+from ..record import Record
 from .base import CONTINUES, Dialect, RowError
 
 _TITLE_SECTIONS = {
@@ -20,6 +20,7 @@ _TITLE_SECTIONS = {
     "Kernel IPv6 routing": "route6",
     "Active Bluetooth": "bluetooth",
 }
+_IFCONFIG_DETAIL = frozenset(("ifconfig_detail",))
 _BASE_PROTO = {"tcp": "tcp", "udp": "udp", "udpl": "udplite", "raw": "raw", "sctp": "sctp"}
 
 
@@ -50,12 +51,10 @@ class LinuxNetstat(Dialect):
     def blank(self) -> None:
         self._ifconfig = None  # a blank line ends an ifconfig block
 
-    def diagnostic(self, text: str, reason: str) -> Diagnostic:
+    def unparsed(self, line: str) -> None:
         """After an unparsed line that may start an ifconfig block, the details below have none."""
-        found = self.lines.match(text, self.section)
-        if found is None or found[0] != "ifconfig_detail":
+        if not self.continues(line, _IFCONFIG_DETAIL):
             self._ifconfig = None
-        return super().diagnostic(text, reason)
 
     def inet_header(self, values: list) -> None:
         self.section = self.table = "inet"

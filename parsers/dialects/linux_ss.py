@@ -188,7 +188,7 @@ class LinuxSs(Dialect):
         )
         return self._finish(record, netid, details)
 
-    def unparsed(self) -> None:
+    def unparsed(self, line: str) -> None:
         self._last = None
 
     def details(self, values: list) -> object:

@@ -97,6 +97,8 @@ class MacosNetstat(FreebsdNetstat):
             "kevt": self._system_columns("Proto Recv-Q Send-Q vendor class subcla"),
             "kctl": self._system_columns("Proto Recv-Q Send-Q unit id name"),
         }
+        self._mptcp: Record | None = None
+        """The Multipath connection whose subflows follow (None after an unparsed line)."""
 
     # -- titles and headers ----------------------------------------------------------------------
     mac_title = FreebsdNetstat.title
@@ -105,7 +107,12 @@ class MacosNetstat(FreebsdNetstat):
     mac_route_header = FreebsdNetstat.route_header
 
     def mptcp_header(self, v: list) -> None:
+        self._mptcp = None
         self.enter("mptcp")
+
+    def unparsed(self, line: str) -> None:
+        super().unparsed(line)
+        self._mptcp = None  # the subflows below may be a rejected connection's
 
     def kctl_module_header(self, v: list) -> None:
         self._columns["kctl_module"] = self._module_columns(v[0])
@@ -138,8 +145,8 @@ class MacosNetstat(FreebsdNetstat):
             "mpte_flags": _hex(mpte_flags),
             "flags": _hex(mp_flags),
         }
-        self._last = self.record(kind="mptcp", proto="mptcp", state_raw=state_raw, extra=extra)
-        return self._last
+        self._mptcp = self.record(kind="mptcp", proto="mptcp", state_raw=state_raw, extra=extra)
+        return self._mptcp
 
     def mptcp_subflow(self, v: list) -> Record:
         self.expect("mptcp")
@@ -148,9 +155,9 @@ class MacosNetstat(FreebsdNetstat):
         _, version = split_proto(printed)
         here, there = split_dot(local, "tcp"), split_dot(remote, "tcp")
         extra: dict[str, Any] = {"subflow_id": int(cid), "flags": _hex(flags)}
-        if self._last is not None and self._last.kind == "mptcp":
-            extra["mptcp_id"] = self._last.extra["id"]
-        self._last = self.record(
+        if self._mptcp is not None:
+            extra["mptcp_id"] = self._mptcp.extra["id"]
+        return self.record(
             kind="mptcp-subflow",
             proto="tcp",
             ip_version=int(version),
@@ -159,7 +166,6 @@ class MacosNetstat(FreebsdNetstat):
             state_raw=state_raw,
             extra=extra,
         )
-        return self._last
 
     def mptcp_detail(self, v: list) -> object:
         """``[tok(0x..) snd(0x..) rcv(0x..) aid(1)]`` or ``[relseq(0001), err(0)]``: name(value)."""

@@ -8,7 +8,7 @@ state words (``ABHÖREN``), also as mangled by a wrong code page, map through th
 from __future__ import annotations
 
 from ..addresses import ip_version, split_colon
-from ..record import Diagnostic, Record
+from ..record import Record
 from .base import CONTINUES, Dialect, RowError
 
 _OWNER_KINDS = frozenset(
@@ -38,12 +38,10 @@ class WindowsNetstat(Dialect):
     def warning(self, values: list) -> None:
         return None
 
-    def diagnostic(self, text: str, reason: str) -> Diagnostic:
+    def unparsed(self, line: str) -> None:
         """After an unparsed line that may be a connection, the owner lines below have none."""
-        found = self.lines.match(text, self.section)
-        if found is None or found[0] not in _OWNER_KINDS:
+        if not self.continues(line, _OWNER_KINDS):
             self._last = None
-        return super().diagnostic(text, reason)
 
     # -- records -------------------------------------------------------------------------------
     def row(self, v: list) -> Record:
