@@ -60,26 +60,10 @@ def main() -> None:
                 expansions[m.lastindex][1](m)  # type: ignore[index]
 
     def records() -> None:
+        fields = (*labels, "socket", "tcp", 4, *here, *there, "LISTEN", "LISTENING", None, None)
         for number, _ in enumerate(lines, 1):
-            Record(
-                *labels,
-                "socket",
-                "tcp",
-                4,
-                *here,
-                *there,
-                "LISTEN",
-                "LISTENING",
-                None,
-                None,
-                1712,
-                None,
-                None,
-                None,
-                None,
-                {},
-                {"path": None, "member": None, "line": number},
-            )
+            source = {"path": None, "member": None, "line": number}
+            Record(*fields, 1712, None, None, None, None, {}, source)
 
     def fused() -> None:
         for number, line in enumerate(lines, 1):

@@ -152,7 +152,7 @@ class Dialect:
     def classify(self, line: str) -> Parsed:
         """The line's kind and values: the current section's fast path, then the other sections',
         then the exact parser (whose error says why the line is not accepted)."""
-        for section in (self.section, *self.sections):
+        for section in dict.fromkeys((self.section, *self.sections)):  # each once
             found = self.lines.match(line, section)
             if found is not None:
                 self.section = section
