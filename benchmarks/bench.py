@@ -61,7 +61,7 @@ def capture_of(name: str) -> Path:
 def build(name: str, rows: int) -> str:
     """The capture's lines before its first row once, then its socket rows repeated to ``rows``."""
     from netstat_normalizer import parse
-    from netstat_normalizer.decode import decode
+    from netstat_normalizer.io.decode import decode
 
     text = decode(capture_of(name).read_bytes())[0]
     lines = text.splitlines()

@@ -18,10 +18,10 @@ from collections.abc import Callable
 
 from bench import build
 
-from netstat_normalizer.addresses import ip_version, split_colon
 from netstat_normalizer.dialects import DIALECTS
-from netstat_normalizer.record import Record
-from netstat_normalizer.states import TCP_STATES
+from netstat_normalizer.model.addresses import ip_version, split_colon
+from netstat_normalizer.model.record import Record
+from netstat_normalizer.model.states import TCP_STATES
 
 
 def per_row(work: Callable[[], object], rows: int) -> float:

@@ -29,8 +29,8 @@ from pathlib import Path
 from types import ModuleType
 
 import netstat_normalizer as nn
-from netstat_normalizer import ss_fields
-from netstat_normalizer.linegrammar import line_grammar
+from netstat_normalizer.dialects import ss_fields
+from netstat_normalizer.grammar.linegrammar import line_grammar
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLES = (  # dialect, fixture, the protocol (or record kind) of the row grown

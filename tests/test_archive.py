@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from netstat_normalizer import archive
-from netstat_normalizer.archive import Archive, Problem, Source, SourceError, output_name, walk
+from netstat_normalizer.io import archive
+from netstat_normalizer.io.archive import Archive, Problem, Source, SourceError, output_name, walk
 from trees import write_tar
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.freebsd_netstat import header_words, split_proto
-from netstat_normalizer.record import Diagnostic, Record
+from netstat_normalizer.model.record import Diagnostic, Record
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import case_id, command_of, fixture_cases
 from netstat_normalizer import DetectionError, iter_parse, parse
-from netstat_normalizer.captures import iso_time
-from netstat_normalizer.decode import decode
 from netstat_normalizer.dialects import DIALECTS
+from netstat_normalizer.engine.captures import iso_time
+from netstat_normalizer.io.decode import decode
 
 MARKER = r"^=== (?P<host>\S+) (?P<time>.+) ===$"
 _CAPTURE_FIELDS = ("capture", "host", "captured_at", "meta", "source")

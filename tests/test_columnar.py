@@ -13,12 +13,12 @@ import pytest
 
 import netstat_normalizer as nn
 from conftest import ROOT, case_id, fixture_cases
-from netstat_normalizer.record import RECORD_FIELDS
+from netstat_normalizer.model.record import RECORD_FIELDS
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from netstat_normalizer import columnar  # noqa: E402
+from netstat_normalizer.sinks import columnar  # noqa: E402
 
 TIMER_KEYS = [f.name for f in columnar.SCHEMA.field("timer").type]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import netstat_normalizer as nn
+from netstat_normalizer.batch.convert import Settings, convert
 from netstat_normalizer.cli import main
-from netstat_normalizer.convert import Settings, convert
 from trees import MARKER, NETSTAT, PROBLEMS, SS, build, cli, jsonl, multi_capture, tree
 
 BIG_FILES = 6

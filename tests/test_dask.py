@@ -21,8 +21,8 @@ fsspec = pytest.importorskip("fsspec")
 import dask  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from netstat_normalizer import columnar  # noqa: E402
-from netstat_normalizer import dask as nd  # noqa: E402
+from netstat_normalizer.batch import dask as nd  # noqa: E402
+from netstat_normalizer.sinks import columnar  # noqa: E402
 
 PATHS = [str(case) for case in fixture_cases()]
 TANP = FIXTURES / "linux-ss" / "tanp.out"
@@ -88,7 +88,7 @@ def test_memory_url_and_shared_parse(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(kwargs["path"])
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(nn, "parse", counting_parse)
+    monkeypatch.setattr(nd.pipeline, "parse", counting_parse)
     try:
         url = "memory://netstat-normalizer-test/*.out"
         records, diagnostics = dask.compute(

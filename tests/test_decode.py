@@ -6,7 +6,7 @@ import pytest
 
 import netstat_normalizer as nn
 from conftest import FIXTURES
-from netstat_normalizer.decode import sniff
+from netstat_normalizer.io.decode import sniff
 
 WINDOWS = FIXTURES / "windows-netstat"
 

@@ -8,7 +8,7 @@ import pytest
 
 import netstat_normalizer as nn
 from conftest import case_id, fixture_cases
-from netstat_normalizer.detect import rank
+from netstat_normalizer.engine.detect import rank
 
 CASES = [c for c in fixture_cases() if c.parent.name in nn.dialects()]
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import netstat_normalizer as nn
 from conftest import case_id, command_of, fixture_cases
-from netstat_normalizer.linegrammar import LineError, LineGrammar, _may_start
+from netstat_normalizer.grammar.linegrammar import LineError, LineGrammar, _may_start
 
 
 def both(grammar: LineGrammar, line: str, section: str) -> tuple[object, object]:

@@ -8,7 +8,7 @@ import pytest
 
 import netstat_normalizer as nn
 from conftest import case_id, command_of, fixture_cases
-from netstat_normalizer.states import TCP_STATES, TcpState
+from netstat_normalizer.model.states import TCP_STATES, TcpState
 
 CANONICAL = {s.value for s in TcpState}
 

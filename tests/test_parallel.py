@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from netstat_normalizer import cli, parallel
-from netstat_normalizer.decode import decode
+from netstat_normalizer import cli
+from netstat_normalizer.batch import parallel
+from netstat_normalizer.io.decode import decode
 
 BIG = {  # fixture: why it is a hard case for cutting
     "linux-netstat/antp.out": "plain rows",
@@ -99,12 +100,12 @@ def test_several_files_side_by_side_in_order(tmp_path: Path, capsys) -> None:
 
 def test_strict_and_stdin_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     args = cli._parser().parse_args(["parse", "--jobs", "2", "--strict", "a", "b"])
-    assert not cli._in_parallel(args)
+    assert not cli.parse.in_parallel(args)
     args = cli._parser().parse_args(["parse", "--jobs", "2", "-", "b"])
-    assert not cli._in_parallel(args)
+    assert not cli.parse.in_parallel(args)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)
     args = cli._parser().parse_args(["parse", "--jobs", "2", str(FIXTURES / "linux-ss/tan.out")])
-    assert cli._in_parallel(args)
+    assert cli.parse.in_parallel(args)
 
 
 def test_concatenation_writes_a_json_array(tmp_path: Path) -> None:

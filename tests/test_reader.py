@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from netstat_normalizer.reader import CHUNK, MAX_LINE, OverlongLine, open_lines
+from netstat_normalizer.io.reader import CHUNK, MAX_LINE, OverlongLine, open_lines
 
 
 def read(data: bytes, **options: object) -> tuple[str, list[str]]:

@@ -9,7 +9,7 @@ import pytest
 
 import netstat_normalizer as nn
 from conftest import case_id, command_of, fixture_cases
-from netstat_normalizer.record import Record, _fast_json
+from netstat_normalizer.model.record import Record, _fast_json
 
 ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 

@@ -18,7 +18,7 @@ from test_robustness import HEADERS
 import netstat_normalizer as nn
 from conftest import FIXTURES
 from netstat_normalizer import cli
-from netstat_normalizer.reader import MAX_LINE, OverlongLine, open_lines, split_lines
+from netstat_normalizer.io.reader import MAX_LINE, OverlongLine, open_lines, split_lines
 
 ADVERSARIAL = sorted((FIXTURES / "adversarial").iterdir())
 SS_HEADER = "State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process\n"

@@ -47,10 +47,10 @@ from lark import Lark, Token, UnexpectedInput
 import netstat_normalizer as nn
 from conftest import case_id, command_of, fixture_cases
 from netstat_normalizer import cli
-from netstat_normalizer.decode import ERRORS
-from netstat_normalizer.linegrammar import LineError
-from netstat_normalizer.reader import split_lines
-from netstat_normalizer.states import TCP_STATES
+from netstat_normalizer.grammar.linegrammar import LineError
+from netstat_normalizer.io.decode import ERRORS
+from netstat_normalizer.io.reader import split_lines
+from netstat_normalizer.model.states import TCP_STATES
 
 settings.register_profile(
     "robust",

@@ -8,8 +8,8 @@ import pytest
 
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.solaris_netstat import split_classic_paths, split_sctp
-from netstat_normalizer.linegrammar import LineError
-from netstat_normalizer.record import Diagnostic, Record
+from netstat_normalizer.grammar.linegrammar import LineError
+from netstat_normalizer.model.record import Diagnostic, Record
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "solaris-netstat"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.out"))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netstat_normalizer as nn
-from netstat_normalizer.ss_fields import _FIELD, _tokens, parse_fields
+from netstat_normalizer.dialects.ss_fields import _FIELD, _tokens, parse_fields
 
 _PIECES = [
     'users:(("nginx",pid=1,fd=8),("nginx",pid=2,fd=8))',

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from netstat_normalizer.addresses import Endpoint, ip_version, split_colon, split_dot
 from netstat_normalizer.dialects.linux_netstat import parse_timer, split_program
 from netstat_normalizer.dialects.linux_ss import protocol_from_command, state_from_command
+from netstat_normalizer.dialects.ss_fields import duration, parse_fields
 from netstat_normalizer.errors import UnknownDialectError
-from netstat_normalizer.ss_fields import duration, parse_fields
-from netstat_normalizer.states import TCP_STATES, TcpState
+from netstat_normalizer.model.addresses import Endpoint, ip_version, split_colon, split_dot
+from netstat_normalizer.model.states import TCP_STATES, TcpState
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from netstat_normalizer.dialects import DIALECTS
-from netstat_normalizer.linegrammar import LineError
-from netstat_normalizer.record import Diagnostic, Record
-from netstat_normalizer.states import TCP_STATES
+from netstat_normalizer.grammar.linegrammar import LineError
+from netstat_normalizer.model.record import Diagnostic, Record
+from netstat_normalizer.model.states import TCP_STATES
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "windows-netstat"
 CODECS = {

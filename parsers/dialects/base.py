@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, NamedTuple
 
-from ..addresses import Endpoint
-from ..decode import ERRORS, has_undecodable
-from ..linegrammar import LineError, Parsed, line_grammar
-from ..reader import HEAD_CHARS, MAX_LINE, OverlongLine
-from ..record import Diagnostic, Record
-from ..states import TCP_STATES
+from ..grammar.linegrammar import LineError, Parsed, line_grammar
+from ..io.decode import ERRORS, has_undecodable
+from ..io.reader import HEAD_CHARS, MAX_LINE, OverlongLine
+from ..model.addresses import Endpoint
+from ..model.record import Diagnostic, Record
+from ..model.states import TCP_STATES
 
 _OPENING_KINDS = ("title", "header")
 """Line kinds that open a capture: seen again after records, they start the next one."""

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, NamedTuple
 
-from ..addresses import Endpoint, ip_version, split_dot
-from ..record import Record
-from ..states import TCP_STATES
+from ..model.addresses import Endpoint, ip_version, split_dot
+from ..model.record import Record
+from ..model.states import TCP_STATES
 from .base import CONTINUES, Dialect, RowError
 
 _BASE_PROTO = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..addresses import split_colon
-from ..record import Record
+from ..model.addresses import split_colon
+from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError
 
 _TITLE_SECTIONS = {

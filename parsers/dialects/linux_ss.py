@@ -14,11 +14,11 @@ import shlex
 
 import pyparsing as pp
 
-from ..addresses import Endpoint, ip_version, split_colon
-from ..record import Record
-from ..ss_fields import parse_fields
-from ..states import TCP_STATES
+from ..model.addresses import Endpoint, ip_version, split_colon
+from ..model.record import Record
+from ..model.states import TCP_STATES
 from .base import CONTINUES, Dialect, RowError
+from .ss_fields import parse_fields
 
 _NETIDS = {
     "tcp": "tcp",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..addresses import split_dot
-from ..record import Record
+from ..model.addresses import split_dot
+from ..model.record import Record
 from .base import CONTINUES, RowError
 from .freebsd_netstat import Column, FreebsdNetstat, split_proto, typed
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..addresses import Endpoint, ip_version, split_dot
-from ..record import Record
+from ..model.addresses import Endpoint, ip_version, split_dot
+from ..model.record import Record
 from .base import Dialect, RowError
 
 _TITLE_SECTIONS = {"UDP": "udp", "TCP": "tcp", "SCT": "sctp", "Act": "unix"}

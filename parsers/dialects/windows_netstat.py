@@ -7,8 +7,8 @@ state words (``ABHÖREN``), also as mangled by a wrong code page, map through th
 
 from __future__ import annotations
 
-from ..addresses import ip_version, split_colon
-from ..record import Record
+from ..model.addresses import ip_version, split_colon
+from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError
 
 _OWNER_KINDS = frozenset(

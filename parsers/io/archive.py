@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import IO
 
-from .errors import NetstatNormalizerError
+from ..errors import NetstatNormalizerError
 
 MAX_SOURCE_BYTES = 1 << 30
 """The most bytes one compressed file or archive member may decompress to (1 GiB).  Checked

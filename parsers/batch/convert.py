@@ -16,7 +16,6 @@ import contextlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 import sys
@@ -28,11 +27,14 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing.pool import Pool
 from typing import IO, Any, TextIO
 
-from . import iter_parse
-from .archive import MAX_SOURCE_BYTES, READ_ERRORS, Archive, Problem, Source, reason_of, walk
-from .errors import NetstatNormalizerError
-from .reader import open_lines
-from .record import Diagnostic, Record
+from ..engine.captures import host_from_path
+from ..engine.detect import confidence
+from ..engine.pipeline import iter_parse
+from ..errors import NetstatNormalizerError
+from ..io.archive import MAX_SOURCE_BYTES, READ_ERRORS, Archive, Problem, Source, reason_of, walk
+from ..io.reader import open_lines
+from ..model.record import Diagnostic, Record
+from ..sinks.json import RecordWriter
 
 STATE_DIR = ".netstat-normalizer"
 """The folder in the output folder holding each output's state, and temporary files."""
@@ -116,58 +118,15 @@ class Report:
         return 1 if self.problems or self.unparsed else 0
 
 
-class RecordWriter:
-    """Records as a JSON array (``json``) or JSON Lines (``jsonl``), as ``parse`` prints them,
-    written in blocks of ``BLOCK`` records (``flush`` writes what is pending)."""
-
-    BLOCK = 512
-
-    def __init__(self, out: TextIO, fmt: str) -> None:
-        self.out = out
-        self.fmt = fmt
-        self.first = True
-        self.pending: list[str] = []
-        if fmt == "json":
-            out.write("[")
-
-    def write(self, record: Record) -> None:
-        self.pending.append(record.to_json())
-        if len(self.pending) >= self.BLOCK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        if self.fmt == "jsonl":
-            self.out.write("\n".join(self.pending) + "\n")
-        else:
-            self.out.write(("\n" if self.first else ",\n") + ",\n".join(self.pending))
-            self.first = False
-        self.pending.clear()
-
-    def close(self) -> None:
-        self.flush()
-        if self.fmt == "json":
-            self.out.write("]\n" if self.first else "\n]\n")
-
-
 def parquet_writer() -> Callable[[Iterable[Record], str], int]:
     """``columnar.write_parquet``; ConvertError when pyarrow is not installed."""
     try:
-        from .columnar import write_parquet
+        from ..sinks.columnar import write_parquet
     except ImportError as err:
         raise ConvertError(
             f"--format parquet needs pyarrow ({err}): pip install 'netstat-normalizer[parquet]'"
         ) from None
     return write_parquet
-
-
-def host_from_path(pattern: str | None, path: str, member: str | None = None) -> str | None:
-    """The group ``host`` of ``pattern`` searched in ``path`` (``path/member`` for a member)."""
-    if pattern is None:
-        return None
-    found = re.search(pattern, path if member is None else f"{path}/{member}")
-    return found.group("host") if found else None
 
 
 def convert(
@@ -312,7 +271,7 @@ def _convert_source(
 
 def _parse(source: Source, stream: IO[bytes], settings: Settings, paths: _Paths) -> dict[str, Any]:
     """Parse ``stream`` into the output and state files of ``paths``; the state."""
-    encoding, lines = open_lines(stream, settings.encoding)
+    encoding, lines = open_lines(stream, settings.encoding, score=confidence)
     counts: dict[str, int] = {}
     stats = _Stats()
     items = iter_parse(

@@ -18,7 +18,7 @@ class Endpoint(NamedTuple):
 
 def _load_services() -> dict[tuple[str, str], int]:
     table: dict[tuple[str, str], int] = {}
-    text = files("netstat_normalizer").joinpath("data/services.tsv").read_text("utf-8")
+    text = files(__package__).joinpath("data/services.tsv").read_text("utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             name, port, proto = line.split("\t")

@@ -55,24 +55,13 @@ def open_lines(
     ``\\r\\n`` or ``\\r``), an ``OverlongLine`` for each line longer than ``max_line`` bytes.
 
     The encoding is ``encoding``, else sniffed from the first ``SNIFF_BYTES`` (``score`` rates a
-    legacy code page's decoding; by default, how well a dialect recognises it).  Undecodable bytes
+    legacy code page's decoding, e.g. ``engine.detect.confidence``).  Undecodable bytes
     become lone surrogates (``decode.ERRORS``).  LookupError for an unknown encoding.
     """
     head = _read_head(stream)
-    name = encoding or sniff(_whole_lines(head), score=score or detection_score)
+    name = encoding or sniff(_whole_lines(head), score=score)
     codecs.lookup(name)
     return name, _lines(head, stream, name, max_line)
-
-
-def detection_score(text: str) -> float:
-    """How well the best dialect recognises ``text``, in [0, 1]."""
-    from .detect import detect  # detect imports the dialects, which import this module
-    from .errors import DetectionError
-
-    try:
-        return detect(text).confidence
-    except DetectionError:
-        return 0.0
 
 
 def _read_head(stream: IO[bytes]) -> bytes:

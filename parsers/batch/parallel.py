@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import IO, Any
 
-from . import iter_parse
-from .captures import claimants, labels_of
-from .convert import RecordWriter
-from .decode import ERRORS
-from .dialects import DIALECTS
-from .reader import SNIFF_BYTES, detection_score, open_lines
-from .record import Diagnostic, Record
+from ..dialects import DIALECTS
+from ..engine.captures import claimants, labels_of
+from ..engine.detect import confidence
+from ..engine.pipeline import iter_parse
+from ..io.decode import ERRORS
+from ..io.reader import SNIFF_BYTES, open_lines
+from ..model.record import Diagnostic, Record
+from ..sinks.json import RecordWriter
 
 CHUNK_BYTES = 32 << 20
 """A file at least this big (32 MiB) is parsed in chunks."""
@@ -106,7 +107,7 @@ def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task
     if size < CHUNK_BYTES or options.marker is not None:
         return whole
     with open(path, "rb") as raw:
-        encoding, lines = open_lines(raw, options.encoding, score=detection_score)
+        encoding, lines = open_lines(raw, options.encoding, score=confidence)
         if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
             return whole  # a line end is not one byte b"\n"
         head = [line for _, line in zip(range(SNIFF_BYTES // 32), lines)]
@@ -204,7 +205,7 @@ def _run(job: tuple[Task, str]) -> Outcome:
 def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Diagnostic]:
     o = task.options
     if not task.dialect:  # a whole file
-        lines = open_lines(raw, o.encoding, score=detection_score)[1]
+        lines = open_lines(raw, o.encoding, score=confidence)[1]
         yield from iter_parse(
             lines,
             o.dialect,

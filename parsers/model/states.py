@@ -27,7 +27,7 @@ class TcpState(str, Enum):
 
 def _load() -> dict[str, str]:
     table: dict[str, str] = {}
-    text = files("netstat_normalizer").joinpath("data/tcp_states.tsv").read_text("utf-8")
+    text = files(__package__).joinpath("data/tcp_states.tsv").read_text("utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             printed, canonical, _ = line.split("\t")

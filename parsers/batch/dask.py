@@ -41,13 +41,14 @@ from dask.delayed import Delayed
 from fsspec.core import OpenFile
 from fsspec.implementations.local import LocalFileSystem
 
-import netstat_normalizer as nn
-
-from . import columnar
+from ..engine import pipeline
+from ..errors import DetectionError, UnknownDialectError
+from ..model.record import Record
+from ..sinks import columnar
 
 __all__ = ["read_dataframe", "read_diagnostics", "read_records"]
 
-_Parsed = tuple[list[nn.Record], list[dict[str, Any]]]
+_Parsed = tuple[list[Record], list[dict[str, Any]]]
 """One file's records and diagnostic dicts."""
 
 
@@ -106,9 +107,9 @@ def _parsed(
 ) -> list[Delayed]:
     """One task per file that reads and parses it into a ``_Parsed``. The tasks' keys depend only
     on the arguments and the files matched, so ``read_*`` calls made alike share them."""
-    if dialect != "auto" and dialect not in nn.dialects():
-        raise nn.UnknownDialectError(dialect, nn.dialects())
-    inspect.signature(nn.parse).bind(b"", dialect, None, command, **parse_options)
+    if dialect != "auto" and dialect not in pipeline.dialects():
+        raise UnknownDialectError(dialect, pipeline.dialects())
+    inspect.signature(pipeline.parse).bind(b"", dialect, None, command, **parse_options)
     options = storage_options or {}
     files = fsspec.open_files(paths, mode="rb", compression="infer", **options)
     if not files:
@@ -132,8 +133,8 @@ def _parse_file(
     with file as stream:
         data = stream.read()
     try:
-        result = nn.parse(data, dialect, path=path, command=command, **parse_options)
-    except nn.DetectionError as error:
+        result = pipeline.parse(data, dialect, path=path, command=command, **parse_options)
+    except DetectionError as error:
         undetected = {"path": path, "member": None, "line": None, "text": None}
         return [], [{**undetected, "reason": str(error)}]
     return result.records, [d.to_dict() for d in result.diagnostics]

@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .record import RECORD_FIELDS, Record
+from ..model.record import RECORD_FIELDS, Record
 
 __all__ = ["BATCH_ROWS", "SCHEMA", "to_table", "write_parquet"]
 
@@ -72,7 +72,9 @@ def _field(name: str, prop: dict[str, Any], required: bool) -> tuple[pa.Field, b
 
 
 def _schema() -> tuple[pa.Schema, frozenset[str]]:
-    document = json.loads(files(__package__).joinpath("record.schema.json").read_text("utf-8"))
+    document = json.loads(
+        files("netstat_normalizer.model").joinpath("record.schema.json").read_text("utf-8")
+    )
     properties, required = document["properties"], set(document["required"])
     if set(properties) != set(RECORD_FIELDS):
         raise RuntimeError("record.schema.json and Record have different fields")

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from itertools import islice
 from typing import NamedTuple
 
-from .dialects import DIALECTS, Dialect
-from .errors import DetectionError
-from .linegrammar import LineError
+from ..dialects import DIALECTS, Dialect
+from ..errors import DetectionError
+from ..grammar.linegrammar import LineError
 
 SAMPLE_LINES = 200
 """How many non-blank lines detection reads."""
@@ -81,6 +81,14 @@ def closeness(dialect: type[Dialect], lines: list[str]) -> float:
                 best = len(line)
         reached += best / max(len(line), 1)
     return reached / max(len(lines[:20]), 1)
+
+
+def confidence(text: str) -> float:
+    """How well the best dialect recognises ``text``, in [0, 1] (0 when none does)."""
+    try:
+        return detect(text).confidence
+    except DetectionError:
+        return 0.0
 
 
 def detect(text: str | Iterable[str]) -> Detection:

@@ -16,11 +16,11 @@ from functools import cache
 from itertools import chain
 from typing import Any
 
+from ..dialects import DIALECTS, Dialect
+from ..dialects.base import Boundary
+from ..errors import DetectionError
+from ..model.record import Diagnostic, Record
 from .detect import detect, rank
-from .dialects import DIALECTS, Dialect
-from .dialects.base import Boundary
-from .errors import DetectionError
-from .record import Diagnostic, Record
 
 DETECT_LINES = 64
 """How many non-blank lines of a capture detection reads before its parsing starts."""
@@ -242,3 +242,11 @@ def iso_time(text: str) -> str | None:
             found = found.replace(tzinfo=timezone.utc)
         return found.isoformat()
     return None
+
+
+def host_from_path(pattern: str | None, path: str, member: str | None = None) -> str | None:
+    """The group ``host`` of ``pattern`` searched in ``path`` (``path/member`` for a member)."""
+    if pattern is None:
+        return None
+    found = re.search(pattern, path if member is None else f"{path}/{member}")
+    return found.group("host") if found else None
