@@ -32,7 +32,7 @@ from ..engine.detect import confidence
 from ..engine.pipeline import iter_parse
 from ..errors import NetstatNormalizerError
 from ..io.archive import MAX_SOURCE_BYTES, READ_ERRORS, Archive, Problem, Source, reason_of, walk
-from ..io.reader import open_lines
+from ..io.reader import ByteStream, open_lines
 from ..model.record import Diagnostic, Record
 from ..sinks.json import RecordWriter
 
@@ -46,6 +46,10 @@ RESERVED = ("diagnostics.jsonl", "summary.json")
 
 PROGRESS_INTERVAL = 0.1
 """The least time between two progress lines, in seconds."""
+
+
+_SOURCE_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, NetstatNormalizerError)
+"""What converting one source may raise without stopping the run."""
 
 
 class ConvertError(NetstatNormalizerError):
@@ -252,7 +256,7 @@ def _job(job: tuple[Source | Archive, Settings]) -> list[Outcome]:
 
 
 def _convert_source(
-    source: Source, opened: contextlib.AbstractContextManager[IO[bytes]], settings: Settings
+    source: Source, opened: contextlib.AbstractContextManager[ByteStream], settings: Settings
 ) -> Outcome:
     """Convert one source, unless its output is complete and current; ``opened`` gives its
     bytes (a stream is a context manager too)."""
@@ -263,13 +267,13 @@ def _convert_source(
     try:
         with opened as stream:
             state = _parse(source, stream, settings, paths)
-    except (*READ_ERRORS, NetstatNormalizerError) as err:
+    except _SOURCE_ERRORS as err:
         paths.remove()
         return Problem(source.path, source.member, reason_of(err), failed=True)
     return Done(source.path, source.member, state, parsed=True)
 
 
-def _parse(source: Source, stream: IO[bytes], settings: Settings, paths: _Paths) -> dict[str, Any]:
+def _parse(source: Source, stream: ByteStream, settings: Settings, paths: _Paths) -> dict[str, Any]:
     """Parse ``stream`` into the output and state files of ``paths``; the state."""
     encoding, lines = open_lines(stream, settings.encoding, score=confidence)
     counts: dict[str, int] = {}
@@ -514,7 +518,7 @@ class _Progress:
         self.files = self.records = 0
         self.start = self.shown = time.monotonic()
 
-    def update(self, outcomes: list[Outcome]) -> None:
+    def update(self, outcomes: Sequence[Outcome]) -> None:
         done = [o for o in outcomes if isinstance(o, Done)]
         self.files += max(len(outcomes), 1)
         self.total += max(len(outcomes) - 1, 0)

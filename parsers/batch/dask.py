@@ -31,13 +31,12 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-import dask
 import dask.bag as db
 import dask.dataframe as dd
 import fsspec
 import pandas as pd
 from dask.base import tokenize
-from dask.delayed import Delayed
+from dask.delayed import Delayed, delayed
 from fsspec.core import OpenFile
 from fsspec.implementations.local import LocalFileSystem
 
@@ -62,7 +61,7 @@ def read_records(
     """The records of every file ``paths`` matches, as ``Record.to_dict()`` dicts, one partition
     per file. ``parse_options`` go to ``parse`` (``encoding=``); ``storage_options`` to fsspec."""
     parsed = _parsed(paths, dialect, command, storage_options, parse_options)
-    return db.from_delayed([_delayed(_record_dicts, part) for part in parsed])
+    return _bag([_delayed(_record_dicts, part) for part in parsed])
 
 
 def read_diagnostics(
@@ -75,7 +74,7 @@ def read_diagnostics(
     """The diagnostics of every file ``paths`` matches, as dicts, one partition per file; an
     undetectable file's has ``line`` null and the reason."""
     parsed = _parsed(paths, dialect, command, storage_options, parse_options)
-    return db.from_delayed([_delayed(_diagnostic_dicts, part) for part in parsed])
+    return _bag([_delayed(_diagnostic_dicts, part) for part in parsed])
 
 
 def read_dataframe(
@@ -91,11 +90,18 @@ def read_dataframe(
     ``columnar.write_parquet`` does."""
     parsed = _parsed(paths, dialect, command, storage_options, parse_options)
     parts = [_delayed(_frame, part) for part in parsed]
-    return dd.from_delayed(parts, meta=_frame(([], [])), verify_meta=False)
+    frame: dd.DataFrame = dd.from_delayed(parts, meta=_frame(([], [])), verify_meta=False)
+    return frame
+
+
+def _bag(parts: list[Delayed]) -> db.Bag:
+    bag: db.Bag = db.from_delayed(parts)  # type: ignore[no-untyped-call]
+    return bag
 
 
 def _delayed(function: Callable[..., Any], *args: Any) -> Delayed:
-    return dask.delayed(function, pure=True)(*args)
+    task: Delayed = delayed(function, pure=True)(*args)
+    return task
 
 
 def _parsed(
@@ -117,9 +123,7 @@ def _parsed(
     urls = [f.fs.unstrip_protocol(f.path) for f in files]
     name = "parse-netstat-" + tokenize(urls, options, dialect, command, parse_options)
     return [
-        dask.delayed(_parse_file)(
-            file, dialect, command, parse_options, dask_key_name=f"{name}-{i}"
-        )
+        delayed(_parse_file)(file, dialect, command, parse_options, dask_key_name=f"{name}-{i}")
         for i, file in enumerate(files)
     ]
 

@@ -16,8 +16,8 @@ from functools import cache
 from itertools import chain
 from typing import Any
 
-from ..dialects import DIALECTS, Dialect
-from ..dialects.base import Boundary
+from ..dialects import DIALECTS
+from ..dialects.base import Boundary, Dialect
 from ..errors import DetectionError
 from ..model.record import Diagnostic, Record
 from .detect import detect, rank

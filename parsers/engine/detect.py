@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from itertools import islice
 from typing import NamedTuple
 
-from ..dialects import DIALECTS, Dialect
+from ..dialects import DIALECTS
+from ..dialects.base import Dialect
 from ..errors import DetectionError
 from ..grammar.linegrammar import LineError
 

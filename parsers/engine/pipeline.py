@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ..dialects import DIALECTS, Dialect
+from ..dialects import DIALECTS
+from ..dialects.base import Dialect
 from ..errors import UnknownDialectError, UnparsedLineError
 from ..io.decode import decode
 from ..io.reader import split_lines

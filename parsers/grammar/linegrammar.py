@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
@@ -31,8 +31,8 @@ Parsed = tuple[str, list[str | None]]
 
 _NATIVE_ATOMIC = sys.version_info >= (3, 11)
 if _NATIVE_ATOMIC:
-    from re import _constants as _c  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
+    from re import _constants as _c
+    from re import _parser
 
     _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
     _CATEGORIES = {
@@ -169,7 +169,7 @@ class LineGrammar:
     def parse_exact(self, line: str, section: str) -> Parsed:
         """Parse one line with the LALR parser (the reference the fast path must agree with)."""
         try:
-            result: Parsed = self.lark.parse(line, start=section)
+            result = cast(Parsed, self.lark.parse(line, start=section))
         except UnexpectedInput as err:
             raise LineError(_explain(err, line), getattr(err, "column", 1) or 1) from None
         return result
@@ -307,7 +307,7 @@ def _starts(items: Any, blanks: str) -> tuple[bool, bool]:
 
 def _in_class(items: Any, char: str) -> bool:
     """Whether a parsed character class holds ``char`` (True when unsure)."""
-    negate = items[:1] == [(_c.NEGATE, None)]
+    negate: bool = items[:1] == [(_c.NEGATE, None)]
     for op, av in items[negate:]:
         if op is _c.LITERAL:
             hit = chr(av) == char
@@ -340,7 +340,8 @@ def _explain(err: UnexpectedInput, line: str) -> str:
             f"unexpected {str(err.token)!r} at column {column}, expected {_expected(err.expected)}"
         )
     if isinstance(err, UnexpectedCharacters):
-        found = line[err.pos_in_stream : err.pos_in_stream + 12]
+        at = err.pos_in_stream or 0
+        found = line[at : at + 12]
         return f"unexpected {found!r} at column {column}"
     return f"cannot parse at column {column}"
 

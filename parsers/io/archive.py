@@ -28,6 +28,7 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from ..errors import NetstatNormalizerError
+from .reader import ByteStream
 
 MAX_SOURCE_BYTES = 1 << 30
 """The most bytes one compressed file or archive member may decompress to (1 GiB).  Checked
@@ -43,14 +44,14 @@ MAX_MEMBERS = 100_000
 """The most members read from one archive; the archive fails past it (an archive of countless
 empty members costs no bytes, but work and output files)."""
 
-SINGLE: dict[str, Callable[[str], IO[bytes]]] = {
+SINGLE: dict[str, Callable[[str], io.BufferedIOBase]] = {
     ".gz": gzip.open,
     ".bz2": bz2.open,
     ".xz": lzma.open,
 }
 """Single-file compressions, by file name suffix."""
 
-TARS: dict[str, Callable[[str], IO[bytes]]] = {
+TARS: dict[str, Callable[[str], io.BufferedIOBase]] = {
     ".tar": lambda file: open(file, "rb"),  # noqa: SIM115
     ".tgz": gzip.open,
     ".tar.gz": gzip.open,
@@ -80,6 +81,10 @@ class SourceError(NetstatNormalizerError):
     def __init__(self, where: str, reason: str) -> None:
         super().__init__(f"{where}: {reason}")
         self.reason = reason
+
+
+_ARCHIVE_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, SourceError)
+"""What reading an archive through raises: a read error, or a limit passed."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ class Source:
         return self.path if self.member is None else f"{self.path}[{self.member}]"
 
     @contextmanager
-    def open(self, limit: int = MAX_SOURCE_BYTES) -> Iterator[IO[bytes]]:
+    def open(self, limit: int = MAX_SOURCE_BYTES) -> Iterator[ByteStream]:
         """The source's bytes (not for tar members, which ``Archive.members`` yields opened)."""
         if self.kind == "zip":
             archive = _zip(self.path)
@@ -150,9 +155,9 @@ class Archive:
         try:
             with TARS[self.suffix](self.path) as raw:
                 stream = _Limited(raw, total, self.path, "MAX_ARCHIVE_BYTES")
-                with tarfile.open(fileobj=stream, mode="r|") as tar:  # type: ignore[call-overload]
+                with tarfile.open(fileobj=stream, mode="r|") as tar:
                     yield from self._read(tar, limit)
-        except (*READ_ERRORS, SourceError) as err:
+        except _ARCHIVE_ERRORS as err:
             yield Problem(self.path, None, reason_of(err), failed=True)
 
     def _read(
@@ -348,7 +353,7 @@ def _zip(file: str) -> zipfile.ZipFile:
 class _Limited(io.RawIOBase):
     """A stream that fails with SourceError once more than ``limit`` bytes were read from it."""
 
-    def __init__(self, inner: IO[bytes], limit: int, where: str, name: str) -> None:
+    def __init__(self, inner: ByteStream, limit: int, where: str, name: str) -> None:
         self.inner = inner
         self.limit = limit
         self.where = where

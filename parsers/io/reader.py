@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import Protocol
 
 from .decode import ERRORS, sniff
 
@@ -20,6 +20,12 @@ CHUNK = 1 << 16
 
 HEAD_CHARS = 200
 """How many characters of an overlong line are kept, for its diagnostic."""
+
+
+class ByteStream(Protocol):
+    """What input is read from: a binary file, a decompressing stream, an archive member."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -46,7 +52,7 @@ class OverlongLine(str):
 
 
 def open_lines(
-    stream: IO[bytes],
+    stream: ByteStream,
     encoding: str | None = None,
     max_line: int = MAX_LINE,
     score: Callable[[str], float] | None = None,
@@ -64,7 +70,7 @@ def open_lines(
     return name, _lines(head, stream, name, max_line)
 
 
-def _read_head(stream: IO[bytes]) -> bytes:
+def _read_head(stream: ByteStream) -> bytes:
     parts = []
     size = 0
     while size < SNIFF_BYTES:
@@ -82,7 +88,7 @@ def _whole_lines(head: bytes) -> bytes:
     return head[:cut] if cut > 0 else head
 
 
-def _chunks(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
+def _chunks(head: bytes, stream: ByteStream) -> Iterator[bytes]:
     if head:
         yield head
     read = getattr(stream, "read1", stream.read)
@@ -90,7 +96,7 @@ def _chunks(head: bytes, stream: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _lines(head: bytes, stream: IO[bytes], encoding: str, max_line: int) -> Iterator[str]:
+def _lines(head: bytes, stream: ByteStream, encoding: str, max_line: int) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(encoding)(errors=ERRORS)
     size = _sizer(encoding)
     line = _Line(max_line, size)

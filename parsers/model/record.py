@@ -96,9 +96,10 @@ def _compile_json() -> Callable[[Record], str]:
     """``Record.to_json``'s writer, generated from the fields' types (as dataclasses generate
     ``__init__``): one f-string, most values written without a call into json."""
     body = _json_writer(get_type_hints(Record), "record.{}")
-    namespace = {"_text": encode_basestring, "_encode": _ENCODE}
+    namespace: dict[str, Any] = {"_text": encode_basestring, "_encode": _ENCODE}
     exec(f"def to_json(record):\n    return f'''{{{{{body}}}}}'''", namespace)
-    return namespace["to_json"]  # type: ignore[no-any-return]
+    writer: Callable[[Record], str] = namespace["to_json"]
+    return writer
 
 
 _fast_json = _compile_json()

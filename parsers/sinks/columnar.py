@@ -43,7 +43,7 @@ def _json_types(prop: dict[str, Any]) -> set[str]:
     return {kind} if isinstance(kind, str) else set(kind)
 
 
-def _field(name: str, prop: dict[str, Any], required: bool) -> tuple[pa.Field, bool]:
+def _field(name: str, prop: dict[str, Any], required: bool) -> tuple[pa.Field[pa.DataType], bool]:
     """The Arrow field for a JSON Schema property, and whether it holds JSON text."""
     kinds = _json_types(prop)
     nullable = "null" in kinds or not required
@@ -65,7 +65,12 @@ def _field(name: str, prop: dict[str, Any], required: bool) -> tuple[pa.Field, b
         bounded = bool(bounds) and max(bounds) <= _INT32_MAX
         arrow = pa.int32() if bounded else pa.int64()
     else:
-        arrow = {"string": pa.string(), "number": pa.float64(), "boolean": pa.bool_()}[kind]
+        scalars: dict[str, pa.DataType] = {
+            "string": pa.string(),
+            "number": pa.float64(),
+            "boolean": pa.bool_(),
+        }
+        arrow = scalars[kind]
     description = prop.get("description", "") + (" (JSON text)" if as_json else "")
     metadata = {"description": description.strip()} if description.strip() else None
     return pa.field(name, arrow, nullable=nullable, metadata=metadata), as_json
