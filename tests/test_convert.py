@@ -18,6 +18,7 @@ import pytest
 import netstat_normalizer as nn
 from netstat_normalizer.batch.convert import Settings, convert
 from netstat_normalizer.cli import main
+from netstat_normalizer.options import ParseOptions
 from trees import MARKER, NETSTAT, PROBLEMS, SS, build, cli, jsonl, multi_capture, tree
 
 BIG_FILES = 6
@@ -335,11 +336,11 @@ def test_host_from_path_and_meta(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     Path("web-9").mkdir()
     Path("web-9/ss.txt").write_bytes(SS.read_bytes())
     Path("bare.txt").write_bytes(SS.read_bytes())
-    settings = Settings(
-        "out",
+    options = ParseOptions(
         host_from_path=r"(?P<host>web-\d+)",
         meta=(("site", "paris"), ("captured_at", "2024-01-01T00:00:00")),
     )
+    settings = Settings("out", parse=options)
     assert convert(["web-9", "bare.txt"], settings).exit_status == 0
     found = outputs(Path("out")) | {"src/bare": jsonl(Path("out/bare.txt.jsonl"))}
     web = jsonl(Path("out/web-9/ss.txt.jsonl"))

@@ -81,14 +81,16 @@ def test_gzip_and_undetectable_files(client: Any, tmp_path: Path) -> None:
 def test_memory_url_and_shared_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     memory = fsspec.filesystem("memory")
     memory.pipe("/netstat-normalizer-test/tanp.out", TANP.read_bytes())
+    path = "memory:///netstat-normalizer-test/tanp.out"
+    expected = nn.parse(TANP.read_bytes(), path=path, command="ss -tanp")
     calls: list[str | None] = []
-    parse = nn.parse
+    parse = nd.pipeline.parse_with
 
     def counting_parse(*args: Any, **kwargs: Any) -> nn.ParseResult:
         calls.append(kwargs["path"])
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(nd.pipeline, "parse", counting_parse)
+    monkeypatch.setattr(nd.pipeline, "parse_with", counting_parse)
     try:
         url = "memory://netstat-normalizer-test/*.out"
         records, diagnostics = dask.compute(
@@ -98,8 +100,6 @@ def test_memory_url_and_shared_parse(monkeypatch: pytest.MonkeyPatch) -> None:
         )
     finally:
         memory.rm("/netstat-normalizer-test", recursive=True)
-    path = "memory:///netstat-normalizer-test/tanp.out"
-    expected = parse(TANP.read_bytes(), path=path, command="ss -tanp")
     assert records == [r.to_dict() for r in expected.records]
     assert diagnostics == []
     assert calls == [path]

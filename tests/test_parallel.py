@@ -11,6 +11,7 @@ from conftest import FIXTURES
 from netstat_normalizer import cli
 from netstat_normalizer.batch import parallel
 from netstat_normalizer.io.decode import decode
+from netstat_normalizer.options import ParseOptions
 
 BIG = {  # fixture: why it is a hard case for cutting
     "linux-netstat/antp.out": "plain rows",
@@ -47,7 +48,7 @@ def test_a_big_file_in_chunks_gives_one_process_output(
     path = tmp_path / "big.txt"
     path.write_text(_repeated(fixture, 60), encoding="utf-8")
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
-    plan = parallel._plan(str(path), None, parallel.Options(), jobs=2)
+    plan = parallel._plan(str(path), ParseOptions(), jobs=2)
     one = _run(["parse", "--jobs", "1", "--format", fmt, str(path)], capsys)
     two = _run(["parse", "--jobs", "2", "--format", fmt, str(path)], capsys)
     assert two == one
@@ -62,7 +63,7 @@ def test_chunks_of_different_tables_fall_back_to_one_pass(
     path = tmp_path / "tables.txt"
     path.write_text(_repeated("solaris-netstat/an.out", 30), encoding="utf-8")
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
-    plan = parallel._plan(str(path), None, parallel.Options(), jobs=2)
+    plan = parallel._plan(str(path), ParseOptions(), jobs=2)
     assert not parallel._consistent([parallel._run((task, str(tmp_path))) for task in plan])
     one = _run(["parse", "--jobs", "1", "--format", "jsonl", str(path)], capsys)
     assert _run(["parse", "--jobs", "2", "--format", "jsonl", str(path)], capsys) == one

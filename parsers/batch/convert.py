@@ -16,6 +16,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -27,13 +28,13 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing.pool import Pool
 from typing import IO, Any, TextIO
 
-from ..engine.captures import host_from_path
 from ..engine.detect import confidence
-from ..engine.pipeline import iter_parse
+from ..engine.pipeline import iter_parse_with
 from ..errors import NetstatNormalizerError
 from ..io.archive import MAX_SOURCE_BYTES, READ_ERRORS, Archive, Problem, Source, reason_of, walk
 from ..io.reader import ByteStream, open_lines
 from ..model.record import Diagnostic, Record
+from ..options import ParseOptions
 from ..sinks.json import RecordWriter
 
 STATE_DIR = ".netstat-normalizer"
@@ -58,31 +59,26 @@ class ConvertError(NetstatNormalizerError):
 
 @dataclass(frozen=True)
 class Settings:
-    """What ``convert`` is asked: where to write, in which format, and the parse options."""
+    """What ``convert`` is asked: where to write, in which format, and how to parse."""
 
     out: str
     format: str = "jsonl"
-    dialect: str = "auto"
-    command: str | None = None
-    encoding: str | None = None
-    marker: str | None = None
-    """A regex whose matching lines separate captures (named groups ``host``, ``time``)."""
-    host_from_path: str | None = None
-    """A regex searched in ``path/member``, whose group ``host`` labels the records."""
-    meta: tuple[tuple[str, str], ...] = ()
+    parse: ParseOptions = field(default_factory=ParseOptions)
     force: bool = False
     limit: int = MAX_SOURCE_BYTES
     """The most bytes a compressed source may decompress to."""
 
     def options(self) -> dict[str, Any]:
         """What an output depends on besides its source: kept in its state."""
+        o = self.parse
+        marker = o.marker.pattern if isinstance(o.marker, re.Pattern) else o.marker
         return {
-            "dialect": self.dialect,
-            "command": self.command,
-            "encoding": self.encoding,
-            "marker": self.marker,
-            "host_from_path": self.host_from_path,
-            "meta": dict(self.meta),
+            "dialect": o.dialect,
+            "command": o.command,
+            "encoding": o.encoding,
+            "marker": marker,
+            "host_from_path": o.host_from_path,
+            "meta": o.meta_dict(),
         }
 
 
@@ -275,19 +271,11 @@ def _convert_source(
 
 def _parse(source: Source, stream: ByteStream, settings: Settings, paths: _Paths) -> dict[str, Any]:
     """Parse ``stream`` into the output and state files of ``paths``; the state."""
-    encoding, lines = open_lines(stream, settings.encoding, score=confidence)
+    encoding, lines = open_lines(stream, settings.parse.encoding, score=confidence)
     counts: dict[str, int] = {}
     stats = _Stats()
-    items = iter_parse(
-        lines,
-        settings.dialect,
-        source.path,
-        settings.command,
-        accounting=counts,
-        member=source.member,
-        marker=settings.marker,
-        host=host_from_path(settings.host_from_path, source.path, source.member),
-        meta=dict(settings.meta) or None,
+    items = iter_parse_with(
+        lines, settings.parse, path=source.path, member=source.member, accounting=counts
     )
     with paths.temporary() as (output, diagnostics, state_file):
         with open(diagnostics, "wb") as diag:

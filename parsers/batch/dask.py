@@ -22,12 +22,12 @@ parse twice (Dask also warns that it computes mixed collections: harmless here).
 
 Each file is held whole in its worker's memory while it is parsed. Errors other than detection
 (a missing or unreadable file, a corrupt gzip stream) are raised, as Dask raises a task's error.
-Unknown dialect names and parse options are rejected at once, before any task runs.
+Unknown dialect names and parse options (``ParseOptions``' fields) are rejected at once, before
+any task runs.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -41,8 +41,9 @@ from fsspec.core import OpenFile
 from fsspec.implementations.local import LocalFileSystem
 
 from ..engine import pipeline
-from ..errors import DetectionError, UnknownDialectError
+from ..errors import DetectionError
 from ..model.record import Record
+from ..options import ParseOptions
 from ..sinks import columnar
 
 __all__ = ["read_dataframe", "read_diagnostics", "read_records"]
@@ -56,11 +57,12 @@ def read_records(
     dialect: str = "auto",
     command: str | None = None,
     storage_options: dict[str, Any] | None = None,
-    **parse_options: Any,
+    **options: Any,
 ) -> db.Bag:
     """The records of every file ``paths`` matches, as ``Record.to_dict()`` dicts, one partition
-    per file. ``parse_options`` go to ``parse`` (``encoding=``); ``storage_options`` to fsspec."""
-    parsed = _parsed(paths, dialect, command, storage_options, parse_options)
+    per file. ``options`` are ``ParseOptions``' other fields (``encoding=``, ``marker=``,
+    ``host_from_path=``, ``meta=``); ``storage_options`` go to fsspec."""
+    parsed = _parsed(paths, ParseOptions(dialect, command, **options), storage_options)
     return _bag([_delayed(_record_dicts, part) for part in parsed])
 
 
@@ -69,11 +71,11 @@ def read_diagnostics(
     dialect: str = "auto",
     command: str | None = None,
     storage_options: dict[str, Any] | None = None,
-    **parse_options: Any,
+    **options: Any,
 ) -> db.Bag:
     """The diagnostics of every file ``paths`` matches, as dicts, one partition per file; an
     undetectable file's has ``line`` null and the reason."""
-    parsed = _parsed(paths, dialect, command, storage_options, parse_options)
+    parsed = _parsed(paths, ParseOptions(dialect, command, **options), storage_options)
     return _bag([_delayed(_diagnostic_dicts, part) for part in parsed])
 
 
@@ -82,13 +84,13 @@ def read_dataframe(
     dialect: str = "auto",
     command: str | None = None,
     storage_options: dict[str, Any] | None = None,
-    **parse_options: Any,
+    **options: Any,
 ) -> dd.DataFrame:
     """The records of every file ``paths`` matches as a DataFrame, one partition per file, with
     ``columnar.SCHEMA``'s columns as pandas ``ArrowDtype`` columns (see the module docstring).
     ``.to_parquet(out, schema=columnar.SCHEMA, write_index=False)`` writes them as
     ``columnar.write_parquet`` does."""
-    parsed = _parsed(paths, dialect, command, storage_options, parse_options)
+    parsed = _parsed(paths, ParseOptions(dialect, command, **options), storage_options)
     parts = [_delayed(_frame, part) for part in parsed]
     frame: dd.DataFrame = dd.from_delayed(parts, meta=_frame(([], [])), verify_meta=False)
     return frame
@@ -105,39 +107,31 @@ def _delayed(function: Callable[..., Any], *args: Any) -> Delayed:
 
 
 def _parsed(
-    paths: str | list[str],
-    dialect: str,
-    command: str | None,
-    storage_options: dict[str, Any] | None,
-    parse_options: dict[str, Any],
+    paths: str | list[str], options: ParseOptions, storage_options: dict[str, Any] | None
 ) -> list[Delayed]:
     """One task per file that reads and parses it into a ``_Parsed``. The tasks' keys depend only
     on the arguments and the files matched, so ``read_*`` calls made alike share them."""
-    if dialect != "auto" and dialect not in pipeline.dialects():
-        raise UnknownDialectError(dialect, pipeline.dialects())
-    inspect.signature(pipeline.parse).bind(b"", dialect, None, command, **parse_options)
-    options = storage_options or {}
-    files = fsspec.open_files(paths, mode="rb", compression="infer", **options)
+    pipeline.check(options)
+    storage = storage_options or {}
+    files = fsspec.open_files(paths, mode="rb", compression="infer", **storage)
     if not files:
         raise FileNotFoundError(f"no file matches {paths!r}")
     urls = [f.fs.unstrip_protocol(f.path) for f in files]
-    name = "parse-netstat-" + tokenize(urls, options, dialect, command, parse_options)
+    name = "parse-netstat-" + tokenize(urls, storage, options)
     return [
-        delayed(_parse_file)(file, dialect, command, parse_options, dask_key_name=f"{name}-{i}")
+        delayed(_parse_file)(file, options, dask_key_name=f"{name}-{i}")
         for i, file in enumerate(files)
     ]
 
 
-def _parse_file(
-    file: OpenFile, dialect: str, command: str | None, parse_options: dict[str, Any]
-) -> _Parsed:
+def _parse_file(file: OpenFile, options: ParseOptions) -> _Parsed:
     """Read and parse one file (on a worker); a DetectionError becomes a diagnostic."""
     local = isinstance(file.fs, LocalFileSystem)
     path = file.path if local else file.fs.unstrip_protocol(file.path)
     with file as stream:
         data = stream.read()
     try:
-        result = pipeline.parse(data, dialect, path=path, command=command, **parse_options)
+        result = pipeline.parse_with(data, options, path=path)
     except DetectionError as error:
         undetected = {"path": path, "member": None, "line": None, "text": None}
         return [], [{**undetected, "reason": str(error)}]

@@ -18,17 +18,18 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import IO, Any
 
 from ..dialects import DIALECTS
-from ..engine.captures import claimants, labels_of
+from ..engine.captures import claimants, host_from_path, labels_of
 from ..engine.detect import confidence
-from ..engine.pipeline import iter_parse
+from ..engine.pipeline import iter_parse_with
 from ..io.decode import ERRORS
 from ..io.reader import SNIFF_BYTES, open_lines
 from ..model.record import Diagnostic, Record
+from ..options import ParseOptions
 from ..sinks.json import RecordWriter
 
 CHUNK_BYTES = 32 << 20
@@ -40,25 +41,14 @@ _CUT_SEARCH = 1 << 20
 
 
 @dataclass(frozen=True)
-class Options:
-    """What ``parse`` was asked: ``iter_parse``'s options, and the encoding."""
-
-    dialect: str = "auto"
-    command: str | None = None
-    encoding: str | None = None
-    marker: str | None = None
-    meta: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Task:
     """One file, or one chunk of one: bytes ``start`` to ``end``, lines from ``first``."""
 
     path: str
-    host: str | None
-    options: Options
+    options: ParseOptions
     start: int = 0
-    end: int | None = None
+    end: int = -1
+    """-1: the file's end."""
     first: int = 1
     dialect: str = ""
     encoding: str = ""
@@ -78,13 +68,11 @@ class Outcome:
     boundary: bool = False
 
 
-def parse_files(
-    paths: list[str], hosts: list[str | None], options: Options, jobs: int, out: IO[str], fmt: str
-) -> bool:
+def parse_files(paths: list[str], options: ParseOptions, jobs: int, out: IO[str], fmt: str) -> bool:
     """Write the records of ``paths`` to ``out`` as ``fmt`` and their diagnostics to stderr, in
     input order, with ``jobs`` processes; True when a line was not parsed."""
     with tempfile.TemporaryDirectory(prefix="netstat-normalizer-") as scratch:
-        plans = [_plan(path, host, options, jobs) for path, host in zip(paths, hosts)]
+        plans = [_plan(path, options, jobs) for path in paths]
         writer = _Concatenation(out, fmt)
         unparsed = False
         with ProcessPoolExecutor(jobs) as pool:
@@ -92,7 +80,7 @@ def parse_files(
             for plan in plans:
                 outcomes = [next(results) for _ in plan]
                 if not _consistent(outcomes):
-                    outcomes = [_run((Task(plan[0].path, plan[0].host, options), scratch))]
+                    outcomes = [_run((Task(plan[0].path, options), scratch))]
                 for outcome in outcomes:
                     writer.copy(outcome)
                     unparsed = unparsed or outcome.unparsed
@@ -100,9 +88,9 @@ def parse_files(
     return unparsed
 
 
-def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task]:
+def _plan(path: str, options: ParseOptions, jobs: int) -> list[Task]:
     """The tasks of a file: itself, or its chunks when it is big and can be cut."""
-    whole = [Task(path, host, options)]
+    whole = [Task(path, options)]
     size = os.path.getsize(path)
     if size < CHUNK_BYTES or options.marker is not None:
         return whole
@@ -122,15 +110,15 @@ def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task
     bounds = [0, *cuts, size]
     numbers = _line_numbers(path, cuts)
     return [
-        Task(path, host, options, start, end, first, dialect, encoding, tuple(lines_before))
+        Task(path, options, start, end, first, dialect, encoding, tuple(lines_before))
         for start, end, first in zip(bounds, bounds[1:], [1, *numbers])
     ]
 
 
-def _opening(head: list[str], options: Options) -> tuple[str, str, list[str]] | None:
+def _opening(head: list[str], options: ParseOptions) -> tuple[str, str, list[str]] | None:
     """The dialect of a file's head, the kind of its first row, and its lines up to the last row
     it holds whole; None when the head holds no row."""
-    items = list(iter_parse(head, options.dialect, command=options.command))
+    items = list(iter_parse_with(head, options))  # no marker: chunks are cut only without one
     records = [i for i in items if isinstance(i, Record)]
     if len(records) < 2:
         return None
@@ -206,21 +194,13 @@ def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Di
     o = task.options
     if not task.dialect:  # a whole file
         lines = open_lines(raw, o.encoding, score=confidence)[1]
-        yield from iter_parse(
-            lines,
-            o.dialect,
-            task.path,
-            o.command,
-            marker=o.marker,
-            host=task.host,
-            meta=o.meta or None,
-        )
+        yield from iter_parse_with(lines, o, path=task.path)
         return
     raw.seek(task.start)
-    lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]  # type: ignore[operator]
+    lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]
     parser = DIALECTS[task.dialect](task.path, o.command)
     parser.foreign = claimants(parser.grammar) if o.dialect == "auto" else None
-    labels, meta = labels_of(task.host, o.meta)
+    labels, meta = labels_of(host_from_path(o.host_from_path, task.path), o.meta_dict())
     parser.label(0, labels["host"], labels["captured_at"], meta)
     if task.start > 0:
         for _ in parser.run(task.opening):

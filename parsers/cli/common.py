@@ -8,14 +8,15 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import chain
 from typing import IO
 
 from ..engine.detect import confidence
-from ..engine.pipeline import dialects
-from ..errors import UnknownDialectError
+from ..engine.pipeline import check, dialects
 from ..io.reader import open_lines
 from ..model.record import Diagnostic, Record
+from ..options import ParseOptions
 from ..sinks.json import RecordWriter
 
 EXIT_OK, EXIT_UNPARSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -68,10 +69,17 @@ def input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def check_input_options(args: argparse.Namespace) -> dict[str, str]:
-    """Usage errors in the input options; the ``--meta`` fields."""
-    if args.dialect != "auto" and args.dialect not in dialects():
-        raise UnknownDialectError(args.dialect, dialects())
+def parse_options(args: argparse.Namespace) -> ParseOptions:
+    """The input options as one value; usage errors in them raised at once."""
+    options = check(
+        ParseOptions(
+            dialect=args.dialect,
+            command=args.command,
+            encoding=args.encoding,
+            marker=args.capture_marker,
+            host_from_path=args.host_from_path,
+        )
+    )
     if args.encoding is not None:
         try:
             codecs.lookup(args.encoding)
@@ -93,7 +101,7 @@ def check_input_options(args: argparse.Namespace) -> dict[str, str]:
         if not key or not equals:
             raise Usage(f"--meta wants KEY=VALUE, not {field!r}")
         meta[key] = value
-    return meta
+    return replace(options, meta=tuple(meta.items()))
 
 
 def open_text(path: str, encoding: str | None) -> Iterator[str]:

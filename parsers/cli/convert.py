@@ -32,20 +32,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    meta = common.check_input_options(args)
+    options = common.parse_options(args)
     if args.jobs < 1:
         raise common.Usage("--jobs wants a number of processes, 1 or more")
-    settings = Settings(
-        out=args.out,
-        format=args.format,
-        dialect=args.dialect,
-        command=args.command,
-        encoding=args.encoding,
-        marker=args.capture_marker,
-        host_from_path=args.host_from_path,
-        meta=tuple(meta.items()),
-        force=args.force,
-    )
+    settings = Settings(out=args.out, format=args.format, parse=options, force=args.force)
     progress = sys.stderr if sys.stderr.isatty() else None
     report = convert(args.sources, settings, args.jobs, progress)
     print(f"netstat-normalizer: {_told(report, args.out)}", file=sys.stderr)

@@ -6,8 +6,7 @@ import argparse
 import os
 import sys
 
-from ..engine.captures import host_from_path
-from ..engine.pipeline import iter_parse
+from ..engine.pipeline import iter_parse_with
 from . import common
 
 
@@ -25,29 +24,19 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    meta = common.check_input_options(args)
+    options = common.parse_options(args)
     if args.jobs < 1:
         raise common.Usage("--jobs wants a number of processes, 1 or more")
     if in_parallel(args):
-        from ..batch.parallel import Options, parse_files
+        from ..batch.parallel import parse_files
 
-        options = Options(args.dialect, args.command, args.encoding, args.capture_marker, meta)
-        hosts = [host_from_path(args.host_from_path, path) for path in args.files]
-        unparsed = parse_files(args.files, hosts, options, args.jobs, sys.stdout, args.format)
+        unparsed = parse_files(args.files, options, args.jobs, sys.stdout, args.format)
         return common.EXIT_UNPARSED if unparsed else common.EXIT_OK
     sources = [(path, common.open_text(path, args.encoding)) for path in args.files]
     items = (
         item
         for path, text in sources
-        for item in iter_parse(
-            text,
-            args.dialect,
-            None if path == "-" else path,
-            args.command,
-            marker=args.capture_marker,
-            host=None if path == "-" else host_from_path(args.host_from_path, path),
-            meta=meta or None,
-        )
+        for item in iter_parse_with(text, options, path=None if path == "-" else path)
     )
     return common.emit(items, args.format, args.strict)
 

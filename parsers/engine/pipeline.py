@@ -12,7 +12,8 @@ from ..errors import UnknownDialectError, UnparsedLineError
 from ..io.decode import decode
 from ..io.reader import split_lines
 from ..model.record import Diagnostic, Record
-from .captures import iter_captures
+from ..options import ParseOptions
+from .captures import host_from_path, iter_captures
 from .detect import confidence, detect
 
 
@@ -43,6 +44,14 @@ def dialect_class(name: str) -> type[Dialect]:
         raise UnknownDialectError(name, dialects()) from None
 
 
+def check(options: ParseOptions) -> ParseOptions:
+    """``options``, once its dialect is known: UnknownDialectError (with a did-you-mean) for a
+    name that is not registered."""
+    if options.dialect != "auto":
+        dialect_class(options.dialect)
+    return options
+
+
 def iter_parse(
     lines: Iterable[str],
     dialect: str = "auto",
@@ -66,14 +75,38 @@ def iter_parse(
     ``meta``'s keys ``host`` and ``captured_at`` are the last defaults, its others go to every
     record's ``meta``.
     """
-    if dialect != "auto":
-        dialect_class(dialect)
+    options = ParseOptions(dialect, command, marker=marker, meta=tuple((meta or {}).items()))
+    return iter_parse_with(
+        lines, options, path=path, member=member, host=host, accounting=accounting
+    )
+
+
+def iter_parse_with(
+    lines: Iterable[str],
+    options: ParseOptions,
+    *,
+    path: str | None = None,
+    member: str | None = None,
+    host: str | None = None,
+    accounting: dict[str, int] | None = None,
+) -> Iterator[Record | Diagnostic]:
+    """``iter_parse`` with its options as one value; ``host`` defaults to the one
+    ``options.host_from_path`` finds in ``path`` (and ``member``)."""
+    check(options)
     counts = {"record": 0, "other": 0, "unparsed": 0} if accounting is None else accounting
     counts.update(dict.fromkeys(("record", "other", "unparsed"), 0))
-    options = {"path": path, "command": command, "member": member}
-    if isinstance(marker, str):
-        marker = re.compile(marker)
-    return iter_captures(lines, dialect, options, counts, marker=marker, host=host, meta=meta)
+    where = {"path": path, "command": options.command, "member": member}
+    if host is None and path is not None:
+        host = host_from_path(options.host_from_path, path, member)
+    return iter_captures(
+        lines,
+        options.dialect,
+        where,
+        counts,
+        marker=options.marker_regex(),
+        host=host,
+        meta=options.meta_dict() or None,
+    )
 
 
 def iter_records(
@@ -108,26 +141,31 @@ def parse(
 ) -> ParseResult:
     """Parse a whole capture or several (text, or bytes in any supported encoding); the keyword
     arguments are ``iter_parse``'s."""
+    options = ParseOptions(dialect, command, encoding, marker, meta=tuple((meta or {}).items()))
+    return parse_with(text, options, path=path, member=member, host=host)
+
+
+def parse_with(
+    text: str | bytes,
+    options: ParseOptions,
+    *,
+    path: str | None = None,
+    member: str | None = None,
+    host: str | None = None,
+) -> ParseResult:
+    """``parse`` with its options as one value (see ``iter_parse_with``)."""
     used = None
     if isinstance(text, bytes):
-        text, used = decode(text, encoding, score=confidence)
+        text, used = decode(text, options.encoding, score=confidence)
     accounting: dict[str, int] = {}
     items = list(
-        iter_parse(
-            split_lines(text),
-            dialect,
-            path,
-            command,
-            accounting=accounting,
-            member=member,
-            marker=marker,
-            host=host,
-            meta=meta,
+        iter_parse_with(
+            split_lines(text), options, path=path, member=member, host=host, accounting=accounting
         )
     )
     name = next((i.dialect for i in items if isinstance(i, Record)), None)
     if name is None and text.strip():
-        name = dialect if dialect != "auto" else detect(text).dialect
+        name = options.dialect if options.dialect != "auto" else detect(text).dialect
     return ParseResult(
         dialect=name,
         records=[i for i in items if isinstance(i, Record)],

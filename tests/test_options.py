@@ -1,0 +1,58 @@
+"""One frozen ParseOptions for the API, the CLI, convert, parse --jobs and Dask."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+import netstat_normalizer as nn
+from conftest import FIXTURES
+from netstat_normalizer.engine import pipeline
+from netstat_normalizer.options import ParseOptions
+
+TANP = FIXTURES / "linux-ss" / "tanp.out"
+
+
+def test_frozen_hashable_and_meta_as_pairs() -> None:
+    options = ParseOptions(meta={"site": "paris", "host": "h"})  # type: ignore[arg-type]
+    assert options.meta == (("site", "paris"), ("host", "h"))
+    assert options.meta_dict() == {"site": "paris", "host": "h"}
+    assert hash(options) == hash(ParseOptions(meta=(("site", "paris"), ("host", "h"))))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.dialect = "linux-ss"  # type: ignore[misc]
+
+
+def test_marker_compiled_from_text_or_kept() -> None:
+    assert ParseOptions().marker_regex() is None
+    assert ParseOptions(marker="^=== ").marker_regex() == re.compile("^=== ")
+    compiled = re.compile("^--- ", re.IGNORECASE)
+    assert ParseOptions(marker=compiled).marker_regex() is compiled
+
+
+def test_check_names_the_closest_dialect() -> None:
+    assert pipeline.check(ParseOptions()) == ParseOptions()
+    with pytest.raises(nn.UnknownDialectError, match="Did you mean 'linux-ss'"):
+        pipeline.check(ParseOptions("linux_ss"))
+    with pytest.raises(nn.UnknownDialectError):
+        nn.iter_parse([], "linux_ss")
+
+
+def test_parse_keywords_build_the_same_options() -> None:
+    data = TANP.read_bytes()
+    meta = {"site": "paris"}
+    by_keywords = nn.parse(data, "linux-ss", "x.out", "ss -tanp", "utf-8", meta=meta, host="h1")
+    options = ParseOptions("linux-ss", "ss -tanp", "utf-8", meta=(("site", "paris"),))
+    by_options = pipeline.parse_with(data, options, path="x.out", host="h1")
+    assert by_keywords == by_options
+    assert {(r.host, r.meta["site"]) for r in by_options.records} == {("h1", "paris")}
+
+
+def test_host_from_path_labels_each_input() -> None:
+    options = ParseOptions(host_from_path=r"(?P<host>web-\d+)")
+    lines = TANP.read_text().splitlines()
+    found = list(pipeline.iter_parse_with(lines, options, path="logs/web-7.tar", member="ss.txt"))
+    assert {r.host for r in found if isinstance(r, nn.Record)} == {"web-7"}
+    unlabelled = list(pipeline.iter_parse_with(lines, options, path="other/ss.txt"))
+    assert {r.host for r in unlabelled if isinstance(r, nn.Record)} == {None}
