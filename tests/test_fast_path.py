@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import netstat_normalizer as nn
 from conftest import case_id, command_of, fixture_cases
-from netstat_normalizer.grammar.linegrammar import LineError, LineGrammar, _may_start
+from netstat_normalizer.grammar.firsts import may_start
+from netstat_normalizer.grammar.linegrammar import LineError, LineGrammar
 
 
 def both(grammar: LineGrammar, line: str, section: str) -> tuple[object, object]:
@@ -108,7 +109,7 @@ def test_generated_lines_agree(line: str) -> None:
     ],
 )
 def test_may_start_with_a_blank(pattern: str, may: bool) -> None:
-    assert _may_start(pattern, " \t") is may
+    assert may_start(pattern, " \t") is may
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ where an optional part is absent (Lark's ``maybe_placeholders``).
 
 The fast path joins every expansion of a section's kinds into one anchored regex, each terminal
 matched atomically as Lark's lexer matches it, so there is no second copy of the grammar; a line
-is tried only against the expansions whose first terminal may begin with its first character.
+is tried only against the expansions whose first terminal may begin with its first character
+(``firsts`` reads that from the terminal's regex).
 A line the fast path does not match goes to the LALR parser, which either parses it or says why
 not.
 """
@@ -26,23 +27,13 @@ from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 from lark.grammar import NonTerminal, Terminal
 
+from .firsts import may_start
+
 Parsed = tuple[str, list[str | None]]
 """A parsed line: the line kind and its values."""
 
 _NATIVE_ATOMIC = sys.version_info >= (3, 11)
-if _NATIVE_ATOMIC:
-    from re import _constants as _c
-    from re import _parser
-
-    _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
-    _CATEGORIES = {
-        _c.CATEGORY_SPACE: r"\s",
-        _c.CATEGORY_NOT_SPACE: r"\S",
-        _c.CATEGORY_DIGIT: r"\d",
-        _c.CATEGORY_NOT_DIGIT: r"\D",
-        _c.CATEGORY_WORD: r"\w",
-        _c.CATEGORY_NOT_WORD: r"\W",
-    }
+"""Atomic groups and possessive repeats are in ``re`` from Python 3.11."""
 _Expansion = tuple[str, Callable[[re.Match[str]], tuple[str | None, ...]]]
 """An expansion's kind, and what fetches its values from a match (None for placeholders)."""
 _Section = tuple[re.Pattern[str], dict[int, _Expansion]]
@@ -116,7 +107,7 @@ class LineGrammar:
                 for s in r.expansion
             }
             self._narrowing[section] = _NATIVE_ATOMIC and not any(
-                _may_start(self._terminals[name], self.blanks) for name in names
+                may_start(self._terminals[name], self.blanks) for name in names
             )
         return self._narrowing[section]
 
@@ -158,7 +149,7 @@ class LineGrammar:
                 for kind in _kinds(section, self._rules)
                 for rule in self._rules[kind]
                 if rule.expansion
-                and _may_start(self._terminals[name := rule.expansion[0].name], first)
+                and may_start(self._terminals[name := rule.expansion[0].name], first)
             )
             found = self._compile(section, firsts)
         else:
@@ -264,62 +255,6 @@ def _fetcher(
         (only,) = groups
         return lambda m: (m[only],)
     return lambda m: ()
-
-
-def _may_start(pattern: str, chars: str) -> bool:
-    """Whether a match of ``pattern`` may begin with one of ``chars`` (or be empty), read from the
-    regex's parse tree (True when unsure)."""
-    parsed = _parse_regex(pattern)
-    if parsed.state.flags & re.IGNORECASE:
-        return True
-    may, empty = _starts(parsed, chars)
-    return may or empty
-
-
-@cache
-def _parse_regex(pattern: str) -> Any:
-    return _parser.parse(pattern)
-
-
-def _starts(items: Any, blanks: str) -> tuple[bool, bool]:
-    """(may begin with one of ``blanks``, may be empty) for a parsed regex sequence."""
-    for op, av in items:
-        if op is _c.ASSERT and av[0] == 1 and _starts(av[1], blanks) == (False, False):
-            return False, False  # a lookahead that cannot begin with a blank
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-            continue  # other zero-width items only narrow what follows: look past them
-        if op is _c.LITERAL:
-            return chr(av) in blanks, False
-        if op is _c.IN:
-            return any(_in_class(av, c) for c in blanks), False
-        if op not in (_c.SUBPATTERN, _c.ATOMIC_GROUP, _c.BRANCH, *_REPEATS) or (
-            op is _c.SUBPATTERN and av[1] & re.IGNORECASE
-        ):
-            return True, False  # any character, a backreference, a case-insensitive part...
-        branches = av[1] if op is _c.BRANCH else [av[-1]]
-        found = [_starts(branch, blanks) for branch in branches]
-        if any(may for may, _ in found):
-            return True, False
-        if not any(empty for _, empty in found) and not (op in _REPEATS and av[0] == 0):
-            return False, False
-    return False, True
-
-
-def _in_class(items: Any, char: str) -> bool:
-    """Whether a parsed character class holds ``char`` (True when unsure)."""
-    negate: bool = items[:1] == [(_c.NEGATE, None)]
-    for op, av in items[negate:]:
-        if op is _c.LITERAL:
-            hit = chr(av) == char
-        elif op is _c.RANGE:
-            hit = av[0] <= ord(char) <= av[1]
-        elif op is _c.CATEGORY and av in _CATEGORIES:
-            hit = re.match(_CATEGORIES[av], char) is not None
-        else:
-            return True
-        if hit:
-            return not negate
-    return negate
 
 
 def _atomic(pattern: str, number: int) -> str:
