@@ -61,6 +61,8 @@ class LineGrammar:
     """One dialect's line grammar: ``match`` is the fast path, ``parse_exact`` the reference."""
 
     def __init__(self, name: str, sections: tuple[str, ...], *, strict: bool = False) -> None:
+        """``strict``: Lark's check that no two terminals collide (needs ``interegular``), made on
+        a fresh build, never on a cached one."""
         self.name = name
         self.sections = sections
         self.lark = Lark.open_from_package(
@@ -72,7 +74,7 @@ class LineGrammar:
             maybe_placeholders=True,
             transformer=_KindTuples(),
             strict=strict,
-            cache=True,
+            cache=not strict,
         )
         self._rules: dict[str, list[Any]] = {}
         for rule in self.lark.rules:
