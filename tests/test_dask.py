@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
+import json
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ import dask  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
 from netstat_normalizer.batch import dask as nd  # noqa: E402
+from netstat_normalizer.batch.convert import Done, Settings, convert  # noqa: E402
 from netstat_normalizer.sinks import columnar  # noqa: E402
 
 PATHS = [str(case) for case in fixture_cases()]
@@ -84,13 +88,13 @@ def test_memory_url_and_shared_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     path = "memory:///netstat-normalizer-test/tanp.out"
     expected = nn.parse(TANP.read_bytes(), path=path, command="ss -tanp")
     calls: list[str | None] = []
-    parse = nd.pipeline.parse_with
+    parse = nd.pipeline.iter_parse_stream
 
-    def counting_parse(*args: Any, **kwargs: Any) -> nn.ParseResult:
+    def counting_parse(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs["path"])
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(nd.pipeline, "parse_with", counting_parse)
+    monkeypatch.setattr(nd.pipeline, "iter_parse_stream", counting_parse)
     try:
         url = "memory://netstat-normalizer-test/*.out"
         records, diagnostics = dask.compute(
@@ -112,3 +116,42 @@ def test_bad_arguments_fail_before_any_task(tmp_path: Path) -> None:
         nd.read_dataframe(PATHS, encodnig="cp850")
     with pytest.raises(FileNotFoundError, match="no file matches"):
         nd.read_diagnostics(str(tmp_path / "*.out"))
+
+
+def test_archives_read_as_convert_reads_them(client: Any, tmp_path: Path) -> None:
+    """A .tar.gz archive's members (one unsafe: skipped) and a .gz file give, through Dask, the
+    records and diagnostics ``convert`` writes for them, in the same order."""
+    netstat = FIXTURES / "linux-netstat" / "antp.out"
+    logs, day = tmp_path / "logs.tar.gz", tmp_path / "day.txt.gz"
+    with tarfile.open(logs, "w:gz") as tar:
+        for name, data in (
+            ("web-1/ss.txt", TANP.read_bytes() + b"this is garbage here\n"),
+            ("web-2/netstat.txt", netstat.read_bytes()),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("web-3/link")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tar.addfile(link)
+    day.write_bytes(gzip.compress(netstat.read_bytes()))
+    paths = [str(logs), str(day)]
+
+    report = convert(paths, Settings(str(tmp_path / "out")))
+    assert report.exit_status == 1  # the garbage line, the skipped link
+    written = [
+        json.loads(line)
+        for outcome in report.outcomes
+        if isinstance(outcome, Done)
+        for line in (tmp_path / "out" / outcome.state["output"]).read_text().splitlines()
+    ]
+    problems = (tmp_path / "out" / "diagnostics.jsonl").read_text().splitlines()
+
+    records, diagnostics = dask.compute(nd.read_records(paths), nd.read_diagnostics(paths))
+    assert [json.loads(json.dumps(r)) for r in records] == written
+    assert {r["source"]["member"] for r in written} == {"web-1/ss.txt", "web-2/netstat.txt", None}
+    assert diagnostics == [json.loads(line) for line in problems]
+    assert [(d["member"], d["line"]) for d in diagnostics] == [
+        ("web-1/ss.txt", 59),
+        ("web-3/link", None),
+    ]

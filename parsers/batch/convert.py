@@ -28,11 +28,19 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing.pool import Pool
 from typing import IO, Any, TextIO
 
-from ..engine.detect import confidence
-from ..engine.pipeline import iter_parse_with
+from ..engine.pipeline import iter_parse_stream
 from ..errors import NetstatNormalizerError
-from ..io.archive import MAX_SOURCE_BYTES, READ_ERRORS, Archive, Problem, Source, reason_of, walk
-from ..io.reader import ByteStream, open_lines
+from ..io.archive import (
+    MAX_SOURCE_BYTES,
+    SOURCE_ERRORS,
+    Archive,
+    Problem,
+    Source,
+    opened,
+    reason_of,
+    walk,
+)
+from ..io.reader import ByteStream
 from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
 from ..sinks.json import RecordWriter
@@ -47,10 +55,6 @@ RESERVED = ("diagnostics.jsonl", "summary.json")
 
 PROGRESS_INTERVAL = 0.1
 """The least time between two progress lines, in seconds."""
-
-
-_SOURCE_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, NetstatNormalizerError)
-"""What converting one source may raise without stopping the run."""
 
 
 class ConvertError(NetstatNormalizerError):
@@ -243,11 +247,9 @@ def _run(
 
 def _job(job: tuple[Source | Archive, Settings]) -> list[Outcome]:
     item, settings = job
-    if isinstance(item, Source):
-        return [_convert_source(item, item.open(settings.limit), settings)]
     return [
         entry if isinstance(entry, Problem) else _convert_source(entry[0], entry[1], settings)
-        for entry in item.members(settings.limit)
+        for entry in opened(item, settings.limit)
     ]
 
 
@@ -263,7 +265,7 @@ def _convert_source(
     try:
         with opened as stream:
             state = _parse(source, stream, settings, paths)
-    except _SOURCE_ERRORS as err:
+    except SOURCE_ERRORS as err:
         paths.remove()
         return Problem(source.path, source.member, reason_of(err), failed=True)
     return Done(source.path, source.member, state, parsed=True)
@@ -271,11 +273,10 @@ def _convert_source(
 
 def _parse(source: Source, stream: ByteStream, settings: Settings, paths: _Paths) -> dict[str, Any]:
     """Parse ``stream`` into the output and state files of ``paths``; the state."""
-    encoding, lines = open_lines(stream, settings.parse.encoding, score=confidence)
     counts: dict[str, int] = {}
     stats = _Stats()
-    items = iter_parse_with(
-        lines, settings.parse, path=source.path, member=source.member, accounting=counts
+    encoding, items = iter_parse_stream(
+        stream, settings.parse, path=source.path, member=source.member, accounting=counts
     )
     with paths.temporary() as (output, diagnostics, state_file):
         with open(diagnostics, "wb") as diag:

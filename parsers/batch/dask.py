@@ -1,18 +1,21 @@
 """Captures on a Dask cluster: many files in, records and diagnostics out (the ``dask`` extra).
 
 ``paths`` is a path, a glob or any fsspec URL (``s3://bucket/**/*.txt.gz``, ``memory://...``), or
-a list of them; compression is inferred from the file name. Each matched file is one partition,
-read and parsed whole on a worker with ``netstat_normalizer.parse`` (so its lines' numbers and
-its captures are those of a single-process parse). ``path`` in records and diagnostics is the
-file's path for local files, else its full URL.
+a list of them. Each matched file is one partition, read on a worker as ``convert`` reads a file
+(``io.archive``: by its name, a ``.gz``, ``.bz2`` or ``.xz`` file is decompressed and the members
+of a ``.zip`` or ``.tar[.gz|.bz2|.xz]`` archive are read in turn, within the same limits) and
+parsed as a single-process parse would (its lines' numbers and captures are the same). ``path``
+in records and diagnostics is the file's path for local files, else its full URL; ``member`` the
+archive member.
 
 - ``read_records``: a bag of ``Record.to_dict()`` dicts, in file order then input order.
 - ``read_dataframe``: the same records as a DataFrame with ``columnar.SCHEMA``'s columns and
   types, as pandas ``ArrowDtype`` columns: ``timer`` and ``source`` are Arrow structs, ``meta`` an
   Arrow map, ``extra`` JSON text.
-- ``read_diagnostics``: a bag of diagnostic dicts (``Diagnostic.to_dict()``'s keys). A file no
-  dialect recognises (DetectionError) does not fail the computation: it yields no records and one
-  diagnostic with ``line`` and ``text`` null and the detection error as ``reason``.
+- ``read_diagnostics``: a bag of diagnostic dicts (``Diagnostic.to_dict()``'s keys). A source
+  that ``convert`` reports as failed or skipped (no dialect recognises it, it is corrupt or over
+  a limit, an unsafe archive member) does not fail the computation: it yields no records and one
+  diagnostic with ``line`` and ``text`` null and the reason.
 
 The three share their read-and-parse tasks, so computed together they read and parse each file
 once: two bags with ``dask.compute(records, diagnostics)``; the DataFrame (or its
@@ -20,10 +23,8 @@ once: two bags with ``dask.compute(records, diagnostics)``; the DataFrame (or it
 optimize_graph=False)``, as graph optimization would fuse the parsing into the bag's tasks and so
 parse twice (Dask also warns that it computes mixed collections: harmless here).
 
-Each file is held whole in its worker's memory while it is parsed. Errors other than detection
-(a missing or unreadable file, a corrupt gzip stream) are raised, as Dask raises a task's error.
-Unknown dialect names and parse options (``ParseOptions``' fields) are rejected at once, before
-any task runs.
+A file's records are held in its worker's memory; its bytes are streamed. Unknown dialect names
+and parse options (``ParseOptions``' fields) are rejected at once, before any task runs.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ from fsspec.core import OpenFile
 from fsspec.implementations.local import LocalFileSystem
 
 from ..engine import pipeline
-from ..errors import DetectionError
-from ..model.record import Record
+from ..io import archive
+from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
 from ..sinks import columnar
 
@@ -113,7 +114,7 @@ def _parsed(
     on the arguments and the files matched, so ``read_*`` calls made alike share them."""
     pipeline.check(options)
     storage = storage_options or {}
-    files = fsspec.open_files(paths, mode="rb", compression="infer", **storage)
+    files = fsspec.open_files(paths, mode="rb", **storage)
     if not files:
         raise FileNotFoundError(f"no file matches {paths!r}")
     urls = [f.fs.unstrip_protocol(f.path) for f in files]
@@ -125,17 +126,40 @@ def _parsed(
 
 
 def _parse_file(file: OpenFile, options: ParseOptions) -> _Parsed:
-    """Read and parse one file (on a worker); a DetectionError becomes a diagnostic."""
+    """Read and parse one file (on a worker) as ``convert`` reads it: each of its sources (the
+    file, decompressed, or its archive's members) in turn.  A source ``convert`` would report
+    as failed or skipped gives no records and one diagnostic with ``line`` null."""
     local = isinstance(file.fs, LocalFileSystem)
     path = file.path if local else file.fs.unstrip_protocol(file.path)
-    with file as stream:
-        data = stream.read()
-    try:
-        result = pipeline.parse_with(data, options, path=path)
-    except DetectionError as error:
-        undetected = {"path": path, "member": None, "line": None, "text": None}
-        return [], [{**undetected, "reason": str(error)}]
-    return result.records, [d.to_dict() for d in result.diagnostics]
+    records: list[Record] = []
+    diagnostics: list[dict[str, Any]] = []
+    for item in archive.sources(path, file.open):
+        entries = (
+            [item] if isinstance(item, archive.Problem) else archive.opened(item, opener=file.open)
+        )
+        for entry in entries:
+            if isinstance(entry, archive.Problem):
+                diagnostics.append(_problem(path, entry.member, entry.reason))
+                continue
+            source, opening = entry
+            try:
+                with opening as stream:
+                    items = list(
+                        pipeline.iter_parse_stream(
+                            stream, options, path=path, member=source.member
+                        )[1]
+                    )
+            except archive.SOURCE_ERRORS as error:
+                diagnostics.append(_problem(path, source.member, archive.reason_of(error)))
+                continue
+            records += [i for i in items if isinstance(i, Record)]
+            diagnostics += [i.to_dict() for i in items if isinstance(i, Diagnostic)]
+    return records, diagnostics
+
+
+def _problem(path: str, member: str | None, reason: str) -> dict[str, Any]:
+    """A source that gave no records, as a diagnostic dict with ``line`` null."""
+    return {"path": path, "member": member, "line": None, "text": None, "reason": reason}
 
 
 def _record_dicts(parsed: _Parsed) -> list[dict[str, Any]]:

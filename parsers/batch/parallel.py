@@ -25,7 +25,7 @@ from typing import IO, Any
 from ..dialects import DIALECTS
 from ..engine.captures import claimants, host_from_path, labels_of
 from ..engine.detect import confidence
-from ..engine.pipeline import iter_parse_with
+from ..engine.pipeline import iter_parse_stream, iter_parse_with
 from ..io.decode import ERRORS
 from ..io.reader import SNIFF_BYTES, open_lines
 from ..model.record import Diagnostic, Record
@@ -193,8 +193,7 @@ def _run(job: tuple[Task, str]) -> Outcome:
 def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Diagnostic]:
     o = task.options
     if not task.dialect:  # a whole file
-        lines = open_lines(raw, o.encoding, score=confidence)[1]
-        yield from iter_parse_with(lines, o, path=task.path)
+        yield from iter_parse_stream(raw, o, path=task.path)[1]
         return
     raw.seek(task.start)
     lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]

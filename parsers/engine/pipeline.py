@@ -10,7 +10,7 @@ from ..dialects import DIALECTS
 from ..dialects.base import Dialect
 from ..errors import UnknownDialectError, UnparsedLineError
 from ..io.decode import decode
-from ..io.reader import split_lines
+from ..io.reader import ByteStream, open_lines, split_lines
 from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
 from .captures import host_from_path, iter_captures
@@ -107,6 +107,21 @@ def iter_parse_with(
         host=host,
         meta=options.meta_dict() or None,
     )
+
+
+def iter_parse_stream(
+    stream: ByteStream,
+    options: ParseOptions,
+    *,
+    path: str | None = None,
+    member: str | None = None,
+    accounting: dict[str, int] | None = None,
+) -> tuple[str, Iterator[Record | Diagnostic]]:
+    """A binary stream's encoding (``options.encoding``, else sniffed from its head) and its
+    records and diagnostics, streaming (see ``iter_parse_with``)."""
+    encoding, lines = open_lines(stream, options.encoding, score=confidence)
+    items = iter_parse_with(lines, options, path=path, member=member, accounting=accounting)
+    return encoding, items
 
 
 def iter_records(

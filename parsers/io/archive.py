@@ -21,7 +21,7 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -44,21 +44,27 @@ MAX_MEMBERS = 100_000
 """The most members read from one archive; the archive fails past it (an archive of countless
 empty members costs no bytes, but work and output files)."""
 
-SINGLE: dict[str, Callable[[str], io.BufferedIOBase]] = {
-    ".gz": gzip.open,
-    ".bz2": bz2.open,
-    ".xz": lzma.open,
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+"""What opens a file's raw (maybe compressed) bytes: a local file by default, any fsspec file."""
+
+Decompressor = Callable[[IO[bytes]], AbstractContextManager[ByteStream]]
+"""A decompressing reader over a raw stream."""
+
+SINGLE: dict[str, Decompressor] = {
+    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
+    ".bz2": lambda raw: bz2.BZ2File(raw),
+    ".xz": lambda raw: lzma.LZMAFile(raw),  # noqa: SIM115
 }
 """Single-file compressions, by file name suffix."""
 
-TARS: dict[str, Callable[[str], io.BufferedIOBase]] = {
-    ".tar": lambda file: open(file, "rb"),  # noqa: SIM115
-    ".tgz": gzip.open,
-    ".tar.gz": gzip.open,
-    ".tbz2": bz2.open,
-    ".tar.bz2": bz2.open,
-    ".txz": lzma.open,
-    ".tar.xz": lzma.open,
+TARS: dict[str, Decompressor] = {
+    ".tar": lambda raw: raw,
+    ".tgz": SINGLE[".gz"],
+    ".tar.gz": SINGLE[".gz"],
+    ".tbz2": SINGLE[".bz2"],
+    ".tar.bz2": SINGLE[".bz2"],
+    ".txz": SINGLE[".xz"],
+    ".tar.xz": SINGLE[".xz"],
 }
 """Tar archives and their compressions, by file name suffix."""
 
@@ -85,6 +91,10 @@ class SourceError(NetstatNormalizerError):
 
 _ARCHIVE_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, SourceError)
 """What reading an archive through raises: a read error, or a limit passed."""
+
+SOURCE_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, NetstatNormalizerError)
+"""What reading and parsing one source may raise that fails only that source: a read error, a
+limit passed, a text no dialect recognises."""
 
 
 @dataclass(frozen=True)
@@ -119,21 +129,24 @@ class Source:
         return self.path if self.member is None else f"{self.path}[{self.member}]"
 
     @contextmanager
-    def open(self, limit: int = MAX_SOURCE_BYTES) -> Iterator[ByteStream]:
-        """The source's bytes (not for tar members, which ``Archive.members`` yields opened)."""
+    def open(
+        self, limit: int = MAX_SOURCE_BYTES, opener: Opener | None = None
+    ) -> Iterator[ByteStream]:
+        """The source's bytes (not for tar members, which ``Archive.members`` yields opened);
+        ``opener`` opens the file's raw bytes (default: the local file ``path``)."""
         if self.kind == "zip":
-            archive = _zip(self.path)
-            info = archive.infolist()[self.index]
-            problem = _size_problem(info.file_size, limit)
-            if problem is not None:
-                raise SourceError(self.where, problem[0])
-            with archive.open(info) as stream:
-                yield stream
+            with _zip_of(self.path, opener) as archive:
+                info = archive.infolist()[self.index]
+                problem = _size_problem(info.file_size, limit)
+                if problem is not None:
+                    raise SourceError(self.where, problem[0])
+                with archive.open(info) as stream:
+                    yield stream
         elif self.kind in SINGLE:
-            with SINGLE[self.kind](self.path) as stream:
+            with _raw(self.path, opener) as raw, SINGLE[self.kind](raw) as stream:
                 yield _Limited(stream, limit, self.where, "MAX_SOURCE_BYTES")
         else:
-            with open(self.path, "rb") as stream:
+            with _raw(self.path, opener) as stream:
                 yield stream
 
 
@@ -147,13 +160,16 @@ class Archive:
     suffix: str
 
     def members(
-        self, limit: int = MAX_SOURCE_BYTES, total: int = MAX_ARCHIVE_BYTES
+        self,
+        limit: int = MAX_SOURCE_BYTES,
+        total: int = MAX_ARCHIVE_BYTES,
+        opener: Opener | None = None,
     ) -> Iterator[tuple[Source, IO[bytes]] | Problem]:
         """Each member opened, or the Problem with it, in archive order; a Problem with no
         member when the archive cannot be read further.  A member's stream is valid until the
-        next one is asked for."""
+        next one is asked for.  ``opener`` opens the archive's raw bytes (default: ``path``)."""
         try:
-            with TARS[self.suffix](self.path) as raw:
+            with _raw(self.path, opener) as file, TARS[self.suffix](file) as raw:
                 stream = _Limited(raw, total, self.path, "MAX_ARCHIVE_BYTES")
                 with tarfile.open(fileobj=stream, mode="r|") as tar:
                     yield from self._read(tar, limit)
@@ -208,7 +224,7 @@ def _visit(
         yield Problem(path, None, reason_of(err), failed=True)
         return
     if stat.S_ISREG(info.st_mode):
-        yield from _file(path)
+        yield from sources(path)
     elif not stat.S_ISDIR(info.st_mode):
         yield Problem(path, None, f"not a regular file ({_kind(info.st_mode)})", failed=False)
     elif (key := (info.st_dev, info.st_ino)) in ancestors:
@@ -223,14 +239,17 @@ def _visit(
             yield from _visit(os.path.join(path, entry), (*ancestors, key), avoid)
 
 
-def _file(path: str) -> Iterator[Source | Archive | Problem]:
+def sources(path: str, opener: Opener | None = None) -> Iterator[Source | Archive | Problem]:
+    """The sources in the file ``path`` (named by its suffix): itself, decompressed, or the
+    members of a zip archive, or the tar archive whose members ``opened`` reads; ``opener``
+    opens its raw bytes (default: the local file)."""
     lower = path.lower()
     name = output_name(path)
     tar = next((s for s in TARS if lower.endswith(s)), None)
     if tar is not None:
         yield Archive(path, name, tar)
     elif lower.endswith(".zip"):
-        yield from _zip_members(path, name)
+        yield from _zip_members(path, name, opener)
     else:
         single = next((s for s in SINGLE if lower.endswith(s)), None)
         if single is not None and len(PurePosixPath(name).name) > len(single):
@@ -238,9 +257,9 @@ def _file(path: str) -> Iterator[Source | Archive | Problem]:
         yield Source(path, None, name, single or "plain")
 
 
-def _zip_members(path: str, name: str) -> Iterator[Source | Problem]:
+def _zip_members(path: str, name: str, opener: Opener | None) -> Iterator[Source | Problem]:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with _raw(path, opener) as file, zipfile.ZipFile(file) as archive:
             infos = archive.infolist()
     except READ_ERRORS as err:
         yield Problem(path, None, reason_of(err), failed=True)
@@ -341,6 +360,32 @@ def _identity(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+def opened(
+    item: Source | Archive, limit: int = MAX_SOURCE_BYTES, opener: Opener | None = None
+) -> Iterator[tuple[Source, AbstractContextManager[ByteStream]] | Problem]:
+    """Each source of ``item`` with what opens its bytes (a tar member's stream is one, valid
+    until the next is asked for), or the Problem with it, in order: the one way sources are
+    read, by ``convert`` and the Dask reader alike."""
+    if isinstance(item, Source):
+        yield item, item.open(limit, opener)
+    else:
+        yield from item.members(limit, opener=opener)
+
+
+def _raw(path: str, opener: Opener | None) -> AbstractContextManager[IO[bytes]]:
+    return open(path, "rb") if opener is None else opener()
+
+
+@contextmanager
+def _zip_of(path: str, opener: Opener | None) -> Iterator[zipfile.ZipFile]:
+    """The zip archive ``path``: kept open for a local file (see ``_zip``), else opened anew."""
+    if opener is None:
+        yield _zip(path)
+        return
+    with opener() as file, zipfile.ZipFile(file) as archive:
+        yield archive
 
 
 @lru_cache(maxsize=1)
