@@ -37,12 +37,12 @@ def _load() -> tuple[Transition, ...]:
 @cache
 def _reach() -> dict[str, frozenset[str]]:
     """Each state -> the states one connection can be in later, by one or more arrows whose
-    intermediate states are not in THROUGH_NONE."""
+    intermediate states are not in THROUGH_NONE; nothing after CLOSED."""
     nexts: dict[str, set[str]] = {}
     for arrow in transitions():
         nexts.setdefault(arrow.before, set()).add(arrow.after)
-    reach: dict[str, frozenset[str]] = {}
-    for start in nexts:
+    reach: dict[str, frozenset[str]] = {"CLOSED": frozenset()}  # no TCB: nothing follows
+    for start in nexts.keys() - {"CLOSED"}:
         seen: set[str] = set()
         todo = [start]
         while todo:
