@@ -42,7 +42,7 @@ class Connection:
     first: int
     """The host's capture (0, 1, ...) that first showed it."""
     last: int
-    seen: int
+    """The host's latest capture that showed it (a connection is in every capture between)."""
     states: list[str | None]
     entered: list[int]
     """The capture each state was first seen in."""
@@ -98,27 +98,36 @@ class Timeline:
         """Every connection (``type`` ``connection``) when it ends or at the end of input, every
         capture's counts (``counts``) when the next capture starts, then findings (``finding``)."""
         host = Host("")  # until the first record names one
-        where: tuple[Any, ...] = ()
+        capture: int | None = None
+        path = member = None
         n = 0
         states: Counter[str | None] = Counter()
         close_wait: Counter[tuple[int | None, str | None]] = Counter()
         active: dict[ConnectionKey, Connection] = {}
         listeners: dict[ListenerKey, Listening] = {}
-        udp_listener = ("udp", None)
+        internet = INTERNET
+        owners_shown = False
         for record in records:
             source = record.source
-            if (record.capture, source.get("path"), source.get("member")) != where:
-                if where:
+            if (
+                record.capture != capture
+                or source.get("path") != path
+                or source.get("member") != member
+            ):
+                if capture is not None:
+                    host.owners_shown |= owners_shown
                     yield from self._close(host, states)
-                where = (record.capture, source.get("path"), source.get("member"))
+                capture, path, member = record.capture, source.get("path"), source.get("member")
                 host = self._open(record)
                 n = len(host.times) - 1
                 states, close_wait = Counter(), host.close_wait[n]
                 active, listeners = host.active, host.listeners
+                owners_shown = False
             state = record.state
             states[state] += 1
+            remote_port = record.remote_port
             if state == "LISTEN" or (
-                (record.proto, record.remote_port) == udp_listener and record.state_raw != "ESTAB"
+                remote_port is None and record.proto == "udp" and record.state_raw != "ESTAB"
             ):
                 key = (record.proto, record.local_address, record.local_port)
                 heard = listeners.get(key)
@@ -127,38 +136,39 @@ class Timeline:
                 else:
                     heard.last = n
                 continue
-            if record.remote_port is None or record.proto not in INTERNET:
+            if remote_port is None or record.proto not in internet:
                 continue
-            if record.pid is not None or record.program is not None:
-                host.owners_shown = True
+            program, pid = record.program, record.pid
+            if not owners_shown and (pid is not None or program is not None):
+                owners_shown = True
             if state == "CLOSE-WAIT":
-                close_wait[record.local_port, record.program] += 1
+                close_wait[record.local_port, program] += 1
             ckey = (
                 record.proto,
                 record.local_address,
                 record.local_port,
                 record.remote_address,
-                record.remote_port,
+                remote_port,
             )
             conn = active.get(ckey)
             if conn is None:
-                active[ckey] = Connection(ckey, n, n, 1, [state], [n], record.program, record.pid)
+                active[ckey] = Connection(ckey, n, n, [state], [n], program, pid)
                 continue
             if conn.last == n:  # the same tuple twice in one capture: once is enough
                 continue
-            if state != conn.states[-1]:
-                if state is None or conn.states[-1] is None or not possible(conn.states[-1], state):
+            was = conn.states[-1]
+            if state != was:
+                if state is None or was is None or not possible(was, state):
                     yield self._connection(host, conn, ended="reused")
-                    active[ckey] = Connection(
-                        ckey, n, n, 1, [state], [n], record.program, record.pid, conn.states[-1]
-                    )
+                    active[ckey] = Connection(ckey, n, n, [state], [n], program, pid, was)
                     continue
                 conn.states.append(state)
                 conn.entered.append(n)
             conn.last = n
-            conn.seen += 1
-            conn.program, conn.pid = record.program, record.pid
-        if where:
+            conn.program = program
+            conn.pid = pid
+        host.owners_shown |= owners_shown
+        if capture is not None:
             yield from self._close(host, states)
         for track in self.hosts.values():
             for conn in track.active.values():
@@ -216,7 +226,7 @@ class Timeline:
             "last_seen": track.stamps[conn.last],
             "first_capture": conn.first,
             "last_capture": conn.last,
-            "captures": conn.seen,
+            "captures": conn.last - conn.first + 1,
             "states": conn.states,
             "entered": [track.stamps[n] for n in conn.entered],
             "age_s": {
