@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from fleet import HOSTS, SCENARIO, done, path, records
 
+from fleet import HOSTS, SCENARIO, done, path, records
 from netstat_normalizer.analysis.diff import diff
 from netstat_normalizer.analysis.snapshot import snapshots
 from netstat_normalizer.cli import main

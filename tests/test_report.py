@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fleet import HOSTS, path
 
+from fleet import HOSTS, path
 from netstat_normalizer.analysis.outliers import group_of, outliers
 from netstat_normalizer.cli import main
 

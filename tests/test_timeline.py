@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from fleet import HOSTS, done, path, records, times
 
+from fleet import HOSTS, done, path, records, times
 from netstat_normalizer.analysis.timeline import Timeline
 from netstat_normalizer.analysis.transitions import possible
 from netstat_normalizer.cli import main

@@ -1,5 +1,6 @@
 """Reading captures for the analysis commands (``diff``, ``timeline``, ``report``): files parsed
-with parse's input options, a ``FILE@N`` capture picked out, unparsed lines reported."""
+with parse's input options (or read back from Parquet), a ``FILE@N`` capture picked out,
+unparsed lines reported."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import sys
 from collections.abc import Iterator
 
+from ..analysis.columns import is_parquet, read_records
 from ..analysis.snapshot import Snapshot, snapshots
 from ..engine.captures import host_from_path
 from ..engine.pipeline import iter_parse
@@ -30,7 +32,11 @@ class Reader:
         self.unparsed = 0
 
     def records(self, paths: list[str]) -> Iterator[Record]:
+        """Each file's records in turn; Parquet (``convert --format parquet``) read as such."""
         for path in paths:
+            if is_parquet(path):
+                yield from read_records([path])
+                continue
             text = common.open_text(path, self.args.encoding)
             for item in iter_parse(
                 text,
