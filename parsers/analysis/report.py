@@ -18,7 +18,7 @@ from typing import Any
 from ..model.record import Record
 from .charts import heatmap, lines, ordered
 from .diff import Diff, diff
-from .outliers import outliers
+from .outliers import GROUP, SHARE, outliers
 from .snapshot import Snapshot, owner, scope, snapshots
 from .timeline import Timeline
 
@@ -60,9 +60,15 @@ class Fleet:
     """Where findings come from: ``timeline`` alone, or with ``analysis.findings``."""
 
 
-def collect(records: Iterable[Record], config: dict[str, dict[str, Any]] | None = None) -> Fleet:
-    """Read the records once: snapshots per host, timeline findings, and, when the package has
-    ``analysis.findings`` (the per-capture rules), its findings too."""
+def collect(
+    records: Iterable[Record],
+    config: dict[str, dict[str, Any]] | None = None,
+    group: str = GROUP,
+    share: float = SHARE,
+) -> Fleet:
+    """Read the records once: snapshots per host, timeline findings (rules set by ``config``),
+    and, when the package has ``analysis.findings`` (the per-capture rules), its findings too;
+    outliers by ``group`` and ``share`` (see ``outliers``)."""
     fleet = Fleet()
     per_capture = _capture_rules()
     kept: list[Record] = []
@@ -85,7 +91,9 @@ def collect(records: Iterable[Record], config: dict[str, dict[str, Any]] | None 
             if view is not None:
                 view.findings.append(found)
     fleet.outliers = outliers(
-        {name: set(view.last.listeners) for name, view in fleet.hosts.items() if view.last}
+        {name: set(view.last.listeners) for name, view in fleet.hosts.items() if view.last},
+        group,
+        share,
     )
     return fleet
 
