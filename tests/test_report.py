@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import netstat_normalizer as nn
 from fleet import HOSTS, path
 from netstat_normalizer.analysis.outliers import group_of, outliers
 from netstat_normalizer.cli import main
@@ -99,3 +100,44 @@ def test_outliers_group_hosts_by_name() -> None:
             "percent": 66.7,
         }
     ]
+
+
+def test_per_capture_findings_join_when_that_module_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``analysis.findings`` (the state-knowledge rules): each host's last capture's findings
+    join the timeline's; its close-wait-leak gives way to the timeline's, which has a slope."""
+    import sys
+    import types
+
+    from fleet import records
+    from netstat_normalizer.analysis.report import collect
+
+    def findings(found: list[nn.Record]) -> list[dict[str, object]]:
+        seen = sorted({(r.host, r.capture, r.source["path"]) for r in found}, key=str)
+        return [
+            {
+                "host": host,
+                "capture": n,
+                "source": {"path": where, "member": None},
+                "rule": rule,
+                "severity": "info",
+                "value": None,
+                "threshold": None,
+                "subject": "s",
+            }
+            for host, n, where in seen
+            for rule in ("wildcard-listener", "close-wait-leak")
+        ]
+
+    module = types.ModuleType("netstat_normalizer.analysis.findings")
+    module.findings = findings  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    fleet = collect(r for host in HOSTS for r in records(host))
+    assert fleet.findings_source == "timeline and findings"
+    web1 = [(f["rule"], f.get("capture")) for f in fleet.hosts["web-1"].findings]
+    assert sorted(web1) == [("close-wait-leak", 4), ("listener-flap", 4), ("wildcard-listener", 4)]
+    assert [f["rule"] for f in fleet.hosts["web-2"].findings] == ["wildcard-listener"]
+    assert "slope_per_min" in next(
+        f for f in fleet.hosts["web-1"].findings if f["rule"] == "close-wait-leak"
+    )

@@ -10,13 +10,37 @@ from netstat_normalizer.model.states import TcpState
 RFC_STATES = {s.value for s in TcpState} - {"BOUND", "IDLE", "DELETE-TCB"}
 
 
-def test_the_table_is_figure_5() -> None:
+FIGURE_5 = {  # the arrows drawn in RFC 9293's Figure 5 (section 3.3.2)
+    ("CLOSED", "LISTEN"),
+    ("CLOSED", "SYN-SENT"),
+    ("LISTEN", "CLOSED"),
+    ("LISTEN", "SYN-RECEIVED"),
+    ("LISTEN", "SYN-SENT"),
+    ("SYN-RECEIVED", "LISTEN"),
+    ("SYN-SENT", "SYN-RECEIVED"),
+    ("SYN-SENT", "CLOSED"),
+    ("SYN-RECEIVED", "ESTABLISHED"),
+    ("SYN-SENT", "ESTABLISHED"),
+    ("SYN-RECEIVED", "FIN-WAIT-1"),
+    ("ESTABLISHED", "FIN-WAIT-1"),
+    ("ESTABLISHED", "CLOSE-WAIT"),
+    ("FIN-WAIT-1", "FIN-WAIT-2"),
+    ("FIN-WAIT-1", "CLOSING"),
+    ("CLOSE-WAIT", "LAST-ACK"),
+    ("FIN-WAIT-2", "TIME-WAIT"),
+    ("CLOSING", "TIME-WAIT"),
+    ("LAST-ACK", "CLOSED"),
+    ("TIME-WAIT", "CLOSED"),
+}
+
+
+def test_the_table_holds_figure_5() -> None:
     arrows = transitions()
-    assert len(arrows) == 20  # the arrows drawn in RFC 9293's Figure 5
-    assert len({(a.before, a.after) for a in arrows}) == 20
+    pairs = {(a.before, a.after) for a in arrows}
+    assert pairs >= FIGURE_5
+    assert len(pairs) == len(arrows)  # one line per arrow
     assert {a.before for a in arrows} | {a.after for a in arrows} == RFC_STATES
-    assert ("LISTEN", "SYN-RECEIVED", "rcv SYN, snd SYN,ACK") in arrows
-    assert ("TIME-WAIT", "CLOSED", "Timeout=2MSL, delete TCB") in arrows
+    assert all(a.event for a in arrows)
 
 
 @pytest.mark.parametrize(

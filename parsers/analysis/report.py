@@ -43,6 +43,16 @@ class HostView:
             self.first = snapshot
         self.last = snapshot
 
+    def is_last(self, found: dict[str, Any]) -> bool:
+        """Whether a per-capture finding is about this host's last capture."""
+        source = found.get("source") or {}
+        last = self.last
+        return (
+            last is not None
+            and found.get("capture") == last.capture
+            and source.get("path", last.path) == last.path
+        )
+
     @property
     def changes(self) -> Diff | None:
         if self.first is None or self.last is None or self.first is self.last:
@@ -65,10 +75,11 @@ def collect(
     config: dict[str, dict[str, Any]] | None = None,
     group: str = GROUP,
     share: float = SHARE,
+    lang: str = "en",
 ) -> Fleet:
     """Read the records once: snapshots per host, timeline findings (rules set by ``config``),
-    and, when the package has ``analysis.findings`` (the per-capture rules), its findings too;
-    outliers by ``group`` and ``share`` (see ``outliers``)."""
+    and, when the package has ``analysis.findings`` (the per-capture rules), those of each host's
+    last capture; outliers by ``group`` and ``share`` (see ``outliers``); texts in ``lang``."""
     fleet = Fleet()
     per_capture = _capture_rules()
     kept: list[Record] = []
@@ -81,14 +92,16 @@ def collect(
                 kept.extend(snapshot.records)
             yield from snapshot.records
 
-    for item in Timeline(config).run(tap()):
+    timeline = Timeline(config, lang)
+    own = set(timeline.rules)  # close-wait-leak: the timeline's, with its slope
+    for item in timeline.run(tap()):
         if item["type"] == "finding":
             fleet.hosts[item["host"]].findings.append(item)
     if per_capture is not None:
         fleet.findings_source = "timeline and findings"
         for found in per_capture(kept):
-            view = fleet.hosts.get(str(found.get("host")))
-            if view is not None:
+            view = fleet.hosts.get(_host_of(found))
+            if found["rule"] not in own and view is not None and view.is_last(found):
                 view.findings.append(found)
     fleet.outliers = outliers(
         {name: set(view.last.listeners) for name, view in fleet.hosts.items() if view.last},
@@ -110,9 +123,14 @@ def _capture_rules() -> Callable[[list[Record]], list[dict[str, Any]]] | None:
         return None
 
     def found(records: list[Record]) -> list[dict[str, Any]]:
-        return [f if isinstance(f, dict) else f.to_dict() for f in run(records)]
+        return [dict(f) for f in run(records)]
 
     return found
+
+
+def _host_of(found: dict[str, Any]) -> str:
+    """A finding's host as ``snapshot.host_of`` names it: its host, else its file."""
+    return str(found.get("host") or (found.get("source") or {}).get("path") or "-")
 
 
 def render(fleet: Fleet, title: str = "netstat-normalizer fleet report") -> str:
@@ -186,12 +204,14 @@ def _findings(found: list[dict[str, Any]]) -> str:
         return "<p class=quiet>none</p>"
     items = []
     for f in sorted(found, key=lambda f: SEVERITIES.index(f.get("severity", "info"))):
-        slope = f.get("slope_per_min")
-        growth = f", growing {slope:g}/min" if slope else ""
+        value, threshold, slope = f.get("value"), f.get("threshold"), f.get("slope_per_min")
+        measure = "" if value is None else f": {_number(value)}"
+        limits = [] if threshold is None else [f"threshold {_number(threshold)}"]
+        limits += [f"growing {slope:g} per minute"] if slope else []
+        measure += f" ({', '.join(limits)})" if limits else ""
         items.append(
             f'<li><span class="badge {escape(f["severity"])}">{escape(f["severity"])}</span> '
-            f"<b>{escape(f['rule'])}</b> {escape(str(f['subject']))}: "
-            f"{f['value']:g} (threshold {f['threshold']:g}{growth})"
+            f"<b>{escape(f['rule'])}</b> {escape(str(f['subject']))}{escape(measure)}"
             f"<p class=explain>{escape(str(f.get('explain', '')))}</p></li>"
         )
     return f'<ul class="findings">{"".join(items)}</ul>'
@@ -244,6 +264,10 @@ def _changes(changes: Diff | None) -> str:
         "<table class=narrow><thead><tr><th>state</th><th>before</th><th>after</th>"
         f"<th>delta</th></tr></thead><tbody>{deltas}</tbody></table>"
     )
+
+
+def _number(value: Any) -> str:
+    return format(value, "g") if isinstance(value, (int, float)) else str(value)
 
 
 def _value(value: Any) -> str:

@@ -76,6 +76,8 @@ class Host:
     close_wait: list[Counter[tuple[int | None, str | None]]] = field(default_factory=list)
     """Per capture: CLOSE-WAIT connections per (local port, program)."""
     owners_shown: bool = False
+    source: dict[str, str | None] = field(default_factory=dict)
+    """The file (``path``) and archive member (``member``) of its latest capture."""
     stale: list[Connection] = field(default_factory=list)
     stale_count: int = 0
 
@@ -88,8 +90,9 @@ class Host:
 class Timeline:
     """Feed records with ``run``; it yields connections, per-capture counts, then findings."""
 
-    def __init__(self, config: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(self, config: dict[str, dict[str, Any]] | None = None, lang: str = "en") -> None:
         self.rules = rules()
+        self.lang = lang
         for rule, values in (config or {}).items():
             self.rules[rule].update(values)
         self.hosts: dict[str, Host] = {}
@@ -182,6 +185,7 @@ class Timeline:
         if track is None:
             track = self.hosts[name] = Host(name)
         path = record.source.get("path") or "<stdin>"
+        track.source = {"path": record.source.get("path"), "member": record.source.get("member")}
         track.times.append(seconds(record.captured_at))
         track.stamps.append(record.captured_at or f"{path}@{record.capture}")
         track.close_wait.append(Counter())
@@ -325,13 +329,14 @@ class Timeline:
             "host": track.name,
             "capture": last,
             "captured_at": track.stamps[last],
+            "source": track.source,
             "rule": rule,
             "severity": severity,
             "value": value,
             "threshold": threshold,
             "subject": subject,
             "evidence": evidence,
-            "explain": self.rules[rule]["explain"]["en"],
+            "explain": self.rules[rule]["explain"][self.lang],
         }
 
     @staticmethod

@@ -41,6 +41,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="RULE.KEY=VALUE",
         help="a timeline rule's threshold (as timeline --set); repeatable",
     )
+    cmd.add_argument("--lang", choices=("en", "ko"), default="en", help="findings' texts")
     sources.add_input(cmd)
     cmd.set_defaults(run=run)
 
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if "group" not in group.groupindex:
         raise common.Usage("--group needs a group named group: (?P<group>...)")
     config = settings(args.set)
-    fleet = collect(reader.records(args.files), config, args.group, args.outlier_share)
+    fleet = collect(reader.records(args.files), config, args.group, args.outlier_share, args.lang)
     if not fleet.hosts:
         raise common.Usage("no records to report on")
     page = render(fleet, args.title)

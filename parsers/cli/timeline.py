@@ -25,13 +25,14 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="RULE.KEY=VALUE",
         help="a rule's threshold, e.g. close-wait-leak.min_span_s=300; repeatable",
     )
+    cmd.add_argument("--lang", choices=("en", "ko"), default="en", help="findings' texts")
     sources.add_input(cmd)
     cmd.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     reader = sources.Reader(args)
-    items = Timeline(settings(args.set)).run(reader.records(args.files))
+    items = Timeline(settings(args.set), args.lang).run(reader.records(args.files))
     if args.format == "jsonl":
         for item in items:
             sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
