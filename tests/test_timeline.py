@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from fleet import HOSTS, done, path, records, times
-from netstat_normalizer.analysis.timeline import Timeline
+from netstat_normalizer.analysis.timeline import OutOfOrder, Timeline
 from netstat_normalizer.analysis.transitions import possible
 from netstat_normalizer.cli import main
 from netstat_normalizer.model.record import Record
@@ -171,3 +171,15 @@ def test_cli_timeline_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert "listener-flap" not in {f["rule"] for f in out["findings"]}
     assert main(["timeline", files[0], "--set", "nope.x=1"]) == 2
     assert "--set wants RULE.KEY=VALUE" in capsys.readouterr().err
+
+
+def test_captures_out_of_time_order_are_refused(tmp_path: Any) -> None:
+    rows = [_row(1, "ESTABLISHED", 5000, "2024-01-01T00:01:00+00:00")]
+    rows.append(_row(2, "ESTABLISHED", 5000, "2024-01-01T00:00:00+00:00"))
+    with pytest.raises(OutOfOrder, match="h: capture <stdin>@2 .* is older than the one before"):
+        list(Timeline().run(rows))
+    text = path("web-1").read_text("utf-8").split("=== web-1 ")
+    later, earlier = tmp_path / "later.txt", tmp_path / "earlier.txt"
+    later.write_text("=== web-1 " + text[2])
+    earlier.write_text("=== web-1 " + text[1])
+    assert main(["timeline", str(later), str(earlier)]) == 2

@@ -134,7 +134,8 @@ def lines(labels: Sequence[str], series: Mapping[str, Sequence[int]], title: str
 def _open(kind: str, width: float, height: float, title: str) -> str:
     return (
         f'<svg class="chart {kind}" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" style="{FONT}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'style="{FONT};max-width:100%;height:auto" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
     )
 

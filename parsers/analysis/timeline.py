@@ -18,12 +18,17 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
+from ..errors import NetstatNormalizerError
 from ..model.record import Record
 from .snapshot import INTERNET, ConnectionKey, ListenerKey, host_of, seconds
 from .transitions import possible
 
 EVIDENCE = 10
 """At most this many connections or captures listed as a finding's evidence."""
+
+
+class OutOfOrder(NetstatNormalizerError):
+    """A host's capture is older than the one before it in the input."""
 
 
 def rules() -> dict[str, dict[str, Any]]:
@@ -185,8 +190,15 @@ class Timeline:
         if track is None:
             track = self.hosts[name] = Host(name)
         path = record.source.get("path") or "<stdin>"
+        when = seconds(record.captured_at)
+        previous = next((t for t in reversed(track.times) if t is not None), None)
+        if when is not None and previous is not None and when < previous:
+            raise OutOfOrder(
+                f"{name}: capture {path}@{record.capture} ({record.captured_at}) is older than "
+                f"the one before it; give each host's captures in time order"
+            )
         track.source = {"path": record.source.get("path"), "member": record.source.get("member")}
-        track.times.append(seconds(record.captured_at))
+        track.times.append(when)
         track.stamps.append(record.captured_at or f"{path}@{record.capture}")
         track.close_wait.append(Counter())
         return track
