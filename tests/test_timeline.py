@@ -176,7 +176,7 @@ def test_cli_timeline_formats(capsys: pytest.CaptureFixture[str]) -> None:
 def test_captures_out_of_time_order_are_refused(tmp_path: Any) -> None:
     rows = [_row(1, "ESTABLISHED", 5000, "2024-01-01T00:01:00+00:00")]
     rows.append(_row(2, "ESTABLISHED", 5000, "2024-01-01T00:00:00+00:00"))
-    with pytest.raises(OutOfOrder, match="h: capture <stdin>@2 .* is older than the one before"):
+    with pytest.raises(OutOfOrder, match=r"h: capture <stdin>@2 .* is older than the one before"):
         list(Timeline().run(rows))
     text = path("web-1").read_text("utf-8").split("=== web-1 ")
     later, earlier = tmp_path / "later.txt", tmp_path / "earlier.txt"
