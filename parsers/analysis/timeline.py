@@ -133,6 +133,9 @@ class Timeline:
                 owners_shown = False
             state = record.state
             states[state] += 1
+            program, pid = record.program, record.pid
+            if not owners_shown and (pid is not None or program is not None):
+                owners_shown = True  # so a connection without an owner is an orphan
             remote_port = record.remote_port
             if state == "LISTEN" or (
                 remote_port is None and record.proto == "udp" and record.state_raw != "ESTAB"
@@ -146,9 +149,6 @@ class Timeline:
                 continue
             if remote_port is None or record.proto not in internet:
                 continue
-            program, pid = record.program, record.pid
-            if not owners_shown and (pid is not None or program is not None):
-                owners_shown = True
             if state == "CLOSE-WAIT":
                 close_wait[record.local_port, program] += 1
             ckey = (
