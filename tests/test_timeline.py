@@ -87,15 +87,18 @@ def test_rules_over_time_fire_on_the_troubled_hosts_only() -> None:
     ]
     leak = found["web-1", "close-wait-leak"]
     assert (leak["subject"], leak["value"]) == (
-        "port 8080 (app)",
+        "local port 8080 (app)",
         len(done("web-1", 0, "client-closed")[0]["ports"]),
     )
     assert leak["slope_per_min"] > 0
+    at = times("web-1")
+    assert leak["detail"] == {"min_span_s": 120, "oldest_s": at[-1] - at[0]}
     assert found["db-1", "close-wait-leak"]["slope_per_min"] == 0
     flap = found["web-1", "listener-flap"]
     assert (flap["subject"], flap["value"]) == ("tcp 127.0.0.1:7000", 3)
     stale = found["db-1", "fin-wait-2-stale"]  # db-1 runs with tcp_fin_timeout = 300
     assert stale["value"] == 1 and stale["evidence"][0]["remote"] == "127.0.0.1:8125"
+    assert stale["detail"]["tcp_fin_timeout_s"] == 60 and stale["detail"]["longest_s"] > 60
 
 
 def test_thresholds_are_settings() -> None:

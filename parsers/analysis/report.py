@@ -208,6 +208,9 @@ def _findings(found: list[dict[str, Any]]) -> str:
         measure = "" if value is None else f": {_number(value)}"
         limits = [] if threshold is None else [f"threshold {_number(threshold)}"]
         limits += [f"growing {slope:g} per minute"] if slope else []
+        detail = f.get("detail")
+        if isinstance(detail, dict):
+            limits += [f"{key} {_number(value)}" for key, value in detail.items()]
         measure += f" ({', '.join(limits)})" if limits else ""
         items.append(
             f'<li><span class="badge {escape(f["severity"])}">{escape(f["severity"])}</span> '

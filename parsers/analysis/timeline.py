@@ -85,6 +85,7 @@ class Host:
     """The file (``path``) and archive member (``member``) of its latest capture."""
     stale: list[Connection] = field(default_factory=list)
     stale_count: int = 0
+    stale_longest: float = 0.0
 
     def span(self, start: int, end: int) -> float | None:
         """Seconds from capture ``start`` to capture ``end`` (None without both times)."""
@@ -267,22 +268,25 @@ class Timeline:
         lasted = track.span(conn.entered[at], end)
         if lasted is not None and lasted > self.rules["fin-wait-2-stale"]["tcp_fin_timeout_s"]:
             track.stale_count += 1
+            track.stale_longest = max(track.stale_longest, lasted)
             if len(track.stale) < EVIDENCE:
                 track.stale.append(conn)
 
     def _findings(self, track: Host) -> Iterator[dict[str, Any]]:
         last = len(track.times) - 1
         yield from self._close_wait_leak(track, last)
-        if track.stale_count:
-            rule = self.rules["fin-wait-2-stale"]
+        rule = self.rules["fin-wait-2-stale"]
+        if track.stale_count and track.stale_count >= rule["warning_count"]:
             yield self._finding(
                 track,
                 "fin-wait-2-stale",
                 rule["severity"],
                 track.stale_count,
-                rule["tcp_fin_timeout_s"],
-                "orphaned FIN-WAIT-2",
+                rule["warning_count"],
+                "orphaned FIN-WAIT-2 connections",
                 [self._evidence(track, conn) for conn in track.stale],
+                tcp_fin_timeout_s=rule["tcp_fin_timeout_s"],
+                longest_s=track.stale_longest,
             )
         rule = self.rules["listener-flap"]
         for key, heard in sorted(track.listeners.items(), key=str):
@@ -301,26 +305,30 @@ class Timeline:
 
     def _close_wait_leak(self, track: Host, last: int) -> Iterator[dict[str, Any]]:
         rule = self.rules["close-wait-leak"]
-        stuck: dict[tuple[int | None, str | None], list[Connection]] = {}
+        stuck: dict[tuple[int | None, str | None], list[tuple[float, Connection]]] = {}
         for conn in track.active.values():
             if conn.states[-1] != "CLOSE-WAIT" or conn.last != last:
                 continue
             lasted = track.span(conn.entered[-1], last)
             if lasted is not None and lasted >= rule["min_span_s"]:
-                stuck.setdefault((conn.key[2], conn.program), []).append(conn)
-        for (port, program), conns in sorted(stuck.items(), key=str):
+                stuck.setdefault((conn.key[2], conn.program), []).append((lasted, conn))
+        for (port, program), found in sorted(stuck.items(), key=str):
+            if len(found) < rule["warning_count"]:
+                continue
             series = [
                 (track.times[n], counts[port, program]) for n, counts in enumerate(track.close_wait)
             ]
-            severity = "critical" if len(conns) >= rule["critical_count"] else rule["severity"]
+            severity = "critical" if len(found) >= rule["critical_count"] else rule["severity"]
             finding = self._finding(
                 track,
                 "close-wait-leak",
                 severity,
-                len(conns),
-                rule["min_span_s"],
-                f"port {port} ({program or 'owner not shown'})",
-                [self._evidence(track, conn) for conn in conns[:EVIDENCE]],
+                len(found),
+                rule["warning_count"],
+                f"local port {port} ({program or 'owner not shown'})",
+                [self._evidence(track, conn) for _, conn in found[:EVIDENCE]],
+                min_span_s=rule["min_span_s"],
+                oldest_s=max(lasted for lasted, _ in found),
             )
             finding["slope_per_min"] = _slope(series)
             yield finding
@@ -334,6 +342,7 @@ class Timeline:
         threshold: float,
         subject: str,
         evidence: list[dict[str, Any]],
+        **detail: Any,
     ) -> dict[str, Any]:
         last = len(track.times) - 1
         return {
@@ -348,6 +357,7 @@ class Timeline:
             "threshold": threshold,
             "subject": subject,
             "evidence": evidence,
+            "detail": detail,
             "explain": self.rules[rule]["explain"][self.lang],
         }
 

@@ -88,9 +88,10 @@ def table(grouped: dict[str, list[dict[str, Any]]]) -> str:
     lines.append("findings:" if grouped["finding"] else "findings: none")
     for f in grouped["finding"]:
         slope = f" slope {f['slope_per_min']}/min" if f.get("slope_per_min") is not None else ""
+        detail = "".join(f" {key} {value:g}" for key, value in f["detail"].items())
         lines.append(
             f"  {f['severity'].upper()} {f['host']} {f['rule']}: {f['subject']} "
-            f"value {f['value']} (threshold {f['threshold']}){slope}"
+            f"value {f['value']} (threshold {f['threshold']}){slope}{detail}"
         )
     return "\n".join(lines) + "\n"
 
