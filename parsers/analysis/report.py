@@ -77,19 +77,16 @@ def collect(
     share: float = SHARE,
     lang: str = "en",
 ) -> Fleet:
-    """Read the records once: snapshots per host, timeline findings (rules set by ``config``),
-    and, when the package has ``analysis.findings`` (the per-capture rules), those of each host's
-    last capture; outliers by ``group`` and ``share`` (see ``outliers``); texts in ``lang``."""
+    """Read the records once, holding each host's first and last capture: snapshots per host,
+    timeline findings (rules set by ``config``), and, when the package has ``analysis.findings``
+    (the per-capture rules), those of each host's last capture; outliers by ``group`` and
+    ``share`` (see ``outliers``); texts in ``lang``."""
     fleet = Fleet()
-    per_capture = _capture_rules()
-    kept: list[Record] = []
 
     def tap() -> Iterator[Record]:
         for snapshot in snapshots(records):
             view = fleet.hosts.setdefault(snapshot.host, HostView(snapshot.host))
             view.add(snapshot)
-            if per_capture is not None:
-                kept.extend(snapshot.records)
             yield from snapshot.records
 
     timeline = Timeline(config, lang)
@@ -97,12 +94,13 @@ def collect(
     for item in timeline.run(tap()):
         if item["type"] == "finding":
             fleet.hosts[item["host"]].findings.append(item)
-    if per_capture is not None:
+    per_capture = _capture_rules()
+    if per_capture is not None:  # on each host's last capture only, all that the page shows
         fleet.findings_source = "timeline and findings"
-        for found in per_capture(kept):
-            view = fleet.hosts.get(_host_of(found))
-            if found["rule"] not in own and view is not None and view.is_last(found):
-                view.findings.append(found)
+        for view in fleet.hosts.values():
+            for found in per_capture(view.last.records if view.last else []):
+                if found["rule"] not in own and view.is_last(found):
+                    view.findings.append(found)
     fleet.outliers = outliers(
         {name: set(view.last.listeners) for name, view in fleet.hosts.items() if view.last},
         group,
@@ -126,11 +124,6 @@ def _capture_rules() -> Callable[[list[Record]], list[dict[str, Any]]] | None:
         return [dict(f) for f in run(records)]
 
     return found
-
-
-def _host_of(found: dict[str, Any]) -> str:
-    """A finding's host as ``snapshot.host_of`` names it: its host, else its file."""
-    return str(found.get("host") or (found.get("source") or {}).get("path") or "-")
 
 
 def render(fleet: Fleet, title: str = "netstat-normalizer fleet report") -> str:
