@@ -11,8 +11,9 @@ from fleet import HOSTS, SCENARIO, path, records
 pytest.importorskip("dask.bag")
 from netstat_normalizer.analysis.spread import timeline_bag
 from netstat_normalizer.analysis.timeline import Timeline
+from netstat_normalizer.options import ParseOptions
 
-OPTIONS = {"dialect": "linux-ss", "command": SCENARIO["command"], "marker": SCENARIO["marker"]}
+OPTIONS = ParseOptions("linux-ss", SCENARIO["command"], marker=SCENARIO["marker"])
 
 
 @pytest.mark.parametrize("scheduler", ["sync", "processes"])

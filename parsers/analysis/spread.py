@@ -13,10 +13,9 @@ import importlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..engine.detect import confidence
-from ..engine.pipeline import iter_parse
-from ..io.reader import open_lines
+from ..engine.pipeline import iter_parse_stream
 from ..model.record import Record
+from ..options import ParseOptions
 from .columns import is_parquet, read_records
 from .timeline import Timeline
 
@@ -24,11 +23,11 @@ from .timeline import Timeline
 def host_timeline(
     files: Sequence[str],
     config: dict[str, dict[str, Any]] | None = None,
-    options: Mapping[str, Any] | None = None,
+    options: ParseOptions | None = None,
 ) -> list[dict[str, Any]]:
-    """One host's timeline items from its files (on a worker); ``options`` are ``iter_parse``'s
-    keyword arguments (``dialect``, ``command``, ``marker``...). Unparsed lines are skipped."""
-    options = dict(options or {})
+    """One host's timeline items from its files (on a worker), parsed with ``options``.
+    Unparsed lines are skipped."""
+    parse = options or ParseOptions()
 
     def records() -> Any:
         for path in files:
@@ -36,9 +35,7 @@ def host_timeline(
                 yield from read_records([path])
                 continue
             with open(path, "rb") as raw:
-                lines = open_lines(raw, options.get("encoding"), score=confidence)[1]
-                parse = {k: v for k, v in options.items() if k != "encoding"}
-                for item in iter_parse(lines, path=path, **parse):
+                for item in iter_parse_stream(raw, parse, path=path)[1]:
                     if isinstance(item, Record):
                         yield item
 
@@ -48,7 +45,7 @@ def host_timeline(
 def timeline_bag(
     hosts: Mapping[str, Sequence[str]],
     config: dict[str, dict[str, Any]] | None = None,
-    options: Mapping[str, Any] | None = None,
+    options: ParseOptions | None = None,
 ) -> Any:
     """A Dask bag of timeline items, one partition per host (``hosts``: name -> its files in
     time order), in the order of ``hosts``."""

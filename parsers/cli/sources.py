@@ -9,11 +9,11 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..analysis.columns import is_parquet, read_records
 from ..analysis.snapshot import Snapshot, snapshots
-from ..engine.captures import host_from_path
-from ..engine.pipeline import iter_parse
+from ..engine.pipeline import iter_parse_with
 from ..model.record import Diagnostic, Record
 from . import common
 
@@ -27,8 +27,8 @@ class Reader:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.meta = common.check_input_options(args)
-        self.marker = args.capture_marker or MARKER
+        options = common.parse_options(args)
+        self.options = replace(options, marker=args.capture_marker or MARKER)
         self.unparsed = 0
 
     def records(self, paths: list[str]) -> Iterator[Record]:
@@ -38,15 +38,8 @@ class Reader:
                 yield from read_records([path])
                 continue
             text = common.open_text(path, self.args.encoding)
-            for item in iter_parse(
-                text,
-                self.args.dialect,
-                None if path == "-" else path,
-                self.args.command,
-                marker=self.marker,
-                host=None if path == "-" else host_from_path(self.args.host_from_path, path),
-                meta=self.meta or None,
-            ):
+            where = None if path == "-" else path
+            for item in iter_parse_with(text, self.options, path=where):
                 if isinstance(item, Diagnostic):
                     self.unparsed += 1
                     print(item, file=sys.stderr)
