@@ -8,7 +8,7 @@ import re
 import pytest
 
 import netstat_normalizer as nn
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from netstat_normalizer.engine import pipeline
 from netstat_normalizer.options import ParseOptions
 
@@ -56,3 +56,14 @@ def test_host_from_path_labels_each_input() -> None:
     assert {r.host for r in found if isinstance(r, nn.Record)} == {"web-7"}
     unlabelled = list(pipeline.iter_parse_with(lines, options, path="other/ss.txt"))
     assert {r.host for r in unlabelled if isinstance(r, nn.Record)} == {None}
+
+
+def test_one_unknown_dialect_check() -> None:
+    """The registry lookup in ``engine.pipeline`` is the only place that raises it."""
+    package = ROOT / "parsers"
+    raising = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if "raise UnknownDialectError(" in path.read_text("utf-8")
+    ]
+    assert raising == ["engine/pipeline.py"]
