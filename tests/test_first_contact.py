@@ -1,0 +1,161 @@
+"""What a new user hit first (issue 13): each case fails without its fix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import netstat_normalizer as nn
+from conftest import FIXTURES
+from netstat_normalizer.dialects.ss_fields import parse_fields
+
+SS = FIXTURES / "linux-ss" / "tanp.out"
+NETSTAT = FIXTURES / "linux-netstat" / "antp.out"
+NETLINK_E = (
+    "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess"
+    + " " * 21
+    + "\nUNCONN 0      0                  0:0                *     sk=0 cb=0 groups=0x00000000"
+    + "\nUNCONN 4352   0                  4:9611             *     sk=0 cb=0 groups=0x00000010\n"
+)
+"""``ss -ean -f netlink`` on Debian 12 (iproute2 6.1), recorded on this machine."""
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "netstat_normalizer", *args],
+        input=stdin,
+        capture_output=True,
+        check=False,
+    )
+
+
+# -- capture on a stock machine ---------------------------------------------------------------
+def test_ss_netlink_details_are_fields() -> None:
+    assert parse_fields("sk=0 cb=0 groups=0x00000010") == {
+        "sk": "0",
+        "cb": "0",
+        "groups": "0x00000010",
+    }
+
+
+def test_ss_e_netlink_rows_parse() -> None:
+    result = nn.parse(NETLINK_E, command="ss -ean -f netlink")
+    assert result.diagnostics == []
+    assert [r.extra["groups"] for r in result.records] == ["0x00000000", "0x00000010"]
+    assert result.lines == {"record": 2, "other": 1, "unparsed": 0}
+
+
+@pytest.mark.skipif(not (shutil.which("ss") or shutil.which("netstat")), reason="no ss/netstat")
+def test_capture_on_this_machine_accounts_for_every_line() -> None:
+    done = run("capture", "--format", "jsonl")
+    assert done.stderr.decode() == "" and done.returncode == 0
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert records and {r["dialect"] for r in records} <= {"linux-ss", "linux-netstat"}
+
+
+def test_diagnostics_drop_trailing_padding() -> None:
+    diagnostic = nn.Diagnostic("x.txt", 3, "garbage" + " " * 450, "unexpected 'garbage'")
+    assert str(diagnostic) == "x.txt:3: unexpected 'garbage': garbage"
+
+
+# -- terminal injection ----------------------------------------------------------------------
+def test_control_characters_are_escaped_on_stderr() -> None:
+    text = b"x\033]0;title\007 \033[2J nul\0\ntcp 0 0 1.2.3.4:5 6.7.8.9:10 ESTABLISHED\n"
+    done = run("parse", "--dialect", "linux-netstat", stdin=text)
+    assert done.returncode == 1
+    err = done.stderr.decode()
+    assert not any(c < " " and c != "\n" or "\x7f" <= c <= "\x9f" for c in err), err
+    assert "\\x1b]0;title\\x07 \\x1b[2J nul\\x00" in err
+    c1 = nn.Diagnostic(None, 1, "a\x9b2Jb\tc\x7f", "control character U+009B in the line")
+    assert str(c1) == "<stdin>:1: control character U+009B in the line: a\\x9b2Jb\\tc\\x7f"
+
+
+def test_error_messages_escape_control_characters(tmp_path: Path) -> None:
+    odd = tmp_path / "a\033[2Jb.txt"
+    odd.write_text("hello\n")
+    done = run("parse", str(odd))
+    assert "\033" not in done.stderr.decode() and "a\\x1b[2Jb.txt" in done.stderr.decode()
+
+
+# -- errors name the file ----------------------------------------------------------------------
+def test_detection_error_names_the_path() -> None:
+    with pytest.raises(nn.DetectionError) as caught:
+        nn.parse("hello\nworld\n", path="notes.txt")
+    assert caught.value.path == "notes.txt" and "notes.txt" in str(caught.value)
+    with pytest.raises(nn.DetectionError) as caught:
+        list(nn.iter_parse(["hello"], path="notes.txt"))
+    assert caught.value.path == "notes.txt"
+
+
+# -- one bad input among several ---------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_one_bad_input_among_several(tmp_path: Path, fmt: str) -> None:
+    bad = tmp_path / "ls.bin"
+    bad.write_bytes(Path(sys.executable).read_bytes()[:20000])
+    missing = tmp_path / "missing.txt"
+    args = ["parse", "--format", fmt, str(SS), str(bad), str(missing), str(NETSTAT)]
+    one, two = run(*args, "--jobs", "1"), run(*args, "--jobs", "2")
+    for done in (one, two):
+        assert done.returncode == 2
+        err = done.stderr.decode()
+        assert f"{bad}: no dialect recognises" in err and f"cannot read {missing}" in err
+        assert "Traceback" not in err
+    assert one.stdout == two.stdout and one.stderr == two.stderr
+    if fmt == "json":
+        records = json.loads(one.stdout)
+    else:
+        records = [json.loads(line) for line in one.stdout.splitlines()]
+    paths = [r["source"]["path"] for r in records]
+    assert paths.count(str(SS)) == 57 and paths.count(str(NETSTAT)) == 57
+
+
+def test_exit_code_is_the_worst_of_all_inputs(tmp_path: Path) -> None:
+    unparsed = tmp_path / "unparsed.txt"
+    unparsed.write_text(NETSTAT.read_text() + "tcp zero 0 1.2.3.4:5 6.7.8.9:10 LISTEN\n")
+    for jobs in ("1", "2"):
+        assert run("parse", "--jobs", jobs, str(unparsed), str(SS)).returncode == 1
+        assert run("parse", "--jobs", jobs, str(SS), "/no/such").returncode == 2
+
+
+# -- detect reports every file -----------------------------------------------------------------
+def test_detect_reports_every_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    prose = tmp_path / "prose.txt"
+    prose.write_text("hello\nworld\n")
+    done = run("detect", str(SS), str(empty), str(prose), str(NETSTAT))
+    assert done.stdout.decode().splitlines() == [
+        f"{SS}\tlinux-ss\t1.0",
+        f"{empty}\t-\t0.0",
+        f"{prose}\t-\t0.0",
+        f"{NETSTAT}\tlinux-netstat\t1.0",
+    ]
+    err = done.stderr.decode()
+    assert f"{empty}: empty" in err and f"{prose}: no dialect recognises" in err
+    assert done.returncode == 2
+    parsed = run("parse", str(empty))
+    assert parsed.returncode == 0 and parsed.stdout == b"[]\n"
+    assert f"{empty}: empty" in parsed.stderr.decode()
+
+
+# -- usage errors, not tracebacks --------------------------------------------------------------
+@pytest.mark.parametrize("out", ["/dev/null", "file"])
+def test_convert_out_must_be_a_folder(tmp_path: Path, out: str) -> None:
+    if out == "file":
+        (tmp_path / "file").write_text("x")
+        out = str(tmp_path / "file")
+    done = run("convert", str(SS), "--out", out)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert f"--out {out}: not a folder" in done.stderr.decode()
+
+
+def test_meta_captured_at_must_be_a_time() -> None:
+    done = run("parse", "--meta", "captured_at=yesterday", str(SS))
+    assert done.returncode == 2 and "captured_at" in done.stderr.decode()
+    done = run("parse", "--format", "jsonl", "--meta", "captured_at=2024-05-06 07:08:09", str(SS))
+    assert json.loads(done.stdout.splitlines()[0])["captured_at"] == "2024-05-06T07:08:09"
