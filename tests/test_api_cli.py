@@ -115,7 +115,7 @@ def test_cli_strict_stops_at_the_first_unparsed_line() -> None:
     ("args", "message"),
     [
         (["parse", "--dialect", "linux-nestat", "x"], "Did you mean 'linux-netstat'?"),
-        (["parse", "/no/such/file"], "cannot read /no/such/file"),
+        (["parse", "/no/such/file"], "/no/such/file: cannot read: No such file"),
     ],
 )
 def test_cli_usage_errors_exit_2(

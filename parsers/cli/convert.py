@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ..batch.convert import Done, Report, Settings, convert
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     meta = common.check_input_options(args)
     if args.jobs < 1:
         raise common.Usage("--jobs wants a number of processes, 1 or more")
+    _check_out(args.out)
     settings = Settings(
         out=args.out,
         format=args.format,
@@ -50,6 +52,16 @@ def run(args: argparse.Namespace) -> int:
     report = convert(args.sources, settings, args.jobs, progress)
     print(f"netstat-normalizer: {_told(report, args.out)}", file=sys.stderr)
     return report.exit_status
+
+
+def _check_out(out: str) -> None:
+    """A usage error unless ``--out`` is a folder or can be made one."""
+    place = os.path.abspath(out)
+    while not os.path.lexists(place):
+        place = os.path.dirname(place)
+    if not os.path.isdir(place):
+        named = out if place == os.path.abspath(out) else place
+        raise common.Usage(f"--out {out}: not a folder ({named} is a file)")
 
 
 def _told(report: Report, out: str) -> str:

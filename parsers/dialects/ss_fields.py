@@ -40,7 +40,7 @@ _FLAG = re.compile(r"[\w<>.-]+")
 _RATE = re.compile(r"\d+(?:\.\d+)?[KMGT]?bps(?:/\d+(?:\.\d+)?[KMGT]?bps)?")
 """``send``'s, ``pacing_rate``'s and ``delivery_rate``'s value (pacing may add ``/max``)."""
 _PAIR = re.compile(r"(\w+)=(\w+)")
-"""A netlink socket's ``sk=0 cb=0 groups=0x00000000`` (``ss -e``): hex kernel words, kept as text."""
+"""A netlink socket's ``sk=0 cb=0 groups=0x00000000`` (``ss -e``): hex words, kept as text."""
 _AS_TEXT = frozenset(("sk", "cgroup", "wscale", "rtt"))
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _DURATION = re.compile(r"(?:(\d+)min)?(?:(\d+)(?:sec|\.))?(?:(\d+)ms)?")

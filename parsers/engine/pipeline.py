@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..dialects import DIALECTS, Dialect
-from ..errors import UnknownDialectError, UnparsedLineError
+from ..errors import DetectionError, UnknownDialectError, UnparsedLineError
 from ..io.decode import decode
 from ..io.reader import split_lines
 from ..model.record import Diagnostic, Record
@@ -72,7 +72,19 @@ def iter_parse(
     options = {"path": path, "command": command, "member": member}
     if isinstance(marker, str):
         marker = re.compile(marker)
-    return iter_captures(lines, dialect, options, counts, marker=marker, host=host, meta=meta)
+    items = iter_captures(lines, dialect, options, counts, marker=marker, host=host, meta=meta)
+    return items if path is None else _naming(items, path)
+
+
+def _naming(items: Iterator[Record | Diagnostic], path: str) -> Iterator[Record | Diagnostic]:
+    """``items``, a DetectionError (raised before the first item) naming ``path``."""
+    try:
+        first = next(items, None)
+    except DetectionError as err:
+        raise DetectionError(err.reason, path) from None
+    if first is not None:
+        yield first
+        yield from items
 
 
 def iter_records(
