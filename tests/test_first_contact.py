@@ -160,3 +160,24 @@ def test_meta_captured_at_must_be_a_time() -> None:
     assert done.returncode == 2 and "captured_at" in done.stderr.decode()
     done = run("parse", "--format", "jsonl", "--meta", "captured_at=2024-05-06 07:08:09", str(SS))
     assert json.loads(done.stdout.splitlines()[0])["captured_at"] == "2024-05-06T07:08:09"
+
+
+# -- reasons in the words of the table ----------------------------------------------------------
+UNIX_TABLE = (
+    "Active UNIX domain sockets (servers and established)\n"
+    "Proto RefCnt Flags       Type       State         I-Node   Path\n"
+    "unix  2      [ ACC ]     STREAM     LISTENING     20066    /run/x\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (UNIX_TABLE + "tcp   xx yy  zz\n", "field 2 (column 7): expected a number, got 'xx'"),
+        ("tcp 0 0 xx 0.0.0.0:* LISTEN\n", "field 4 (column 9): expected ADDRESS:PORT, got 'xx'"),
+        ("tcp 0 0\n", "line ends after field 3: expected ADDRESS:PORT"),
+    ],
+)
+def test_unparsed_reasons_speak_the_tables_words(text: str, reason: str) -> None:
+    (diagnostic,) = nn.parse(text, dialect="linux-netstat").diagnostics
+    assert diagnostic.reason == reason
