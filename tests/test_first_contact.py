@@ -181,3 +181,47 @@ UNIX_TABLE = (
 def test_unparsed_reasons_speak_the_tables_words(text: str, reason: str) -> None:
     (diagnostic,) = nn.parse(text, dialect="linux-netstat").diagnostics
     assert diagnostic.reason == reason
+
+
+# -- normalized scopes ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("address", "scope"),
+    [
+        ("0.0.0.0", "wildcard"),
+        ("::", "wildcard"),
+        ("*", "wildcard"),
+        ("127.0.0.53", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("fe80::1", "link-local"),
+        ("169.254.7.1", "link-local"),
+        ("10.1.2.3", "private"),
+        ("172.31.0.1", "private"),
+        ("192.168.1.1", "private"),
+        ("fd12::1", "private"),
+        ("172.32.0.1", "other"),
+        ("2001:4860::8888", "other"),
+        ("/run/systemd/notify", None),
+        ("localhost", None),
+        (None, None),
+    ],
+)
+def test_address_scope(address: str | None, scope: str | None) -> None:
+    from netstat_normalizer.model.addresses import scope_of
+
+    assert scope_of(address) == scope
+
+
+def test_records_carry_scopes_whatever_the_spelling() -> None:
+    windows = nn.parse((FIXTURES / "windows-netstat" / "ano.out").read_bytes()).records
+    linux = nn.parse(SS.read_bytes()).records
+    old_ss = nn.parse(
+        "State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 *:22 *:*\n",
+        dialect="linux-ss",
+    ).records
+    for records in (windows, linux, old_ss):
+        listener = next(r for r in records if r.state == "LISTEN")
+        assert (listener.local_scope, listener.remote_scope) == ("wildcard", "wildcard")
+    assert old_ss[0].to_dict()["local_scope"] == "wildcard"
+    unix = nn.parse((FIXTURES / "linux-ss" / "xa.out").read_bytes()).records[0]
+    assert (unix.proto, unix.local_scope, unix.remote_scope) == ("unix", None, None)

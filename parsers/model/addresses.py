@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
@@ -78,3 +79,36 @@ def ip_version(address: str | None) -> int | None:
     if address.isascii() and address[0].isdigit() and address.replace(".", "").isdigit():
         return 4
     return None
+
+
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _load_scopes() -> list[tuple[_Network, str]]:
+    text = files(__package__).joinpath("data/scopes.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return [(ipaddress.ip_network(network), scope) for network, scope, _ in rows]
+
+
+SCOPES: list[tuple[_Network, str]] = _load_scopes()
+"""(network, scope) in lookup order, from ``data/scopes.tsv``."""
+
+NO_SCOPE_PROTOS = frozenset(("unix", "netlink", "packet"))
+"""Protocols whose addresses are no IP addresses (paths, netlink groups, interfaces)."""
+
+
+@lru_cache(maxsize=4096)
+def scope_of(address: str | None) -> str | None:
+    """``wildcard``, ``loopback``, ``link-local``, ``private`` or ``other`` for an IP address
+    (``*`` is a wildcard); None for a name, a path or no address."""
+    if address is None:
+        return None
+    if address == "*":
+        return "wildcard"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return next((scope for network, scope in SCOPES if ip in network), "other")

@@ -11,6 +11,8 @@ from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, TypedDict, cast, get_type_hints, is_typeddict
 
+from .addresses import NO_SCOPE_PROTOS, scope_of
+
 
 class Source(TypedDict):
     """Where a record was read: the file (None for stdin), the archive member, the line number."""
@@ -51,6 +53,15 @@ class Record:
     timer: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     source: Source = field(default_factory=lambda: cast(Source, {}))
+    local_scope: str | None = field(default=None, init=False)
+    """``wildcard``, ``loopback``, ``link-local``, ``private``, ``other`` (``addresses.scope_of``)
+    for a socket's IP address, whatever its spelling (``0.0.0.0``, ``::``, ``*``); else None."""
+    remote_scope: str | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.kind == "socket" and self.proto not in NO_SCOPE_PROTOS:
+            self.local_scope = scope_of(self.local_address)
+            self.remote_scope = scope_of(self.remote_address)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, keys in the documented order (``extra`` and ``source`` not copied)."""
