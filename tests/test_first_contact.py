@@ -225,3 +225,144 @@ def test_records_carry_scopes_whatever_the_spelling() -> None:
     assert old_ss[0].to_dict()["local_scope"] == "wildcard"
     unix = nn.parse((FIXTURES / "linux-ss" / "xa.out").read_bytes()).records[0]
     assert (unix.proto, unix.local_scope, unix.remote_scope) == ("unix", None, None)
+
+
+# -- compressed files and archives ---------------------------------------------------------------
+def test_parse_reads_compressed_files_and_archive_members(tmp_path: Path) -> None:
+    import gzip
+    import tarfile
+
+    packed = tmp_path / "ss.txt.gz"
+    packed.write_bytes(gzip.compress(SS.read_bytes()))
+    archive = tmp_path / "day.tar.xz"
+    with tarfile.open(archive, "w:xz") as tar:
+        tar.add(NETSTAT, arcname="web-1/netstat.txt")
+    done = run("parse", "--format", "jsonl", "--jobs", "1", str(packed), str(archive))
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(records) == 114
+    assert records[0]["source"] == {"path": str(packed), "member": None, "line": 2}
+    assert records[-1]["source"]["member"] == "web-1/netstat.txt"
+    two = run("parse", "--format", "jsonl", "--jobs", "2", str(packed), str(archive))
+    assert (two.stdout, two.stderr, two.returncode) == (done.stdout, done.stderr, 0)
+
+
+def test_stdin_is_named_one_way() -> None:
+    done = run("parse", "--format", "jsonl", "-", stdin=SS.read_bytes() + b"garbage\n")
+    assert json.loads(done.stdout.splitlines()[0])["source"]["path"] == "<stdin>"
+    assert done.stderr.decode().startswith("<stdin>:59: ")
+
+
+# -- output for people -----------------------------------------------------------------------------
+def test_table_csv_and_fields() -> None:
+    table = run("parse", "--format", "table", str(SS)).stdout.decode().splitlines()
+    assert table[0].split() == [
+        "PROTO", "LOCAL_ADDRESS", "LOCAL_PORT", "REMOTE_ADDRESS", "REMOTE_PORT", "STATE", "PID",
+        "PROGRAM",
+    ]  # fmt: skip
+    assert len(table) == 58 and len({line.index("LISTEN") for line in table[1:3]}) == 1
+    rows = run("parse", "--format", "csv", "--fields", "state,local_port,source.line", str(SS))
+    lines = rows.stdout.decode().splitlines()
+    assert lines[0] == "state,local_port,source.line" and lines[1] == "LISTEN,80,2"
+    chosen = run("parse", "--format", "jsonl", "--fields", "proto,local_scope", str(SS))
+    assert json.loads(chosen.stdout.splitlines()[0]) == {"proto": "tcp", "local_scope": "wildcard"}
+    bad = run("parse", "--fields", "proto,nope", str(SS))
+    assert bad.returncode == 2 and b"unknown field 'nope'" in bad.stderr
+
+
+def test_established_connections_to_port_443_from_help_alone(tmp_path: Path) -> None:
+    help_text = run("parse", "--help").stdout.decode() + run("--help").stdout.decode()
+    assert "--state ESTABLISHED --port 443" in help_text
+    capture = tmp_path / "ss.txt"
+    capture.write_text(
+        "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\n"
+        "tcp ESTAB 0 0 10.0.0.5:51000 93.184.216.34:443\n"
+        "tcp TIME-WAIT 0 0 10.0.0.5:51001 93.184.216.34:443\n"
+        "tcp ESTAB 0 0 10.0.0.5:51002 93.184.216.34:80\n"
+    )
+    for spelling in ("ESTABLISHED", "estab", "Established"):
+        done = run("parse", "--format", "jsonl", "--state", spelling, "--port", "443", str(capture))
+        (record,) = map(json.loads, done.stdout.splitlines())
+        assert record["remote_port"] == 443 and record["state"] == "ESTABLISHED"
+    waiting = run("parse", "--format", "jsonl", "--state", "time_wait", str(capture))
+    assert len(waiting.stdout.splitlines()) == 1
+    assert run("parse", "--state", "ESTABLISHD", str(capture)).returncode == 2
+
+
+def test_state_spellings() -> None:
+    from netstat_normalizer.model.states import state_named
+
+    assert state_named("TIME_WAIT") == state_named("time-wait") == "TIME-WAIT"
+    assert state_named("SYN_RECV") == state_named("syn-received") == "SYN-RECEIVED"
+    assert state_named("fin_wait1") == "FIN-WAIT-1" and state_named("ABHÖREN") == "LISTEN"
+    assert state_named("nonsense") is None
+
+
+# -- help and version ----------------------------------------------------------------------------
+def test_version_and_help() -> None:
+    from importlib.metadata import version
+
+    assert nn.__version__ == version("netstat-normalizer")
+    assert run("--version").stdout.decode() == f"netstat-normalizer {nn.__version__}\n"
+    for command in ([], ["parse"], ["convert"], ["detect"], ["capture"]):
+        text = run(*command, "--help").stdout.decode()
+        assert "``" not in text and "exit status" in text
+    assert "ss -a -n -p -e -o -i -m" in run("capture", "--help").stdout.decode()
+
+
+# -- capture: options, labels, other systems ---------------------------------------------
+@pytest.mark.parametrize(
+    ("platform", "fixture", "flags"),
+    [
+        ("win32", "windows-netstat/ano.out", ["netstat", "-a", "-n", "-o"]),
+        ("darwin", "macos-netstat/anv.out", ["netstat", "-a", "-n", "-v"]),
+        ("freebsd14", "freebsd-netstat/Aan.out", ["netstat", "-A", "-a", "-n"]),
+        ("sunos5", "solaris-netstat/an.out", ["netstat", "-a", "-n"]),
+    ],
+)
+def test_capture_on_other_systems_from_recorded_outputs(
+    platform: str,
+    fixture: str,
+    flags: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from netstat_normalizer.cli import capture, main
+
+    ran: list[list[str]] = []
+
+    def fake_run(command: list[str], **_: object) -> subprocess.CompletedProcess[bytes]:
+        ran.append(command)
+        return subprocess.CompletedProcess(command, 0, (FIXTURES / fixture).read_bytes(), b"")
+
+    monkeypatch.setattr(capture.sys, "platform", platform)
+    monkeypatch.setattr(capture.shutil, "which", lambda name: f"/bin/{name}")
+    monkeypatch.setattr(capture.subprocess, "run", fake_run)
+    monkeypatch.setattr(capture.socket, "gethostname", lambda: "box-1")
+    assert main(["capture", "--format", "jsonl"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert ran == [flags]
+    expected = nn.parse((FIXTURES / fixture).read_bytes()).records
+    assert [r["local_port"] for r in records] == [r.local_port for r in expected]
+    assert {r["dialect"] for r in records} == {expected[0].dialect}
+    assert {r["host"] for r in records} == {"box-1"}
+    assert all(r["captured_at"].endswith("+00:00") for r in records)
+
+
+def test_capture_using_and_flags(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from netstat_normalizer.cli import capture, main
+
+    ran: list[list[str]] = []
+
+    def fake_run(command: list[str], **_: object) -> subprocess.CompletedProcess[bytes]:
+        ran.append(command)
+        return subprocess.CompletedProcess(command, 0, NETSTAT.read_bytes(), b"")
+
+    monkeypatch.setattr(capture.sys, "platform", "linux")
+    monkeypatch.setattr(capture.shutil, "which", lambda name: f"/bin/{name}")
+    monkeypatch.setattr(capture.subprocess, "run", fake_run)
+    assert main(["capture", "--using", "netstat", "--format", "jsonl", "--", "-antp"]) == 0
+    assert ran == [["netstat", "-antp"]]
+    assert len(capsys.readouterr().out.splitlines()) == 57
+    with pytest.raises(SystemExit):  # argparse: --using ss or netstat (no /proc reader yet)
+        main(["capture", "--using", "proc"])
