@@ -73,7 +73,7 @@ def test_control_characters_are_escaped_on_stderr() -> None:
     assert not any((c < " " and c != "\n") or "\x7f" <= c <= "\x9f" for c in err), err
     assert "\\x1b]0;title\\x07 \\x1b[2J nul\\x00" in err
     c1 = nn.Diagnostic(None, 1, "a\x9b2Jb\tc\x7f", "control character U+009B in the line")
-    assert str(c1) == "<stdin>:1: control character U+009B in the line: a\\x9b2Jb\\tc\\x7f"
+    assert str(c1) == "<input>:1: control character U+009B in the line: a\\x9b2Jb\\tc\\x7f"
 
 
 def test_error_messages_escape_control_characters(tmp_path: Path) -> None:
@@ -245,6 +245,19 @@ def test_parse_reads_compressed_files_and_archive_members(tmp_path: Path) -> Non
     assert records[-1]["source"]["member"] == "web-1/netstat.txt"
     two = run("parse", "--format", "jsonl", "--jobs", "2", str(packed), str(archive))
     assert (two.stdout, two.stderr, two.returncode) == (done.stdout, done.stderr, 0)
+
+
+def test_a_file_object_names_its_records_and_diagnostics(tmp_path: Path) -> None:
+    path = tmp_path / "netstat.txt"
+    path.write_text(NETSTAT.read_text() + "tcp zero 0 1.2.3.4:5 6.7.8.9:10 LISTEN\n")
+    seen: list[nn.Diagnostic] = []
+    with open(path) as lines:
+        records = list(nn.iter_records(lines, on_diagnostic=seen.append))
+    assert {r.source["path"] for r in records} == {str(path)}
+    assert str(seen[0]).startswith(f"{path}:60: field 2")
+    assert str(nn.parse("garbage\n", dialect="linux-netstat").diagnostics[0]).startswith(
+        "<input>:1"
+    )
 
 
 def test_stdin_is_named_one_way() -> None:

@@ -59,6 +59,7 @@ def iter_parse(
     Lines holding undecodable bytes (lone surrogates, see ``decode.ERRORS``) or control
     characters become diagnostics.  ``accounting``, when given, receives the line counts as
     lines are read.
+    ``path`` defaults to the name of a file object given as ``lines`` (``<stdin>`` for stdin).
     ``member`` names the archive member read from ``path``.  A file may hold several captures
     (see ``captures``): lines ``marker`` finds (``re.search``) separate them, its named groups
     ``host`` and ``time`` labelling the capture; ``host`` labels captures no marker labels;
@@ -67,6 +68,8 @@ def iter_parse(
     """
     if dialect != "auto":
         dialect_class(dialect)
+    if path is None and isinstance(getattr(lines, "name", None), str):
+        path = lines.name  # type: ignore[attr-defined]  # a file object: its name
     counts = {"record": 0, "other": 0, "unparsed": 0} if accounting is None else accounting
     counts.update(dict.fromkeys(("record", "other", "unparsed"), 0))
     options = {"path": path, "command": command, "member": member}

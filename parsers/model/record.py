@@ -15,7 +15,8 @@ from .addresses import NO_SCOPE_PROTOS, scope_of
 
 
 class Source(TypedDict):
-    """Where a record was read: the file (None for stdin), the archive member, the line number."""
+    """Where a record was read: the file (``<stdin>`` for stdin; None for a text given without
+    a path), the archive member, the line number."""
 
     path: str | None
     member: str | None
@@ -117,7 +118,9 @@ _fast_json = _compile_json()
 
 
 STDIN = "<stdin>"
-"""How standard input is named where a path is shown."""
+"""How standard input is named, in records and messages (as ``sys.stdin.name`` names it)."""
+UNNAMED = "<input>"
+"""How a diagnostic of a text given without a path names it."""
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
 """C0 and C1 control characters and DEL: a terminal may act on them (ESC ] sets the title)."""
@@ -148,7 +151,7 @@ class Diagnostic:
     def __str__(self) -> str:
         """``PATH:LINE: reason: text``, safe for a terminal (see ``printable``), the text without
         its trailing padding."""
-        where = self.path or STDIN
+        where = self.path or UNNAMED
         if self.member is not None:
             where += f"[{self.member}]"
         return printable(f"{where}:{self.line}: {self.reason}: {self.text.rstrip()}")
