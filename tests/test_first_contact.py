@@ -203,6 +203,9 @@ def test_unparsed_reasons_speak_the_tables_words(text: str, reason: str) -> None
         ("2001:4860::8888", "other"),
         ("/run/systemd/notify", None),
         ("localhost", None),
+        ("1.2.3.4\x00", None),
+        ("\udcff", None),
+        ("01.2.3.4", None),
         (None, None),
     ],
 )
