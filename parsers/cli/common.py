@@ -48,8 +48,9 @@ def output_options(parser: argparse.ArgumentParser) -> None:
         "--fields",
         type=_fields,
         metavar="A,B,...",
-        help="the keys to write, in this order (any format; dotted for nested: source.path);"
-        f" the table's default: {','.join(TABLE_FIELDS)}",
+        help="the keys to write, in this order, for any format (dotted for nested keys:"
+        f" source.path); keys: {', '.join(RECORD_FIELDS)}; the table's default:"
+        f" {', '.join(TABLE_FIELDS)}",
     )
     parser.add_argument(
         "--state",
