@@ -382,3 +382,21 @@ def test_capture_using_and_flags(monkeypatch: pytest.MonkeyPatch, capsys) -> Non
     assert len(capsys.readouterr().out.splitlines()) == 57
     with pytest.raises(SystemExit):  # argparse: --using ss or netstat (no /proc reader yet)
         main(["capture", "--using", "proc"])
+
+
+def test_detect_reads_what_parse_reads(tmp_path: Path) -> None:
+    import gzip
+    import zipfile
+
+    packed = tmp_path / "ss.txt.gz"
+    packed.write_bytes(gzip.compress(SS.read_bytes()))
+    archive = tmp_path / "day.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(NETSTAT, "web-1/netstat.txt")
+    done = run("detect", str(packed), str(archive), str(tmp_path / "missing"))
+    assert done.stdout.decode().splitlines() == [
+        f"{packed}\tlinux-ss\t1.0",
+        f"{archive}[web-1/netstat.txt]\tlinux-netstat\t1.0",
+        f"{tmp_path / 'missing'}\t-\t0.0",
+    ]
+    assert done.returncode == 2 and f"{tmp_path / 'missing'}: cannot read" in done.stderr.decode()

@@ -62,21 +62,37 @@ class Note:
 
 def read(path: str, options: Options) -> Iterator[Record | Diagnostic | Note]:
     """The records, diagnostics and notes of the input ``path`` (``-`` for stdin), in order."""
+    for item in opened(path):
+        if isinstance(item, Note):
+            yield item
+            continue
+        source, stream = item
+        host = None
+        if path != STDIN_ARGUMENT:
+            host = host_from_path(options.host_from_path, source.path, source.member)
+        yield from _parse(source, stream, options, host)
+
+
+def opened(
+    path: str,
+) -> Iterator[tuple[Source, AbstractContextManager[IO[bytes]]] | Note]:
+    """The sources of the input ``path``, each with its bytes to open (a tar member's are valid
+    until the next is asked for), or the note saying why one cannot be read."""
     if path == STDIN_ARGUMENT:
-        stdin = Source(STDIN, None, STDIN)
-        yield from _parse(stdin, nullcontext(sys.stdin.buffer), options, host=None)
+        yield Source(STDIN, None, STDIN), nullcontext(sys.stdin.buffer)
         return
     for item in _sources(path):
         if isinstance(item, Problem):
             yield _note(item)
         elif isinstance(item, Archive):
             for entry in item.members():
-                if isinstance(entry, Problem):
-                    yield _note(entry)
-                else:
-                    yield from _parse(entry[0], nullcontext(entry[1]), options)
+                yield (
+                    _note(entry)
+                    if isinstance(entry, Problem)
+                    else (entry[0], nullcontext(entry[1]))
+                )
         else:
-            yield from _parse(item, item.open(), options)
+            yield item, item.open()
 
 
 def is_plain_file(path: str) -> bool:
@@ -107,17 +123,15 @@ def _note(problem: Problem) -> Note:
 
 def _parse(
     source: Source,
-    opened: AbstractContextManager[IO[bytes]],
+    stream: AbstractContextManager[IO[bytes]],
     options: Options,
-    host: str | None = "",
+    host: str | None,
 ) -> Iterator[Record | Diagnostic | Note]:
     """One source's records and diagnostics, then a note if it failed or was empty."""
-    if host == "":
-        host = host_from_path(options.host_from_path, source.path, source.member)
     counts: dict[str, int] = {}
     try:
-        with opened as stream:
-            lines = open_lines(stream, options.encoding, score=confidence)[1]
+        with stream as raw:
+            lines = open_lines(raw, options.encoding, score=confidence)[1]
             yield from iter_parse(
                 lines,
                 options.dialect,
