@@ -312,6 +312,10 @@ def test_state_spellings() -> None:
     assert state_named("SYN_RECV") == state_named("syn-received") == "SYN-RECEIVED"
     assert state_named("fin_wait1") == "FIN-WAIT-1" and state_named("ABHÖREN") == "LISTEN"
     assert state_named("nonsense") is None
+    assert nn.TcpState("TIME_WAIT") is nn.TcpState.TIME_WAIT  # the API takes any spelling too
+    assert nn.TcpState("estab") is nn.TcpState.ESTABLISHED
+    with pytest.raises(ValueError):
+        nn.TcpState("nonsense")
 
 
 # -- help and version ----------------------------------------------------------------------------

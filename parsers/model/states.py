@@ -24,6 +24,12 @@ class TcpState(str, Enum):
     IDLE = "IDLE"
     DELETE_TCB = "DELETE-TCB"
 
+    @classmethod
+    def _missing_(cls, value: object) -> TcpState | None:
+        """``TcpState("TIME_WAIT")``, ``TcpState("estab")``: any spelling ``state_named`` knows."""
+        found = state_named(value) if isinstance(value, str) else None
+        return None if found is None else cls(found)
+
 
 def _load() -> dict[str, str]:
     table: dict[str, str] = {}
