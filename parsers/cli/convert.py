@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     )
     progress = sys.stderr if sys.stderr.isatty() else None
     report = convert(args.sources, settings, args.jobs, progress)
-    print(f"netstat-normalizer: {_told(report, args.out)}", file=sys.stderr)
+    common.say(_told(report, args.out))
     return report.exit_status
 
 
