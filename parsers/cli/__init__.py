@@ -7,12 +7,13 @@ lists them in the order ``--help`` shows them.
 from __future__ import annotations
 
 import argparse
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from ..errors import NetstatNormalizerError
-from . import capture, common, convert, detect, parse
+from . import capture, common, convert, detect, diff, parse, report, timeline
 
-COMMANDS = (parse, convert, detect, capture)
+COMMANDS = (parse, convert, detect, capture, diff, timeline, report)
 DESCRIPTION = """\
 Read netstat and ss output of Linux, Windows, macOS, FreeBSD and Solaris and write canonical
 records (JSON, JSON Lines, a table or CSV), every input line accounted for."""
@@ -22,6 +23,9 @@ which command do I want:
   capture   this machine's sockets, now (runs ss or netstat)
   convert   many files, folders or archives into one output file each (a fleet)
   detect    which system and tool a file came from
+  diff      what changed between two captures (added, removed sockets)
+  timeline  how a fleet's captures evolve over time, with findings
+  report    one offline HTML page of a fleet's captures
 
 examples:
   netstat-normalizer capture --format table
@@ -52,8 +56,6 @@ def main(argv: list[str] | None = None) -> int:
         common.say(err)
         return common.EXIT_USAGE
     except BrokenPipeError:
-        import sys
-
         sys.stderr.close()
         return common.EXIT_OK
     except KeyboardInterrupt:

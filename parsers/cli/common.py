@@ -7,12 +7,15 @@ import codecs
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
 
 from ..batch.inputs import Note
 from ..engine.captures import iso_time
+from ..engine.detect import confidence
 from ..engine.pipeline import dialects
 from ..errors import UnknownDialectError
+from ..io.reader import open_lines
 from ..model.record import RECORD_FIELDS, Diagnostic, Record, printable
 from ..model.states import state_named
 from ..sinks.json import RecordWriter
@@ -155,6 +158,15 @@ def check_input_options(args: argparse.Namespace) -> dict[str, str]:
             value = stamp
         meta[key] = value
     return meta
+
+
+def open_text(path: str, encoding: str | None) -> Iterator[str]:
+    """The lines of a file (or stdin), decoded as given or detected, streaming."""
+    try:
+        raw: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+        return open_lines(raw, encoding, score=confidence)[1]
+    except OSError as err:
+        raise Usage(f"cannot read {path}: {err.strerror}") from None
 
 
 def say(message: object) -> None:
