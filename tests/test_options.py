@@ -49,13 +49,15 @@ def test_parse_keywords_build_the_same_options() -> None:
     assert {(r.host, r.meta["site"]) for r in by_options.records} == {("h1", "paris")}
 
 
-def test_host_from_path_labels_each_input() -> None:
-    options = ParseOptions(host_from_path=r"(?P<host>web-\d+)")
+def test_host_labels_records_meta_host_the_rest() -> None:
+    options = ParseOptions(meta=(("host", "fallback"), ("site", "paris")))
     lines = TANP.read_text().splitlines()
-    found = list(pipeline.iter_parse_with(lines, options, path="logs/web-7.tar", member="ss.txt"))
-    assert {r.host for r in found if isinstance(r, nn.Record)} == {"web-7"}
-    unlabelled = list(pipeline.iter_parse_with(lines, options, path="other/ss.txt"))
-    assert {r.host for r in unlabelled if isinstance(r, nn.Record)} == {None}
+    found = list(pipeline.iter_parse_with(lines, options, path="ss.txt", host="web-7"))
+    assert {(r.host, r.meta["site"]) for r in found if isinstance(r, nn.Record)} == {
+        ("web-7", "paris")
+    }
+    bare = list(pipeline.iter_parse_with(lines, options, path="ss.txt"))
+    assert {r.host for r in bare if isinstance(r, nn.Record)} == {"fallback"}
 
 
 def test_one_unknown_dialect_check() -> None:

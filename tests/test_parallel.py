@@ -116,6 +116,6 @@ def test_concatenation_writes_a_json_array(tmp_path: Path) -> None:
     problems.write_text("")
     out = io.StringIO()
     joined = parallel._Concatenation(out, "json")
-    joined.copy(parallel.Outcome(str(records), str(problems), unparsed=False))
+    joined.copy(parallel.Outcome(str(records), str(problems), status=0))
     joined.close()
     assert out.getvalue() == '[\n{"a": 1},\n{"a": 2}\n]\n'

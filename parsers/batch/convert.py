@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing.pool import Pool
 from typing import IO, Any, TextIO
 
+from ..engine.captures import host_from_path
 from ..engine.pipeline import iter_parse_stream
 from ..errors import NetstatNormalizerError
 from ..io.archive import (
@@ -275,8 +276,14 @@ def _parse(source: Source, stream: ByteStream, settings: Settings, paths: _Paths
     """Parse ``stream`` into the output and state files of ``paths``; the state."""
     counts: dict[str, int] = {}
     stats = _Stats()
+    host = host_from_path(settings.parse.host_from_path, source.path, source.member)
     encoding, items = iter_parse_stream(
-        stream, settings.parse, path=source.path, member=source.member, accounting=counts
+        stream,
+        settings.parse,
+        path=source.path,
+        member=source.member,
+        host=host,
+        accounting=counts,
     )
     with paths.temporary() as (output, diagnostics, state_file):
         with open(diagnostics, "wb") as diag:

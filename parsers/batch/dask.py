@@ -42,6 +42,7 @@ from fsspec.core import OpenFile
 from fsspec.implementations.local import LocalFileSystem
 
 from ..engine import pipeline
+from ..engine.captures import host_from_path
 from ..io import archive
 from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
@@ -146,7 +147,11 @@ def _parse_file(file: OpenFile, options: ParseOptions) -> _Parsed:
                 with opening as stream:
                     items = list(
                         pipeline.iter_parse_stream(
-                            stream, options, path=path, member=source.member
+                            stream,
+                            options,
+                            path=path,
+                            member=source.member,
+                            host=host_from_path(options.host_from_path, path, source.member),
                         )[1]
                     )
             except archive.SOURCE_ERRORS as error:

@@ -13,8 +13,9 @@ from dataclasses import replace
 
 from ..analysis.columns import is_parquet, read_records
 from ..analysis.snapshot import Snapshot, snapshots
+from ..engine.captures import host_from_path
 from ..engine.pipeline import iter_parse_with
-from ..model.record import Diagnostic, Record
+from ..model.record import STDIN, Diagnostic, Record
 from . import common
 
 MARKER = r"^=== (?P<host>\S+) (?P<time>.+) ===$"
@@ -38,8 +39,9 @@ class Reader:
                 yield from read_records([path])
                 continue
             text = common.open_text(path, self.args.encoding)
-            where = None if path == "-" else path
-            for item in iter_parse_with(text, self.options, path=where):
+            host = None if path == "-" else host_from_path(self.args.host_from_path, path)
+            where = STDIN if path == "-" else path
+            for item in iter_parse_with(text, self.options, path=where, host=host):
                 if isinstance(item, Diagnostic):
                     self.unparsed += 1
                     print(item, file=sys.stderr)

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 from ..dialects import DIALECTS
 from ..dialects.base import Dialect
-from ..errors import UnknownDialectError, UnparsedLineError
+from ..errors import DetectionError, UnknownDialectError, UnparsedLineError
 from ..io.decode import decode
 from ..io.reader import ByteStream, open_lines, split_lines
 from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
-from .captures import host_from_path, iter_captures
+from .captures import iter_captures
 from .detect import confidence, detect
 
 
@@ -69,12 +69,15 @@ def iter_parse(
     Lines holding undecodable bytes (lone surrogates, see ``decode.ERRORS``) or control
     characters become diagnostics.  ``accounting``, when given, receives the line counts as
     lines are read.
+    ``path`` defaults to the name of a file object given as ``lines`` (``<stdin>`` for stdin).
     ``member`` names the archive member read from ``path``.  A file may hold several captures
     (see ``captures``): lines ``marker`` finds (``re.search``) separate them, its named groups
     ``host`` and ``time`` labelling the capture; ``host`` labels captures no marker labels;
     ``meta``'s keys ``host`` and ``captured_at`` are the last defaults, its others go to every
     record's ``meta``.
     """
+    if path is None and isinstance(getattr(lines, "name", None), str):
+        path = lines.name  # type: ignore[attr-defined]  # a file object: its name
     options = ParseOptions(dialect, command, marker=marker, meta=tuple((meta or {}).items()))
     return iter_parse_with(
         lines, options, path=path, member=member, host=host, accounting=accounting
@@ -90,15 +93,13 @@ def iter_parse_with(
     host: str | None = None,
     accounting: dict[str, int] | None = None,
 ) -> Iterator[Record | Diagnostic]:
-    """``iter_parse`` with its options as one value; ``host`` defaults to the one
-    ``options.host_from_path`` finds in ``path`` (and ``member``)."""
+    """``iter_parse`` with its options as one value (``host``: see ``captures.host_from_path``
+    for the one ``options.host_from_path`` finds in an input's path)."""
     check(options)
     counts = {"record": 0, "other": 0, "unparsed": 0} if accounting is None else accounting
     counts.update(dict.fromkeys(("record", "other", "unparsed"), 0))
     where = {"path": path, "command": options.command, "member": member}
-    if host is None and path is not None:
-        host = host_from_path(options.host_from_path, path, member)
-    return iter_captures(
+    items = iter_captures(
         lines,
         options.dialect,
         where,
@@ -107,6 +108,18 @@ def iter_parse_with(
         host=host,
         meta=options.meta_dict() or None,
     )
+    return items if path is None else _naming(items, path)
+
+
+def _naming(items: Iterator[Record | Diagnostic], path: str) -> Iterator[Record | Diagnostic]:
+    """``items``, a DetectionError (raised before the first item) naming ``path``."""
+    try:
+        first = next(items, None)
+    except DetectionError as err:
+        raise DetectionError(err.reason, path) from None
+    if first is not None:
+        yield first
+        yield from items
 
 
 def iter_parse_stream(
@@ -115,12 +128,15 @@ def iter_parse_stream(
     *,
     path: str | None = None,
     member: str | None = None,
+    host: str | None = None,
     accounting: dict[str, int] | None = None,
 ) -> tuple[str, Iterator[Record | Diagnostic]]:
     """A binary stream's encoding (``options.encoding``, else sniffed from its head) and its
     records and diagnostics, streaming (see ``iter_parse_with``)."""
     encoding, lines = open_lines(stream, options.encoding, score=confidence)
-    items = iter_parse_with(lines, options, path=path, member=member, accounting=accounting)
+    items = iter_parse_with(
+        lines, options, path=path, member=member, host=host, accounting=accounting
+    )
     return encoding, items
 
 
