@@ -15,7 +15,7 @@ UNIX socket addresses, vnodes) stay hex strings, None where the kernel printed `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, NamedTuple
 
 from ..model.addresses import Endpoint, ip_version, split_dot
@@ -125,20 +125,8 @@ class FreebsdNetstat(Dialect):
     sections = ("inet", "sctp", "unix", "iface", "route")
     priority = 10
 
-    TITLES: ClassVar[dict[str, str]] = {
-        "Active Internet connections": "inet",
-        "Current listen queue sizes": "inet",
-        "Active SCTP associations": "sctp",
-        "Active UNIX domain sockets": "unix",
-        "Routing tables": "route",
-    }
-    """Title prefixes of this system's tables and their sections."""
     INET_PREFIX: ClassVar[tuple[str, ...]] = ("Tcpcb",)
     """Header columns that may precede ``Proto`` (-A)."""
-    SECTION_PREFIX: ClassVar[str] = ""
-    """What this dialect's grammar sections are named with (the grammar holds both systems')."""
-    INET_TABLES: ClassVar[tuple[str | None, ...]] = (None, "inet")
-    """The tables an Internet row may be in (``expect``)."""
     INET_TAIL: ClassVar[dict[str, Column]] = {
         **{
             name: (name.lower().replace("-", "_"), int)
@@ -170,47 +158,25 @@ class FreebsdNetstat(Dialect):
     """Keys of the columns printed for TCP rows only (other rows stop before them)."""
 
     weak_kinds = frozenset(("sctp_more",))
+    continuations = weak_kinds
+    opens: ClassVar[Mapping[str, str]] = {"listen_header": "inet"}
+    table_fields = (
+        *("_prefix", "_middle", "_tail_tcp", "_tail_other"),
+        *("_iface_columns", "_route_columns", "_family"),
+    )
+    _prefix: tuple[str, ...] | None = ()
+    """The header's columns before ``Proto`` (-A); None under a header this system does not
+    print."""
+    _middle: tuple[str, ...] = ("recv_q", "send_q")
+    _tail_tcp: Tail = ()
+    _tail_other: Tail = ()
+    """The columns after the state of TCP rows, and of others (none of ``TCP_ONLY``)."""
+    _iface_columns: tuple[str, ...] = ()
+    _route_columns: tuple[str, ...] = ()
+    _family: int | None = None
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        self._prefix: tuple[str, ...] | None = ()
-        self._middle = ("recv_q", "send_q")
-        self._tail_tcp: Tail = ()
-        self._tail_other: Tail = ()
-        """The columns after the state of TCP rows, and of others (none of ``TCP_ONLY``)."""
-        self._iface_columns: list[str] = []
-        self._route_columns: list[str] = []
-        self._family: int | None = None
-        self.table: str | None = None
-        """The table (section) the title or header above opened; None before one."""
-
-    # -- lines that are no records ------------------------------------------------------------
-    def unparsed(self, line: str) -> None:
-        """After an unparsed line that may be a row, the continuation lines below have none."""
-        if not self.continues(line, self.weak_kinds):
-            self._last = None
-
-    def expect(self, table: str) -> None:
-        """RowError when the row is not of the table the title or header above opened."""
-        if self.table not in (None, self.SECTION_PREFIX + table):
-            raise RowError(f"a {table} row in the {self.table} table")
-
-    def enter(self, section: str) -> None:
-        """Go to ``section``; RowError when this system prints no such table."""
-        section = self.SECTION_PREFIX + section
-        if section not in self.sections:
-            raise RowError(f"{self.name} prints no {section} table")
-        self.section = self.table = section
-
-    def title(self, v: list) -> None:
-        for prefix, section in self.TITLES.items():
-            if v[0].startswith(prefix):
-                return self.enter(section)
-        raise RowError(f"no {self.name} table is titled like this")
-
-    fbsd_title = title
-
-    def family(self, v: list) -> None:
+    # -- lines that are no records (titles, other headers: the base's defaults) ---------------
+    def family(self, v: list[Any]) -> None:
         self.enter("route")
         self._family = _FAMILIES.get(v[0][:-1])
 
@@ -236,31 +202,20 @@ class FreebsdNetstat(Dialect):
         self._tail_other = _tail(c for c in columns if c[0] not in self.TCP_ONLY)
         self.enter("inet")
 
-    def listen_header(self, v: list) -> None:
-        self.enter("inet")
-
-    def sctp_header(self, v: list) -> None:
-        self.enter("sctp")
-
-    def unix_header(self, v: list) -> None:
-        self.enter("unix")
-
     def iface_header(self, v: list) -> None:
         words = v[0].split()
-        self._iface_columns = [w.lower() for w in words[words.index("Address") + 1 :]]
+        self._iface_columns = tuple(w.lower() for w in words[words.index("Address") + 1 :])
         self.enter("iface")
 
     def route_header(self, v: list) -> None:
         words = v[0].split()
-        self._route_columns = [w.lower() for w in words[words.index("Flags") + 1 : -2]]
+        self._route_columns = tuple(w.lower() for w in words[words.index("Flags") + 1 : -2])
         self.enter("route")
 
     # -- records -------------------------------------------------------------------------------
     def inet_row(self, v: list) -> Record:
         """Named and typed by the header's columns (``inet_header``); a plain row, without
         pointers or columns after the state, is a straight line of cached lookups."""
-        if self.table not in self.INET_TABLES:
-            self.expect("inet")  # raises
         pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
         prefix = self._prefix
         if prefix is None:
@@ -321,7 +276,6 @@ class FreebsdNetstat(Dialect):
         )
 
     def listen_row(self, v: list) -> Record:
-        self.expect("inet")
         pcb, printed, unix, queues, local = v
         qlen, incqlen, maxqlen = map(int, queues.split("/"))
         extra: dict[str, Any] = {"qlen": qlen, "incqlen": incqlen, "maxqlen": maxqlen}
@@ -339,7 +293,6 @@ class FreebsdNetstat(Dialect):
         )
 
     def sctp_row(self, v: list) -> Record:
-        self.expect("sctp")
         printed, kind, local, remote, state_raw = v
         if local is not None and (remote is None) != (state_raw == "LISTEN"):
             raise RowError("only a listening SCTP socket prints no foreign address")
@@ -366,7 +319,6 @@ class FreebsdNetstat(Dialect):
         return CONTINUES
 
     def unix_row(self, v: list) -> Record:
-        self.expect("unix")
         address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
         extra = {
             "address": address,
@@ -381,7 +333,6 @@ class FreebsdNetstat(Dialect):
         )
 
     def iface_row(self, v: list) -> Record:
-        self.expect("iface")
         name, mtu, network, address, *counts = v
         counts = [c for c in counts if c is not None]
         if address is None and not network.startswith("<Link#"):
@@ -399,7 +350,6 @@ class FreebsdNetstat(Dialect):
         )
 
     def route_row(self, v: list) -> Record:
-        self.expect("route")
         destination, gateway, flags, n1, n2, n3, netif, expire = v
         numbers = [int(n) for n in (n1, n2, n3) if n is not None]
         if len(numbers) != len(self._route_columns):

@@ -6,21 +6,14 @@ Grammar: ``grammars/linux_netstat.lark``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any, ClassVar
 
 from ..model.addresses import split_colon
 from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError
 
-_TITLE_SECTIONS = {
-    "Active Internet": "inet",
-    "Active UNIX": "unix",
-    "Kernel Interface": "iface",
-    "Kernel IP routing": "route",
-    "Kernel IPv6 routing": "route6",
-    "Active Bluetooth": "bluetooth",
-}
-_IFCONFIG_DETAIL = frozenset(("ifconfig_detail",))
 _BASE_PROTO = {"tcp": "tcp", "udp": "udp", "udpl": "udplite", "raw": "raw", "sctp": "sctp"}
 
 
@@ -30,61 +23,39 @@ class LinuxNetstat(Dialect):
     sections = ("inet", "unix", "route", "route6", "iface", "ifconfig", "bluetooth")
     priority = 10
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        self.route_numbers = ("mss", "window", "irtt")
-        self.iface_columns = IFACE_COLUMNS
-        self.table: str | None = None
-        """The table the title or header above opened; None before one."""
-        self._ifconfig: dict | None = None
-        """The extra of the interface whose ifconfig block is being read."""
+    continuations = frozenset(("ifconfig_detail",))
+    tables: ClassVar[Mapping[str, str]] = {"ifconfig": "iface"}
+    table_fields = ("route_numbers", "iface_columns")
+    route_numbers: tuple[str, ...] = ("mss", "window", "irtt")
+    """The names of a route row's three numbers, after the header above."""
+    iface_columns: tuple[str, ...] = (
+        *("mtu", "rx_ok", "rx_err", "rx_drp", "rx_ovr"),
+        *("tx_ok", "tx_err", "tx_drp", "tx_ovr"),
+    )
+    """The names of an interface row's numbers, after the header above."""
+    _ifconfig: dict[str, Any] | None = None
+    """The extra of the interface whose ifconfig block is being read."""
 
-    # -- lines that are no records ------------------------------------------------------------
-    def title(self, values: list) -> None:
-        text = values[0]
-        self.section = next(s for prefix, s in _TITLE_SECTIONS.items() if text.startswith(prefix))
-        self.table = self.section
-
-    def warning(self, values: list) -> None:
-        return None
-
+    # -- lines that are no records (titles, warnings, other headers: the base's defaults) -----
     def blank(self) -> None:
         self._ifconfig = None  # a blank line ends an ifconfig block
 
     def unparsed(self, line: str) -> None:
         """After an unparsed line that may start an ifconfig block, the details below have none."""
-        if not self.continues(line, _IFCONFIG_DETAIL):
+        if not self.continues(line, self.continuations):
             self._ifconfig = None
 
-    def inet_header(self, values: list) -> None:
-        self.section = self.table = "inet"
-
-    def unix_header(self, values: list) -> None:
-        self.section = self.table = "unix"
-
-    def route_header(self, values: list) -> None:
-        self.section = self.table = "route"
+    def route_header(self, values: list[Any]) -> None:
+        self.enter("route")
         metric_first = values[0].split()[4] == "Metric"
         self.route_numbers = ("metric", "ref", "use") if metric_first else ("mss", "window", "irtt")
 
-    def route6_header(self, values: list) -> None:
-        self.section = self.table = "route6"
-
-    def bluetooth_header(self, values: list) -> None:
-        self.section = self.table = "bluetooth"
-
-    def iface_header(self, values: list) -> None:
-        self.section = self.table = "iface"
+    def iface_header(self, values: list[Any]) -> None:
+        self.enter("iface")
         self.iface_columns = tuple(c.lower().replace("-", "_") for c in values[0].split()[1:-1])
-
-    def _expect(self, table: str) -> None:
-        """RowError when the row is not of the table the title or header above opened."""
-        if self.table not in (None, table):
-            raise RowError(f"a {table} row in the {self.table} table")
 
     # -- records -------------------------------------------------------------------------------
     def inet_row(self, v: list) -> Record:
-        self._expect("inet")
         printed, recv_q, send_q, local, remote, state_raw, user, inode, program, timer = v
         proto = _BASE_PROTO[printed.rstrip("6")]
         numbered = state_raw is not None and state_raw.isdigit()
@@ -110,7 +81,6 @@ class LinuxNetstat(Dialect):
         )
 
     def unix_row(self, v: list) -> Record:
-        self._expect("unix")
         refcnt, flags, kind, state_raw, inode, program, path = v
         pid, name = split_program(program)
         return self.record(
@@ -124,7 +94,6 @@ class LinuxNetstat(Dialect):
         )
 
     def route_row(self, v: list) -> Record:
-        self._expect("route")
         destination, gateway, genmask, flags, n1, n2, n3, iface, *more = v
         extra = {"destination": destination, "gateway": gateway, "genmask": genmask, "flags": flags}
         extra.update(zip(self.route_numbers, (int(n1), int(n2), int(n3))))
@@ -134,7 +103,6 @@ class LinuxNetstat(Dialect):
         return self.record(kind="route", ip_version=4, extra=extra)
 
     def route6_row(self, v: list) -> Record:
-        self._expect("route6")
         destination, next_hop, flags, metric, ref, use, iface = v  # "!n -1 1 0 lo": metric -1
         extra = {
             "destination": destination,
@@ -148,7 +116,6 @@ class LinuxNetstat(Dialect):
         return self.record(kind="route", ip_version=6, extra=extra)
 
     def iface_row(self, v: list) -> Record:
-        self._expect("iface")
         iface, *numbers, flags = v
         counts = [int(n) for n in numbers if n is not None]
         if len(counts) != len(self.iface_columns):
@@ -157,7 +124,6 @@ class LinuxNetstat(Dialect):
         return self.record(kind="interface", extra=extra)
 
     def ifconfig_head(self, v: list) -> Record:
-        self._expect("iface")
         name, _, rest = v[0].partition(": flags=")
         value, _, rest = rest.partition("<")
         flags, _, mtu = rest.partition(">")
@@ -211,7 +177,6 @@ class LinuxNetstat(Dialect):
         return CONTINUES
 
     def bluetooth_row(self, v: list) -> Record:
-        self._expect("bluetooth")
         proto, destination, source, state_raw, first, *rest = v
         if rest[0] is None:
             extra = {"channel": int(first)}
@@ -230,17 +195,6 @@ class LinuxNetstat(Dialect):
 
 
 _IFCONFIG_WORDS = re.compile(r"\([^()]*\)|\S+")
-IFACE_COLUMNS = (
-    "mtu",
-    "rx_ok",
-    "rx_err",
-    "rx_drp",
-    "rx_ovr",
-    "tx_ok",
-    "tx_err",
-    "tx_drp",
-    "tx_ovr",
-)
 
 
 @lru_cache(maxsize=4096)

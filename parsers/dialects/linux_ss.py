@@ -11,6 +11,7 @@ table's rows are TCP; rows before that evidence keep a null protocol.
 from __future__ import annotations
 
 import shlex
+from typing import Any
 
 import pyparsing as pp
 
@@ -127,13 +128,16 @@ class LinuxSs(Dialect):
     priority = 10
     weak_kinds = frozenset(("details",))
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
+    table_fields = ("table_proto", "columns")
+    columns: tuple[bool, bool] | None = None
+    """Whether the header has a Netid and a State column (None: no header seen, ss -H)."""
+
+    def __init__(self, path: str | None = None, command: str | None = None, **options: Any) -> None:
+        super().__init__(path, command, **options)
         self.asked = protocol_from_command(command)
         self.filtered_state = state_from_command(command)
         self.table_proto = self.asked
-        self.columns: tuple[bool, bool] | None = None
-        """Whether the header has a Netid and a State column (None: no header seen, ss -H)."""
+        """The protocol of the table's rows: asked for, or revealed by a TCP-only state."""
 
     def header(self, values: list) -> None:
         self.table_proto = self.asked

@@ -23,6 +23,23 @@ def _hex(text: str) -> int:
     return int(text, 16)
 
 
+def _module_columns(columns: dict[str, Column], text: str) -> list[Column]:
+    return _known(columns, text.split()[:-1])
+
+
+def _system_columns(columns: dict[str, Column], text: str) -> list[Column]:
+    words = text.split()
+    return _known(columns, [w for w in words[words.index("Proto") + 1 :] if w != "name"])
+
+
+def _known(columns: dict[str, Column], words: list[str]) -> list[Column]:
+    """The columns a header's words name; RowError for a word that names none."""
+    unknown = [w for w in words if w not in columns]
+    if unknown:
+        raise RowError(f"unknown column {unknown[0]!r}")
+    return [columns[w] for w in words]
+
+
 class MacosNetstat(FreebsdNetstat):
     name = "macos-netstat"
     sections = tuple(
@@ -31,18 +48,8 @@ class MacosNetstat(FreebsdNetstat):
     )
     priority = 10
 
-    TITLES: ClassVar[dict[str, str]] = {
-        "Active Internet connections": "inet",
-        "Active Multipath Internet connections": "mptcp",
-        "Active LOCAL (UNIX) domain sockets": "unix",
-        "Registered kernel control modules": "kctl_module",
-        "Active kernel event sockets": "kevt",
-        "Active kernel control sockets": "kctl",
-        "Routing tables": "route",
-    }
     INET_PREFIX: ClassVar[tuple[str, ...]] = ("Socket", "Flowhash")
-    SECTION_PREFIX: ClassVar[str] = "mac_"
-    INET_TABLES: ClassVar[tuple[str | None, ...]] = (None, "mac_inet")
+    section_prefix = "mac_"
     INET_TAIL: ClassVar[dict[str, Column]] = {
         "rxbytes": ("rxbytes", int),
         "txbytes": ("txbytes", int),
@@ -62,6 +69,8 @@ class MacosNetstat(FreebsdNetstat):
     }
     TCP_ONLY: ClassVar[frozenset[str]] = frozenset()
     weak_kinds = frozenset(("mptcp_detail",))
+    continuations = weak_kinds
+    table_fields = (*FreebsdNetstat.table_fields, "_columns")
     SYSTEM_COLUMNS: ClassVar[dict[str, Column]] = {
         "Recv-Q": ("recv_q", int),
         "Send-Q": ("send_q", int),
@@ -89,23 +98,16 @@ class MacosNetstat(FreebsdNetstat):
     }
     """Columns of the registered kernel control modules (id and flags printed in hex)."""
     _RECORD_FIELDS = frozenset(("recv_q", "send_q", "pid"))
+    _columns: dict[str, list[Column]] = {  # noqa: RUF012 (replaced, never changed)
+        "kctl_module": _module_columns(MODULE_COLUMNS, "id flags pcbcount rcvbuf sndbuf name"),
+        "kevt": _system_columns(SYSTEM_COLUMNS, "Proto Recv-Q Send-Q vendor class subcla"),
+        "kctl": _system_columns(SYSTEM_COLUMNS, "Proto Recv-Q Send-Q unit id name"),
+    }
+    """The columns of the kernel tables' rows, after the headers above (a new dict each)."""
+    _mptcp: Record | None = None
+    """The Multipath connection whose subflows follow (None after an unparsed line)."""
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        self._columns: dict[str, list[Column]] = {
-            "kctl_module": self._module_columns("id flags pcbcount rcvbuf sndbuf name"),
-            "kevt": self._system_columns("Proto Recv-Q Send-Q vendor class subcla"),
-            "kctl": self._system_columns("Proto Recv-Q Send-Q unit id name"),
-        }
-        self._mptcp: Record | None = None
-        """The Multipath connection whose subflows follow (None after an unparsed line)."""
-
-    # -- titles and headers ----------------------------------------------------------------------
-    mac_title = FreebsdNetstat.title
-    mac_inet_header = FreebsdNetstat.inet_header
-    mac_iface_header = FreebsdNetstat.iface_header
-    mac_route_header = FreebsdNetstat.route_header
-
+    # -- titles and headers (others: the base's defaults, and FreeBSD's methods) ----------------
     def mptcp_header(self, v: list) -> None:
         self._mptcp = None
         self.enter("mptcp")
@@ -114,30 +116,22 @@ class MacosNetstat(FreebsdNetstat):
         super().unparsed(line)
         self._mptcp = None  # the subflows below may be a rejected connection's
 
-    def kctl_module_header(self, v: list) -> None:
-        self._columns["kctl_module"] = self._module_columns(v[0])
-        self.enter("kctl_module")
+    def kctl_module_header(self, v: list[Any]) -> None:
+        self._learn("kctl_module", _module_columns(self.MODULE_COLUMNS, v[0]))
 
-    def kevt_header(self, v: list) -> None:
-        self._columns["kevt"] = self._system_columns(v[0].replace("subclarhiwat", "subcla rhiwat"))
-        self.enter("kevt")
+    def kevt_header(self, v: list[Any]) -> None:
+        text = v[0].replace("subclarhiwat", "subcla rhiwat")
+        self._learn("kevt", _system_columns(self.SYSTEM_COLUMNS, text))
 
-    def kctl_header(self, v: list) -> None:
-        self._columns["kctl"] = self._system_columns(v[0])
-        self.enter("kctl")
+    def kctl_header(self, v: list[Any]) -> None:
+        self._learn("kctl", _system_columns(self.SYSTEM_COLUMNS, v[0]))
 
-    def _module_columns(self, text: str) -> list[Column]:
-        return _known(self.MODULE_COLUMNS, text.split()[:-1])
-
-    def _system_columns(self, text: str) -> list[Column]:
-        words = text.split()
-        return _known(
-            self.SYSTEM_COLUMNS, [w for w in words[words.index("Proto") + 1 :] if w != "name"]
-        )
+    def _learn(self, table: str, columns: list[Column]) -> None:
+        self._columns = {**self._columns, table: columns}
+        self.enter(table)
 
     # -- records -------------------------------------------------------------------------------
     def mptcp_row(self, v: list) -> Record:
-        self.expect("mptcp")
         ident, flags, state_raw = v
         mpte_flags, mp_flags = flags.split("/")
         extra = {
@@ -149,7 +143,6 @@ class MacosNetstat(FreebsdNetstat):
         return self._mptcp
 
     def mptcp_subflow(self, v: list) -> Record:
-        self.expect("mptcp")
         ident, flags, local, remote, state_raw = v
         printed, _, cid = ident.partition("/")
         _, version = split_proto(printed)
@@ -181,19 +174,16 @@ class MacosNetstat(FreebsdNetstat):
         return CONTINUES
 
     def kctl_module_row(self, v: list) -> Record:
-        self.expect("kctl_module")
         *fields, name = v
         extra = self._typed("kctl_module", fields)
         extra["name"] = name
         return self.record(kind="kernel-control-module", extra=extra)
 
     def kevt_row(self, v: list) -> Record:
-        self.expect("kevt")
         pcb, *fields = v
         return self._system_record("kernel-event", "kevt", pcb, fields, {})
 
     def kctl_row(self, v: list) -> Record:
-        self.expect("kctl")
         pcb, *fields, name = v
         return self._system_record("kernel-control", "kctl", pcb, fields, {"name": name})
 
@@ -214,11 +204,3 @@ class MacosNetstat(FreebsdNetstat):
         if len(values) != len(columns):
             raise RowError(f"{len(values)} values where the header has {len(columns)}")
         return {key: typed(kind, v, key) for (key, kind), v in zip(columns, values, strict=True)}
-
-
-def _known(columns: dict[str, Column], words: list[str]) -> list[Column]:
-    """The columns a header's words name; RowError for a word that names none."""
-    unknown = [w for w in words if w not in columns]
-    if unknown:
-        raise RowError(f"unknown column {unknown[0]!r}")
-    return [columns[w] for w in words]

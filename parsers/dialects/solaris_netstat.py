@@ -7,12 +7,12 @@ before 2018) and the newer illumos one (6-wide windows, aligned UNIX table, ``-u
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.record import Record
 from .base import Dialect, RowError
 
-_TITLE_SECTIONS = {"UDP": "udp", "TCP": "tcp", "SCT": "sctp", "Act": "unix"}
 _SOCKETPAIR = "(socketpair)"
 _CLASSIC_BLANK = " " * 15
 """A classic UNIX row prints an absent path as 15 spaces, a socketpair as " (socketpair)  "."""
@@ -26,44 +26,29 @@ class SolarisNetstat(Dialect):
     sections = ("udp", "tcp", "sctp", "unix")
     priority = 10
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        self.ip_version: int | None = None
-        self.unix_aligned = False
-        """True under the illumos UNIX header, whose columns have fixed widths."""
-        self.table: str | None = None
-        """The table (section) the title or header above opened; None before one."""
-        self.unix_users: bool | None = None
-        """Whether the UNIX header above is -u's (Type User Pid Command ...); None before one."""
+    table_fields = ("ip_version", "unix_aligned", "unix_users")
+    ip_version: int | None = None
+    """The IP version the title above names (``TCP: IPv6``); None before one."""
+    unix_aligned = False
+    """True under the illumos UNIX header, whose columns have fixed widths."""
+    unix_users: bool | None = None
+    """Whether the UNIX header above is -u's (Type User Pid Command ...); None before one."""
 
-    # -- lines that are no records ------------------------------------------------------------
-    def title(self, values: list) -> None:
+    # -- lines that are no records (other headers and rules: the base's defaults) -------------
+    def title(self, values: list[Any]) -> None:
+        self.opened("title", values)
         text = values[0]
-        self.section = self.table = _TITLE_SECTIONS[text[:3]]
         # "TCP"/"UDP" alone: inet_type v4compat mode, which prints the IPv4 tables only
         self.ip_version = 6 if text.endswith("IPv6") else 4 if text[:3] in ("TCP", "UDP") else None
 
-    def tcp_header(self, values: list) -> None:
-        self.section = self.table = "tcp"
-
-    def udp_header(self, values: list) -> None:
-        self.section = self.table = "udp"
-
-    def sctp_header(self, values: list) -> None:
-        self.section = self.table = "sctp"
-
-    def unix_header(self, values: list) -> None:
-        self.section = self.table = "unix"
+    def unix_header(self, values: list[Any]) -> None:
+        self.enter("unix")
         self.unix_aligned = values[0].endswith("Address")
         self.unix_users = values[0].startswith("Type")
-
-    def rule(self, values: list) -> None:
-        return None
 
     # -- records -------------------------------------------------------------------------------
     def udp_row(self, v: list) -> Record:
         local, remote, user, pid, program, state_raw, iface = v
-        self._expect("udp")
         if (remote is not None) != (state_raw == "Connected"):
             raise RowError("a UDP remote address is printed when, and only when, Connected")
         return self._inet(
@@ -77,7 +62,6 @@ class SolarisNetstat(Dialect):
 
     def tcp_row(self, v: list) -> Record:
         local, remote, user, pid, program, swind, send_q, rwind, recv_q, state_raw, iface = v
-        self._expect("tcp")
         return self._inet(
             "tcp",
             split_dot(local, "tcp"),
@@ -93,7 +77,6 @@ class SolarisNetstat(Dialect):
 
     def sctp_row(self, v: list) -> Record:
         local, remote, swind, send_q, rwind, recv_q, streams, user, pid, program, state_raw = v
-        self._expect("sctp")
         here, there = split_sctp(local), split_sctp(remote)
         streams_in, _, streams_out = streams.partition("/")
         extra = {
@@ -136,15 +119,9 @@ class SolarisNetstat(Dialect):
         )
 
     # -- helpers -------------------------------------------------------------------------------
-    def _expect(self, table: str) -> None:
-        """RowError when the row is not of the table the title or header above opened."""
-        if self.table not in (None, table):
-            raise RowError(f"a {table} row in the {self.table} table")
-
     def _layout(self, tail: str, *, users: bool) -> None:
         """RowError unless a UNIX row has the layout of the header above (-u or not), and no tab
         in the columns it decodes by their widths."""
-        self._expect("unix")
         if self.unix_users is not None and users != self.unix_users:
             raise RowError("a UNIX row of another layout than its header's")
         if "\t" in tail:

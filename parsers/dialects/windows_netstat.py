@@ -7,13 +7,12 @@ state words (``ABHÖREN``), also as mangled by a wrong code page, map through th
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Any
+
 from ..model.addresses import ip_version, split_colon
 from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError
-
-_OWNER_KINDS = frozenset(
-    ("owner_exe", "owner_service", "owner_component", "unknown_component", "no_owner")
-)
 
 
 class WindowsNetstat(Dialect):
@@ -21,27 +20,19 @@ class WindowsNetstat(Dialect):
     grammar = "windows_netstat"
     sections = ("connections",)
     weak_kinds = frozenset(("owner_exe", "owner_service", "owner_component"))
+    continuations = frozenset((*weak_kinds, "unknown_component", "no_owner"))
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        flags = "".join(w[1:] for w in (command or "").split() if w[:1] in "-/")
-        self.owners = command is None or "b" in flags.lower()
+    @cached_property
+    def owners(self) -> bool:
         """Whether owner lines may appear: only ``-b`` prints them (so without the command)."""
+        flags = "".join(w[1:] for w in (self.command or "").split() if w[:1] in "-/")
+        return self.command is None or "b" in flags.lower()
 
-    # -- lines that are no records ------------------------------------------------------------
-    def title(self, values: list) -> None:
+    # -- lines that are no records: after a title or header, owner lines have no connection ---
+    def title(self, values: list[Any]) -> None:
         self._last = None
 
-    def header(self, values: list) -> None:
-        self._last = None
-
-    def warning(self, values: list) -> None:
-        return None
-
-    def unparsed(self, line: str) -> None:
-        """After an unparsed line that may be a connection, the owner lines below have none."""
-        if not self.continues(line, _OWNER_KINDS):
-            self._last = None
+    header = title
 
     # -- records -------------------------------------------------------------------------------
     def row(self, v: list) -> Record:

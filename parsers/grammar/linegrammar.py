@@ -166,6 +166,19 @@ class LineGrammar:
         self._by_first[section][first] = found
         return found
 
+    def kinds(self, section: str) -> list[str]:
+        """The line kinds a section's start rule lists, in order."""
+        return _kinds(section, self._rules)
+
+    def pattern(self, kind: str) -> str | None:
+        """The regex of a line kind that is one terminal (a title, a header), else None."""
+        rules = self._rules[kind]
+        if len(rules) == 1 and len(rules[0].expansion) == 1:
+            symbol = rules[0].expansion[0]
+            if isinstance(symbol, Terminal):
+                return self._terminals[symbol.name]
+        return None
+
     def parse_exact(self, line: str, section: str) -> Parsed:
         """Parse one line with the LALR parser (the reference the fast path must agree with)."""
         try:
