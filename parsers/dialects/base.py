@@ -20,7 +20,7 @@ from ..io.decode import ERRORS, has_undecodable
 from ..io.reader import HEAD_CHARS, MAX_LINE, OverlongLine
 from ..model.addresses import Endpoint
 from ..model.record import Diagnostic, Record
-from ..model.states import TCP_STATES
+from ..model.states import TCP_STATES, states_printed_by
 
 _OPENING_KINDS = ("title", "header")
 """Line kinds that open a capture: seen again after records, they start the next one."""
@@ -99,6 +99,8 @@ class Dialect:
     section_prefix: ClassVar[str] = ""
     """What the dialect's sections are named with, in a grammar that holds several systems'
     (``mac_``): a handler for ``mac_x`` may be named ``x``."""
+    tcp_states: ClassVar[Mapping[str, str]] = {}
+    """The TCP state words this dialect prints -> their canonical states (``tcp_states.tsv``)."""
     table_fields: ClassVar[tuple[str, ...]] = ()
     """The attributes holding what the dialect learns of the table (``TableState.known``)."""
 
@@ -110,6 +112,10 @@ class Dialect:
     """Where ``run`` stopped: the line that starts the next capture, and why."""
     _last: Record | None = None
     """The record above: continuation lines add to it (reset by each new record)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.tcp_states = states_printed_by(getattr(cls, "name", ""))
 
     def __init__(
         self,
@@ -345,14 +351,16 @@ class Dialect:
         """A diagnostic for the current line."""
         return Diagnostic(self.path, self.line, text, reason, self.member)
 
-    @staticmethod
-    def tcp_state(word: str | None) -> str | None:
-        """The canonical state of a TCP state word; RowError when the word is unknown."""
+    def tcp_state(self, word: str | None) -> str | None:
+        """The canonical state of a TCP state word; RowError when the word is unknown, or is
+        one this dialect never prints (another system's ``ESTAB``)."""
         if word is None:
             return None
         try:
-            return TCP_STATES[word]
+            return self.tcp_states[word]
         except KeyError:
+            if word in TCP_STATES:
+                raise RowError(f"state word {word!r} is not printed by {self.name}") from None
             raise RowError(f"unknown TCP state {word!r}") from None
 
 

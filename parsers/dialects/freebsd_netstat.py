@@ -20,7 +20,6 @@ from typing import Any, ClassVar, NamedTuple
 
 from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.record import Record
-from ..model.states import TCP_STATES
 from .base import CONTINUES, Dialect, RowError
 
 _BASE_PROTO = {
@@ -102,14 +101,6 @@ class InetProto(NamedTuple):
 
 _PROTOS: dict[str, InetProto] = {}
 """Printed protocol name -> what it tells (the names are few), filled by ``_new_proto``."""
-_STATES = {
-    word: TCP_STATES[word.rstrip("*")]
-    for word in (*TCP_STATES, *(w + "*" for w in TCP_STATES))
-    if word.rstrip("*") in TCP_STATES
-}
-"""A known TCP state word, maybe marked hidden with ``*``, -> its canonical state."""
-
-
 def _new_proto(printed: str) -> InetProto:
     """``_PROTOS[printed]``, made."""
     proto, version = split_proto(printed)
@@ -257,7 +248,8 @@ class FreebsdNetstat(Dialect):
             number = self.ip_version(version, here, there)
         state = None
         if proto == "tcp" and state_raw:
-            state = _STATES.get(state_raw) or self.tcp_state(state_raw.rstrip("*"))
+            # a state word, maybe marked hidden with "*"
+            state = self.tcp_states.get(state_raw) or self.tcp_state(state_raw.rstrip("*"))
         return self.socket(
             proto,
             number,

@@ -117,6 +117,8 @@ _FILTER_STATES = {
     "closing": "CLOSING",
 }
 _TCP_ONLY = frozenset(w for w, s in TCP_STATES.items() if s not in ("ESTABLISHED", "CLOSED"))
+"""Words of states only TCP has, as any system prints them: the table is TCP (and a word ss does
+not print is refused as such, not read as no state)."""
 _SHUTDOWN = frozenset(("<->", "<--", "-->", "---"))
 _LINKS = frozenset(("netlink", "packet"))
 
