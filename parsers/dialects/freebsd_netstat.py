@@ -101,6 +101,8 @@ class InetProto(NamedTuple):
 
 _PROTOS: dict[str, InetProto] = {}
 """Printed protocol name -> what it tells (the names are few), filled by ``_new_proto``."""
+
+
 def _new_proto(printed: str) -> InetProto:
     """``_PROTOS[printed]``, made."""
     proto, version = split_proto(printed)
