@@ -19,25 +19,16 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, NamedTuple
 
 from ..model.addresses import Endpoint, ip_version, split_dot
+from ..model.protocols import protocol_words
 from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError
 
 _BASE_PROTO = {
-    "tcp": "tcp",
-    "toe": "tcp",
-    "udp": "udp",
-    "icm": "icmp",
-    "igm": "igmp",
-    "ip": "raw",
-    "raw": "raw",
-    "div": "divert",
-    "sdp": "sdp",
-    "pim": "pim",
-    "car": "carp",
-    "rip": "rip",
-    "sctp": "sctp",
-    "mptcp": "mptcp",
+    word: found.protocol
+    for dialect in ("freebsd-netstat", "macos-netstat")
+    for word, found in protocol_words(dialect).items()
 }
+"""A printed protocol less its 4, 6 or 46 -> the protocol (``protocols.tsv``)."""
 _FAMILIES = {"Internet": 4, "Internet6": 6}
 
 

@@ -11,10 +11,12 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from ..model.addresses import split_colon
+from ..model.protocols import protocol_words
 from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError
 
-_BASE_PROTO = {"tcp": "tcp", "udp": "udp", "udpl": "udplite", "raw": "raw", "sctp": "sctp"}
+_BASE_PROTO = {word: found.protocol for word, found in protocol_words("linux-netstat").items()}
+"""A printed protocol less its ``6`` -> the protocol (``protocols.tsv``)."""
 
 
 class LinuxNetstat(Dialect):

@@ -16,41 +16,16 @@ from typing import Any
 import pyparsing as pp
 
 from ..model.addresses import Endpoint, ip_version, split_colon
+from ..model.protocols import protocol_words
 from ..model.record import Record
 from ..model.states import TCP_STATES
 from .base import CONTINUES, Dialect, RowError
 from .ss_fields import parse_fields
 
-_NETIDS = {
-    "tcp": "tcp",
-    "udp": "udp",
-    "raw": "raw",
-    "icmp6": "icmp",
-    "sctp": "sctp",
-    "dccp": "dccp",
-    "mptcp": "mptcp",
-    "tipc": "tipc",
-    "nl": "netlink",
-    "p_raw": "packet",
-    "p_dgr": "packet",
-    "v_str": "vsock",
-    "v_dgr": "vsock",
-    "v_seq": "vsock",
-    "xdp": "xdp",
-    "u_str": "unix",
-    "u_dgr": "unix",
-    "u_seq": "unix",
-}
-_SOCKET_TYPES = {
-    "u_str": "stream",
-    "u_dgr": "dgram",
-    "u_seq": "seqpacket",
-    "p_raw": "raw",
-    "p_dgr": "dgram",
-    "v_str": "stream",
-    "v_dgr": "dgram",
-    "v_seq": "seqpacket",
-}
+_WORDS = protocol_words("linux-ss")
+_NETIDS = {netid: word.protocol for netid, word in _WORDS.items()}
+"""Netid -> protocol (``protocols.tsv``)."""
+_SOCKET_TYPES = {netid: word.socket_type for netid, word in _WORDS.items() if word.socket_type}
 _OPTION_PROTOCOLS = {
     "t": "tcp",
     "u": "udp",
