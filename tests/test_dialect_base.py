@@ -50,9 +50,9 @@ def _run(name: str, text: str, command: str | None = None) -> tuple[Dialect, lis
         ("freebsd-netstat", "Active UNIX domain sockets", "unix"),
         ("freebsd-netstat", "Current listen queue sizes (qlen/incqlen/maxqlen)", "inet"),
         ("freebsd-netstat", "Proto Listen                           Local Address", "inet"),
-        ("macos-netstat", "Active LOCAL (UNIX) domain sockets", "mac_unix"),
-        ("macos-netstat", "Registered kernel control modules", "mac_kctl_module"),
-        ("macos-netstat", "Routing tables", "mac_route"),
+        ("macos-netstat", "Active LOCAL (UNIX) domain sockets", "unix"),
+        ("macos-netstat", "Registered kernel control modules", "kctl_module"),
+        ("macos-netstat", "Routing tables", "route"),
     ],
 )
 def test_titles_and_headers_open_their_section(name: str, line: str, section: str) -> None:
@@ -85,7 +85,7 @@ def test_titles_and_headers_open_their_section(name: str, line: str, section: st
         (
             "macos-netstat",
             "Routing tables\ntcp4       0      0  127.0.0.1.631          *.*      LISTEN",
-            "a inet row in the mac_route table",
+            "a inet row in the route table",
         ),
     ],
 )

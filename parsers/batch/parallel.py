@@ -221,7 +221,9 @@ def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Di
     lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]  # type: ignore[operator]
     cls = DIALECTS[task.dialect]
     parser = cls(
-        task.path, o.command, foreign=claimants(cls.grammar) if o.dialect == "auto" else None
+        task.path,
+        o.command,
+        foreign=claimants(cls.kin or cls.grammar) if o.dialect == "auto" else None,
     )
     labels, meta = labels_of(task.host, o.meta)
     parser.label(0, labels["host"], labels["captured_at"], meta)

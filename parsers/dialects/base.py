@@ -96,9 +96,10 @@ class Dialect:
     """Titles and headers whose name does not tell the section they open."""
     tables: ClassVar[Mapping[str, str]] = {}
     """Sections whose rows belong to another section's table (Linux ``ifconfig``: ``iface``)."""
-    section_prefix: ClassVar[str] = ""
-    """What the dialect's sections are named with, in a grammar that holds several systems'
-    (``mac_``): a handler for ``mac_x`` may be named ``x``."""
+    kin: ClassVar[str] = ""
+    """Dialects of one kin (grammars importing one shared grammar, ``bsd_netstat``) read each
+    other's titles and headers, so none is taken for another kin's capture starting (captures
+    separate them by markers); a dialect with no kin is its grammar's only dialect."""
     tcp_states: ClassVar[Mapping[str, str]] = {}
     """The TCP state words this dialect prints -> their canonical states (``tcp_states.tsv``)."""
     table_fields: ClassVar[tuple[str, ...]] = ()
@@ -265,10 +266,8 @@ class Dialect:
         """What a title or header of ``kind`` does by default: open the section it tells."""
         _plan(type(self)).openers[kind](self, values)
 
-    def enter(self, table: str) -> None:
-        """Go to the section ``table`` names (after ``section_prefix`` when none is so named):
-        its rows are read from now on."""
-        section = table if table in self.sections else self.section_prefix + table
+    def enter(self, section: str) -> None:
+        """Go to ``section``: its table's rows are read from now on."""
         self.section = self.table = section
         self._handlers = self._by_table.setdefault(section, {})
 
@@ -375,16 +374,15 @@ def _plan(cls: type[Dialect]) -> _Plan:
     every = {cls.tables.get(s, s) for s in cls.sections}
     plan = _Plan({}, {}, {}, {})
     for kind, tables in listed.items():
-        name = next((n for n in _names(cls, kind) if callable(getattr(cls, n, None))), None)
+        name = kind if callable(getattr(cls, kind, None)) else None
         opening = kind.endswith(_OPENING_KINDS)
-        opener = _opener(cls, kind, grammar.pattern(kind)) if opening else None
+        opener = _opener(cls, kind, grammar.patterns(kind)) if opening else None
         if opener is not None:
             plan.openers[kind] = opener
         if name is not None:
             plan.methods[kind] = name
             if not opening and kind not in cls.continuations and set(tables) != every:
-                label = tables[0].removeprefix(cls.section_prefix)
-                plan.places[kind] = (frozenset((None, *tables)), label)
+                plan.places[kind] = (frozenset((None, *tables)), tables[0])
         elif opener is not None:
             plan.defaults[kind] = opener
         elif kind in cls.quiet:
@@ -392,32 +390,24 @@ def _plan(cls: type[Dialect]) -> _Plan:
     return plan
 
 
-def _names(cls: type[Dialect], kind: str) -> tuple[str, ...]:
-    """The names a handler of ``kind`` may have: the kind's, then without ``section_prefix``."""
-    if cls.section_prefix and kind.startswith(cls.section_prefix):
-        return kind, kind.removeprefix(cls.section_prefix)
-    return (kind,)
-
-
-def _opener(cls: type[Dialect], kind: str, pattern: str | None) -> Callable[..., None] | None:
-    """The default handler of a title or header: it opens the section ``opens`` names, or
-    the one its terminal's named group matched, or the one its name begins with; None when
-    none tells (the dialect then has a method)."""
+def _opener(cls: type[Dialect], kind: str, patterns: list[str]) -> Callable[..., None] | None:
+    """The default handler of a title or header: it opens the section ``opens`` names, or the
+    one its terminal's named group matched, or the one its name begins with; None when none
+    tells (the dialect then has a method)."""
     if kind in cls.opens:
-        table = cls.opens[kind]
-        return lambda self, values: self.enter(table)
-    groups = re.compile(pattern or "").groupindex
-    if groups:
-        titled = re.compile(pattern or "")
+        section = cls.opens[kind]
+        return lambda self, values: self.enter(section)
+    titles = [found for found in map(re.compile, patterns) if found.groupindex]
+    if titles:
 
         def by_group(self: Dialect, values: list[Any]) -> None:
-            found = titled.fullmatch(values[0])
-            self.enter(next(k for k, v in found.groupdict().items() if v is not None))  # type: ignore[union-attr]
+            found = next(m for title in titles if (m := title.fullmatch(values[0])))
+            self.enter(next(k for k, v in found.groupdict().items() if v is not None))
 
         return by_group
-    table = kind.rpartition("_")[0]
-    if table and (table in cls.sections or cls.section_prefix + table in cls.sections):
-        return lambda self, values: self.enter(table)
+    section = kind.rpartition("_")[0]
+    if section in cls.sections:
+        return lambda self, values: self.enter(section)
     return None
 
 

@@ -1,6 +1,7 @@
 """FreeBSD ``netstat``: Internet and SCTP sockets, UNIX sockets, interfaces (-i) and routes (-r).
 
-Grammar: ``grammars/bsd_netstat.lark`` (shared with macOS). Rows are named and typed from the
+Grammar: ``grammars/freebsd_netstat.lark``, importing the rows it shares with macOS from
+``grammars/bsd_netstat.lark``. Rows are named and typed from the
 columns of the header above them, so one row rule serves -A (``Tcpcb`` -> ``extra.pcb``), -T
 (``rexmit``, ``ooorcv``, ``zero_win`` in extra), -x (socket buffer counts, and ``extra.timers``
 in seconds) and -P (``extra.log_id``, None for ``-``). Addresses are ``host.port`` split on the
@@ -105,7 +106,8 @@ def _new_proto(printed: str) -> InetProto:
 
 class FreebsdNetstat(Dialect):
     name = "freebsd-netstat"
-    grammar = "bsd_netstat"
+    grammar = "freebsd_netstat"
+    kin = "bsd_netstat"
     sections = ("inet", "sctp", "unix", "iface", "route")
     priority = 10
 

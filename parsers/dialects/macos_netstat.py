@@ -1,6 +1,7 @@
 """macOS ``netstat``: the FreeBSD dialect with Apple's columns and its system tables.
 
-Grammar: ``grammars/bsd_netstat.lark`` (shared with FreeBSD). Differences from FreeBSD: -A
+Grammar: ``grammars/macos_netstat.lark``, importing the rows it shares with FreeBSD from
+``grammars/bsd_netstat.lark``. Differences from FreeBSD: -A
 prints ``Socket`` and ``Flowhash`` (``extra.pcb``, ``extra.flowhash``); -b adds ``rxbytes`` and
 ``txbytes``; -v adds buffer sizes, ``pid``/``epid`` and two hex columns, the socket's so_state
 and so_options flags (``extra.socket_state``, ``extra.socket_options``: NOT the TCP state).
@@ -42,14 +43,11 @@ def _known(columns: dict[str, Column], words: list[str]) -> list[Column]:
 
 class MacosNetstat(FreebsdNetstat):
     name = "macos-netstat"
-    sections = tuple(
-        "mac_" + s
-        for s in ("inet", "mptcp", "unix", "kctl_module", "kevt", "kctl", "iface", "route")
-    )
+    grammar = "macos_netstat"
+    sections = ("inet", "mptcp", "unix", "kctl_module", "kevt", "kctl", "iface", "route")
     priority = 10
 
     INET_PREFIX: ClassVar[tuple[str, ...]] = ("Socket", "Flowhash")
-    section_prefix = "mac_"
     INET_TAIL: ClassVar[dict[str, Column]] = {
         "rxbytes": ("rxbytes", int),
         "txbytes": ("txbytes", int),

@@ -153,7 +153,7 @@ def _parser(
         member=options["member"],
         accounting=accounting,
         marker=marker,
-        foreign=claimants(DIALECTS[name].grammar) if foreign else None,
+        foreign=claimants(DIALECTS[name].kin or DIALECTS[name].grammar) if foreign else None,
     )
 
 
@@ -180,10 +180,10 @@ def _unrecognised(
 
 
 @cache
-def claimants(grammar: str | None) -> Callable[[str], list[str]]:
-    """The dialects, of other grammars than ``grammar``, that read a line as one opening a
-    capture (a title, header or leading warning)."""
-    others = [(d.name, d.line_grammar()) for d in DIALECTS.values() if d.grammar != grammar]
+def claimants(kin: str | None) -> Callable[[str], list[str]]:
+    """The dialects, of other kin than ``kin`` (a ``Dialect.kin``, or the grammar of a dialect
+    with none), that read a line as one opening a capture (a title, header or leading warning)."""
+    others = [(d.name, d.line_grammar()) for d in DIALECTS.values() if (d.kin or d.grammar) != kin]
 
     def claim(line: str) -> list[str]:
         found = []

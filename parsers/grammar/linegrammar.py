@@ -170,14 +170,15 @@ class LineGrammar:
         """The line kinds a section's start rule lists, in order."""
         return _kinds(section, self._rules)
 
-    def pattern(self, kind: str) -> str | None:
-        """The regex of a line kind that is one terminal (a title, a header), else None."""
-        rules = self._rules[kind]
-        if len(rules) == 1 and len(rules[0].expansion) == 1:
-            symbol = rules[0].expansion[0]
-            if isinstance(symbol, Terminal):
-                return self._terminals[symbol.name]
-        return None
+    def patterns(self, kind: str) -> list[str]:
+        """The regexes of a line kind whose expansions are each one terminal (a title, a
+        header), else none."""
+        found = []
+        for rule in self._rules[kind]:
+            if len(rule.expansion) != 1 or not isinstance(rule.expansion[0], Terminal):
+                return []
+            found.append(self._terminals[rule.expansion[0].name])
+        return found
 
     def parse_exact(self, line: str, section: str) -> Parsed:
         """Parse one line with the LALR parser (the reference the fast path must agree with)."""
