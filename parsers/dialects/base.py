@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cache, partial
+from functools import partial
 from typing import Any, ClassVar, NamedTuple
 
 from ..grammar.linegrammar import LineError, LineGrammar, Parsed, line_grammar
 from ..io.decode import ERRORS, has_undecodable
 from ..io.reader import HEAD_CHARS, MAX_LINE, OverlongLine
 from ..model.addresses import Endpoint
-from ..model.record import Diagnostic, Record
+from ..model.record import Diagnostic, Record, Source
 from ..model.states import TCP_STATES, states_printed_by
 
 _OPENING_KINDS = ("title", "header")
@@ -31,7 +31,10 @@ all unprintable, so only a line ``str.isprintable`` rejects is searched."""
 CONTINUES = object()
 """Returned by a handler whose line belongs to the record above it."""
 
-Handler = Callable[[list], "Record | object | None"]
+Values = list[Any]
+"""A line's values as the grammar gives them: the text of each kept terminal, or None."""
+Handler = Callable[[Values], object]
+"""A line kind's handler: a Record, None (no record) or CONTINUES; RowError for a bad line."""
 
 
 class Boundary(NamedTuple):
@@ -262,7 +265,7 @@ class Dialect:
         self._handlers[kind] = found
         return found
 
-    def opened(self, kind: str, values: list[Any]) -> None:
+    def opened(self, kind: str, values: Values) -> None:
         """What a title or header of ``kind`` does by default: open the section it tells."""
         _plan(type(self)).openers[kind](self, values)
 
@@ -304,7 +307,7 @@ class Dialect:
     # -- helpers for handlers -----------------------------------------------------------------
     def record(self, **fields: Any) -> Record:
         """A record of this dialect, sourced at the current line."""
-        source = {"path": self.path, "member": self.member, "line": self.line}
+        source: Source = {"path": self.path, "member": self.member, "line": self.line}
         return Record(*self._labels, source=source, **fields)
 
     def socket(
@@ -363,9 +366,19 @@ class Dialect:
             raise RowError(f"unknown TCP state {word!r}") from None
 
 
-@cache
 def _plan(cls: type[Dialect]) -> _Plan:
-    """Each line kind's handler: a method named after it, else the default the grammar gives."""
+    """Each line kind's handler: a method named after it, else the default the grammar gives
+    (worked out once per class)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _make_plan(cls)
+    return plan
+
+
+_PLANS: dict[type[Dialect], _Plan] = {}
+
+
+def _make_plan(cls: type[Dialect]) -> _Plan:
     grammar = cls.line_grammar()
     listed: dict[str, list[str]] = {}
     for section in cls.sections:
@@ -400,7 +413,7 @@ def _opener(cls: type[Dialect], kind: str, patterns: list[str]) -> Callable[...,
     titles = [found for found in map(re.compile, patterns) if found.groupindex]
     if titles:
 
-        def by_group(self: Dialect, values: list[Any]) -> None:
+        def by_group(self: Dialect, values: Values) -> None:
             found = next(m for title in titles if (m := title.fullmatch(values[0])))
             self.enter(next(k for k, v in found.groupdict().items() if v is not None))
 
@@ -411,11 +424,11 @@ def _opener(cls: type[Dialect], kind: str, patterns: list[str]) -> Callable[...,
     return None
 
 
-def _quiet(self: Dialect, values: list[Any]) -> None:
+def _quiet(self: Dialect, values: Values) -> None:
     """A line that is no record and changes nothing."""
 
 
-def _misplaced(reason: str, values: list[Any]) -> None:
+def _misplaced(reason: str, values: Values) -> None:
     """The handler of a row in a table it does not belong to."""
     raise RowError(reason)
 

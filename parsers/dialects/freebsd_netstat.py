@@ -22,7 +22,7 @@ from typing import Any, ClassVar, NamedTuple
 from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, Values
 
 _BASE_PROTO = {
     word: found.protocol
@@ -108,7 +108,7 @@ class FreebsdNetstat(Dialect):
     name = "freebsd-netstat"
     grammar = "freebsd_netstat"
     kin = "bsd_netstat"
-    sections = ("inet", "sctp", "unix", "iface", "route")
+    sections: ClassVar[tuple[str, ...]] = ("inet", "sctp", "unix", "iface", "route")
     priority = 10
 
     INET_PREFIX: ClassVar[tuple[str, ...]] = ("Tcpcb",)
@@ -146,7 +146,7 @@ class FreebsdNetstat(Dialect):
     weak_kinds = frozenset(("sctp_more",))
     continuations = weak_kinds
     opens: ClassVar[Mapping[str, str]] = {"listen_header": "inet"}
-    table_fields = (
+    table_fields: ClassVar[tuple[str, ...]] = (
         *("_prefix", "_middle", "_tail_tcp", "_tail_other"),
         *("_iface_columns", "_route_columns", "_family"),
     )
@@ -162,11 +162,11 @@ class FreebsdNetstat(Dialect):
     _family: int | None = None
 
     # -- lines that are no records (titles, other headers: the base's defaults) ---------------
-    def family(self, v: list[Any]) -> None:
+    def family(self, v: Values) -> None:
         self.enter("route")
         self._family = _FAMILIES.get(v[0][:-1])
 
-    def inet_header(self, v: list) -> None:
+    def inet_header(self, v: Values) -> None:
         self._prefix = None
         words = header_words(v[0])
         proto = words.index("Proto")
@@ -188,18 +188,18 @@ class FreebsdNetstat(Dialect):
         self._tail_other = _tail(c for c in columns if c[0] not in self.TCP_ONLY)
         self.enter("inet")
 
-    def iface_header(self, v: list) -> None:
+    def iface_header(self, v: Values) -> None:
         words = v[0].split()
         self._iface_columns = tuple(w.lower() for w in words[words.index("Address") + 1 :])
         self.enter("iface")
 
-    def route_header(self, v: list) -> None:
+    def route_header(self, v: Values) -> None:
         words = v[0].split()
         self._route_columns = tuple(w.lower() for w in words[words.index("Flags") + 1 : -2])
         self.enter("route")
 
     # -- records -------------------------------------------------------------------------------
-    def inet_row(self, v: list) -> Record:
+    def inet_row(self, v: Values) -> Record:
         """Named and typed by the header's columns (``inet_header``); a plain row, without
         pointers or columns after the state, is a straight line of cached lookups."""
         pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
@@ -209,6 +209,8 @@ class FreebsdNetstat(Dialect):
         proto, version, number, lookup = _PROTOS.get(printed) or _new_proto(printed)
         extra: dict[str, Any] = {} if pcb is None and not prefix else self.pointers(pcb, flowhash)
         middle = self._middle
+        recv_q: int | None
+        send_q: int | None
         if n3 is None and n1 is not None and n2 is not None and len(middle) == 2:
             recv_q, send_q = int(n1), int(n2)
         else:
@@ -262,7 +264,7 @@ class FreebsdNetstat(Dialect):
             extra,
         )
 
-    def listen_row(self, v: list) -> Record:
+    def listen_row(self, v: Values) -> Record:
         pcb, printed, unix, queues, local = v
         qlen, incqlen, maxqlen = map(int, queues.split("/"))
         extra: dict[str, Any] = {"qlen": qlen, "incqlen": incqlen, "maxqlen": maxqlen}
@@ -279,7 +281,7 @@ class FreebsdNetstat(Dialect):
             extra=extra,
         )
 
-    def sctp_row(self, v: list) -> Record:
+    def sctp_row(self, v: Values) -> Record:
         printed, kind, local, remote, state_raw = v
         if local is not None and (remote is None) != (state_raw == "LISTEN"):
             raise RowError("only a listening SCTP socket prints no foreign address")
@@ -298,14 +300,14 @@ class FreebsdNetstat(Dialect):
         )
         return self._last
 
-    def sctp_more(self, v: list) -> object:
+    def sctp_more(self, v: Values) -> object:
         """Another address of the association above, as printed (local, foreign or both)."""
         if self._last is None or self._last.proto != "sctp":
             raise RowError("address line with no SCTP association above it")
         self._last.extra.setdefault("more_addresses", []).extend(a for a in v if a)
         return CONTINUES
 
-    def unix_row(self, v: list) -> Record:
+    def unix_row(self, v: Values) -> Record:
         address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
         extra = {
             "address": address,
@@ -319,7 +321,7 @@ class FreebsdNetstat(Dialect):
             proto="unix", local_address=path, recv_q=int(recv_q), send_q=int(send_q), extra=extra
         )
 
-    def iface_row(self, v: list) -> Record:
+    def iface_row(self, v: Values) -> Record:
         name, mtu, network, address, *counts = v
         counts = [c for c in counts if c is not None]
         if address is None and not network.startswith("<Link#"):
@@ -336,7 +338,7 @@ class FreebsdNetstat(Dialect):
             kind="interface", ip_version=None if link else ip_version(address), extra=extra
         )
 
-    def route_row(self, v: list) -> Record:
+    def route_row(self, v: Values) -> Record:
         destination, gateway, flags, n1, n2, n3, netif, expire = v
         numbers = [int(n) for n in (n1, n2, n3) if n is not None]
         if len(numbers) != len(self._route_columns):
@@ -353,8 +355,9 @@ class FreebsdNetstat(Dialect):
     def pointers(self, pcb: str | None, flowhash: str | None) -> dict[str, Any]:
         """The extra fields of a row's pointers (-A); RowError when the header has others."""
         pointers = [p for p in (pcb, flowhash) if p is not None]
-        if len(pointers) != len(self._prefix):
-            raise RowError(f"{len(pointers)} pointers where the header has {len(self._prefix)}")
+        prefix = self._prefix or ()
+        if len(pointers) != len(prefix):
+            raise RowError(f"{len(pointers)} pointers where the header has {len(prefix)}")
         extra = {}
         if pointers:
             extra["pcb"] = _pointer(pointers[0])
@@ -371,7 +374,7 @@ class FreebsdNetstat(Dialect):
             return None
         return next((ip_version(e.address) for e in ends if e and ip_version(e.address)), None)
 
-    def cut_endpoint(self, text: str, proto: str, side: str, extra: dict) -> Endpoint:
+    def cut_endpoint(self, text: str, proto: str, side: str, extra: dict[str, Any]) -> Endpoint:
         """``split_dot``, except that with -A (18-wide columns) a port of fewer than 5 digits in a
         full column may be cut (``198.51.100.23.4102`` for port 41022): its port is then None and
         the digits printed go to ``extra["<side>_port_printed"]``."""

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from ..model.addresses import split_colon
 from ..model.protocols import protocol_words
 from ..model.record import Record
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, Values
 
 _BASE_PROTO = {word: found.protocol for word, found in protocol_words("linux-netstat").items()}
 """A printed protocol less its ``6`` -> the protocol (``protocols.tsv``)."""
@@ -47,17 +47,17 @@ class LinuxNetstat(Dialect):
         if not self.continues(line, self.continuations):
             self._ifconfig = None
 
-    def route_header(self, values: list[Any]) -> None:
+    def route_header(self, values: Values) -> None:
         self.enter("route")
         metric_first = values[0].split()[4] == "Metric"
         self.route_numbers = ("metric", "ref", "use") if metric_first else ("mss", "window", "irtt")
 
-    def iface_header(self, values: list[Any]) -> None:
+    def iface_header(self, values: Values) -> None:
         self.enter("iface")
         self.iface_columns = tuple(c.lower().replace("-", "_") for c in values[0].split()[1:-1])
 
     # -- records -------------------------------------------------------------------------------
-    def inet_row(self, v: list) -> Record:
+    def inet_row(self, v: Values) -> Record:
         printed, recv_q, send_q, local, remote, state_raw, user, inode, program, timer = v
         proto = _BASE_PROTO[printed.rstrip("6")]
         numbered = state_raw is not None and state_raw.isdigit()
@@ -82,7 +82,7 @@ class LinuxNetstat(Dialect):
             None if timer is None else parse_timer(timer),
         )
 
-    def unix_row(self, v: list) -> Record:
+    def unix_row(self, v: Values) -> Record:
         refcnt, flags, kind, state_raw, inode, program, path = v
         pid, name = split_program(program)
         return self.record(
@@ -95,7 +95,7 @@ class LinuxNetstat(Dialect):
             extra={"refcnt": int(refcnt), "flags": flags[1:-1].split(), "type": kind},
         )
 
-    def route_row(self, v: list) -> Record:
+    def route_row(self, v: Values) -> Record:
         destination, gateway, genmask, flags, n1, n2, n3, iface, *more = v
         extra = {"destination": destination, "gateway": gateway, "genmask": genmask, "flags": flags}
         extra.update(zip(self.route_numbers, (int(n1), int(n2), int(n3))))
@@ -104,7 +104,7 @@ class LinuxNetstat(Dialect):
             extra.update(zip(("mss", "window", "irtt"), map(int, more)))
         return self.record(kind="route", ip_version=4, extra=extra)
 
-    def route6_row(self, v: list) -> Record:
+    def route6_row(self, v: Values) -> Record:
         destination, next_hop, flags, metric, ref, use, iface = v  # "!n -1 1 0 lo": metric -1
         extra = {
             "destination": destination,
@@ -117,7 +117,7 @@ class LinuxNetstat(Dialect):
         }
         return self.record(kind="route", ip_version=6, extra=extra)
 
-    def iface_row(self, v: list) -> Record:
+    def iface_row(self, v: Values) -> Record:
         iface, *numbers, flags = v
         counts = [int(n) for n in numbers if n is not None]
         if len(counts) != len(self.iface_columns):
@@ -125,7 +125,7 @@ class LinuxNetstat(Dialect):
         extra = {"iface": iface, **dict(zip(self.iface_columns, counts)), "flags": flags}
         return self.record(kind="interface", extra=extra)
 
-    def ifconfig_head(self, v: list) -> Record:
+    def ifconfig_head(self, v: Values) -> Record:
         name, _, rest = v[0].partition(": flags=")
         value, _, rest = rest.partition("<")
         flags, _, mtu = rest.partition(">")
@@ -139,14 +139,14 @@ class LinuxNetstat(Dialect):
         self._ifconfig = extra
         return self.record(kind="interface", extra=extra)
 
-    def ifconfig_detail(self, v: list) -> object:
+    def ifconfig_detail(self, v: Values) -> object:
         """An indented ifconfig line of ``key value`` pairs; RX/TX lines prefix their keys.  A key
         seen before in the block, or a pair that is none: another block's line, or a mangled one."""
         if self._ifconfig is None:
             raise RowError("ifconfig detail line with no interface above it")
         words = _IFCONFIG_WORDS.findall(v[0])
         prefix = words.pop(0).lower() + "_" if words[0] in ("RX", "TX") else ""
-        found: dict = {}
+        found: dict[str, Any] = {}
         if not words:
             raise RowError("an ifconfig line with no values")
         if words[0] == "loop":
@@ -178,7 +178,7 @@ class LinuxNetstat(Dialect):
             self._ifconfig.update(found)
         return CONTINUES
 
-    def bluetooth_row(self, v: list) -> Record:
+    def bluetooth_row(self, v: Values) -> Record:
         proto, destination, source, state_raw, first, *rest = v
         if rest[0] is None:
             extra = {"channel": int(first)}
@@ -208,7 +208,7 @@ def split_program(text: str | None) -> tuple[int | None, str | None]:
     return int(pid), name
 
 
-def parse_timer(text: str) -> dict:
+def parse_timer(text: str) -> dict[str, Any]:
     """``"keepalive (7175.56/0/0)"`` -> name, seconds to expiry, retransmits, probes."""
     name, _, rest = text.partition(" (")
     expires, retransmits, probes = rest.rstrip(")").split("/")

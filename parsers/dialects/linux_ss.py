@@ -19,7 +19,7 @@ from ..model.addresses import Endpoint, ip_version, split_colon
 from ..model.protocols import protocol_words
 from ..model.record import Record
 from ..model.states import TCP_STATES
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, Values
 from .ss_fields import parse_fields
 
 _WORDS = protocol_words("linux-ss")
@@ -116,15 +116,15 @@ class LinuxSs(Dialect):
         self.table_proto = self.asked
         """The protocol of the table's rows: asked for, or revealed by a TCP-only state."""
 
-    def header(self, values: list) -> None:
+    def header(self, values: Values) -> None:
         self.table_proto = self.asked
         words = values[0].split()
         self.columns = (words[0] == "Netid", "State" in words[:2])
 
-    def inet_row(self, v: list) -> Record:
+    def inet_row(self, v: Values) -> Record:
         netid, state_raw, recv_q, send_q, local, peer, details = v
         if netid is not None:
-            proto = _NETIDS[netid]
+            proto: str | None = _NETIDS[netid]
         else:
             proto = self.table_proto or self._table_proto(state_raw)
         self._check_columns(netid, state_raw)
@@ -148,7 +148,7 @@ class LinuxSs(Dialect):
             )
         return self._finish(record, netid, details)
 
-    def unix_row(self, v: list) -> Record:
+    def unix_row(self, v: Values) -> Record:
         netid, state_raw, recv_q, send_q, path, inode, peer, peer_inode, details = v
         self._check_columns(netid, state_raw)
         record = self.socket(
@@ -172,7 +172,7 @@ class LinuxSs(Dialect):
     def unparsed(self, line: str) -> None:
         self._last = None
 
-    def details(self, values: list) -> object:
+    def details(self, values: Values) -> object:
         if self._last is None:
             raise RowError("detail line with no socket above it")
         self._add_details(self._last, values[0])

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from ..model.addresses import split_dot
 from ..model.record import Record
-from .base import CONTINUES, RowError
+from .base import CONTINUES, RowError, Values
 from .freebsd_netstat import Column, FreebsdNetstat, split_proto, typed
 
 
@@ -106,7 +106,7 @@ class MacosNetstat(FreebsdNetstat):
     """The Multipath connection whose subflows follow (None after an unparsed line)."""
 
     # -- titles and headers (others: the base's defaults, and FreeBSD's methods) ----------------
-    def mptcp_header(self, v: list) -> None:
+    def mptcp_header(self, v: Values) -> None:
         self._mptcp = None
         self.enter("mptcp")
 
@@ -114,14 +114,14 @@ class MacosNetstat(FreebsdNetstat):
         super().unparsed(line)
         self._mptcp = None  # the subflows below may be a rejected connection's
 
-    def kctl_module_header(self, v: list[Any]) -> None:
+    def kctl_module_header(self, v: Values) -> None:
         self._learn("kctl_module", _module_columns(self.MODULE_COLUMNS, v[0]))
 
-    def kevt_header(self, v: list[Any]) -> None:
+    def kevt_header(self, v: Values) -> None:
         text = v[0].replace("subclarhiwat", "subcla rhiwat")
         self._learn("kevt", _system_columns(self.SYSTEM_COLUMNS, text))
 
-    def kctl_header(self, v: list[Any]) -> None:
+    def kctl_header(self, v: Values) -> None:
         self._learn("kctl", _system_columns(self.SYSTEM_COLUMNS, v[0]))
 
     def _learn(self, table: str, columns: list[Column]) -> None:
@@ -129,7 +129,7 @@ class MacosNetstat(FreebsdNetstat):
         self.enter(table)
 
     # -- records -------------------------------------------------------------------------------
-    def mptcp_row(self, v: list) -> Record:
+    def mptcp_row(self, v: Values) -> Record:
         ident, flags, state_raw = v
         mpte_flags, mp_flags = flags.split("/")
         extra = {
@@ -140,7 +140,7 @@ class MacosNetstat(FreebsdNetstat):
         self._mptcp = self.record(kind="mptcp", proto="mptcp", state_raw=state_raw, extra=extra)
         return self._mptcp
 
-    def mptcp_subflow(self, v: list) -> Record:
+    def mptcp_subflow(self, v: Values) -> Record:
         ident, flags, local, remote, state_raw = v
         printed, _, cid = ident.partition("/")
         _, version = split_proto(printed)
@@ -158,7 +158,7 @@ class MacosNetstat(FreebsdNetstat):
             extra=extra,
         )
 
-    def mptcp_detail(self, v: list) -> object:
+    def mptcp_detail(self, v: Values) -> object:
         """``[tok(0x..) snd(0x..) rcv(0x..) aid(1)]`` or ``[relseq(0001), err(0)]``: name(value)."""
         if self._last is None or not self._last.kind.startswith("mptcp"):
             raise RowError("detail line with no Multipath connection above it")
@@ -167,26 +167,25 @@ class MacosNetstat(FreebsdNetstat):
             value = value.rstrip(")")
             if key in self._last.extra:
                 raise RowError(f"a second {key!r} for one Multipath connection")
-            base = 16 if value.startswith("0x") else 10
-            self._last.extra[key] = typed(lambda text, base=base: int(text, base), value, key)
+            self._last.extra[key] = typed(_hex if value.startswith("0x") else int, value, key)
         return CONTINUES
 
-    def kctl_module_row(self, v: list) -> Record:
+    def kctl_module_row(self, v: Values) -> Record:
         *fields, name = v
         extra = self._typed("kctl_module", fields)
         extra["name"] = name
         return self.record(kind="kernel-control-module", extra=extra)
 
-    def kevt_row(self, v: list) -> Record:
+    def kevt_row(self, v: Values) -> Record:
         pcb, *fields = v
         return self._system_record("kernel-event", "kevt", pcb, fields, {})
 
-    def kctl_row(self, v: list) -> Record:
+    def kctl_row(self, v: Values) -> Record:
         pcb, *fields, name = v
         return self._system_record("kernel-control", "kctl", pcb, fields, {"name": name})
 
     def _system_record(
-        self, kind: str, proto: str, pcb: str | None, fields: list, more: dict
+        self, kind: str, proto: str, pcb: str | None, fields: Values, more: dict[str, Any]
     ) -> Record:
         values = self._typed(proto, fields)
         extra = {} if pcb is None else {"pcb": pcb}
@@ -195,7 +194,7 @@ class MacosNetstat(FreebsdNetstat):
         typed = {k: v for k, v in values.items() if k in self._RECORD_FIELDS}
         return self.record(kind=kind, proto=proto, **typed, extra=extra)
 
-    def _typed(self, section: str, fields: list) -> dict[str, Any]:
+    def _typed(self, section: str, fields: Values) -> dict[str, Any]:
         """The row's values named and typed by the header's columns; RowError on a bad count."""
         values = [f for f in fields if f is not None]
         columns = self._columns[section]

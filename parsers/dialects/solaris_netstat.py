@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.record import Record
-from .base import Dialect, RowError
+from .base import Dialect, RowError, Values
 
 _SOCKETPAIR = "(socketpair)"
 _CLASSIC_BLANK = " " * 15
@@ -35,19 +35,19 @@ class SolarisNetstat(Dialect):
     """Whether the UNIX header above is -u's (Type User Pid Command ...); None before one."""
 
     # -- lines that are no records (other headers and rules: the base's defaults) -------------
-    def title(self, values: list[Any]) -> None:
+    def title(self, values: Values) -> None:
         self.opened("title", values)
         text = values[0]
         # "TCP"/"UDP" alone: inet_type v4compat mode, which prints the IPv4 tables only
         self.ip_version = 6 if text.endswith("IPv6") else 4 if text[:3] in ("TCP", "UDP") else None
 
-    def unix_header(self, values: list[Any]) -> None:
+    def unix_header(self, values: Values) -> None:
         self.enter("unix")
         self.unix_aligned = values[0].endswith("Address")
         self.unix_users = values[0].startswith("Type")
 
     # -- records -------------------------------------------------------------------------------
-    def udp_row(self, v: list) -> Record:
+    def udp_row(self, v: Values) -> Record:
         local, remote, user, pid, program, state_raw, iface = v
         if (remote is not None) != (state_raw == "Connected"):
             raise RowError("a UDP remote address is printed when, and only when, Connected")
@@ -60,7 +60,7 @@ class SolarisNetstat(Dialect):
             **_process(user, pid, program),
         )
 
-    def tcp_row(self, v: list) -> Record:
+    def tcp_row(self, v: Values) -> Record:
         local, remote, user, pid, program, swind, send_q, rwind, recv_q, state_raw, iface = v
         return self._inet(
             "tcp",
@@ -75,7 +75,7 @@ class SolarisNetstat(Dialect):
             **_process(user, pid, program),
         )
 
-    def sctp_row(self, v: list) -> Record:
+    def sctp_row(self, v: Values) -> Record:
         local, remote, swind, send_q, rwind, recv_q, streams, user, pid, program, state_raw = v
         here, there = split_sctp(local), split_sctp(remote)
         streams_in, _, streams_out = streams.partition("/")
@@ -97,9 +97,11 @@ class SolarisNetstat(Dialect):
             **_process(user, pid, program),
         )
 
-    def unix_row(self, v: list) -> Record:
+    def unix_row(self, v: Values) -> Record:
         address, kind, vnode, tail = v
         self._layout(tail, users=False)
+        local: str | None
+        remote: str | None
         if self.unix_aligned:  # %-16.16s conn, then two %-39.39s paths
             conn, local, remote = fixed_width(tail, 16, 39)
         else:
@@ -110,7 +112,7 @@ class SolarisNetstat(Dialect):
         extra = {"address": address, "type": kind, "vnode": _vnode(vnode), "conn": _vnode(conn)}
         return self._unix(local, remote, extra)
 
-    def unix_user_row(self, v: list) -> Record:
+    def unix_user_row(self, v: Values) -> Record:
         kind, user, pid, tail = v  # %-14.14s command, then two %-39.39s paths
         self._layout(tail, users=True)
         command, local, remote = fixed_width(tail, 14, 39)
@@ -149,7 +151,9 @@ class SolarisNetstat(Dialect):
             **fields,
         )
 
-    def _unix(self, local: str | None, remote: str | None, extra: dict, **fields: object) -> Record:
+    def _unix(
+        self, local: str | None, remote: str | None, extra: dict[str, Any], **fields: object
+    ) -> Record:
         if any(
             _POINTER.fullmatch(word)
             for path in (local, remote)
@@ -169,7 +173,7 @@ class SolarisNetstat(Dialect):
         )
 
 
-def _process(user: str | None, pid: str | None, program: str | None) -> dict:
+def _process(user: str | None, pid: str | None, program: str | None) -> dict[str, Any]:
     """The -u columns as record fields (nothing when absent)."""
     if user is None:
         return {}

@@ -8,11 +8,10 @@ state words (``ABHÖREN``), also as mangled by a wrong code page, map through th
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
 from ..model.addresses import ip_version, split_colon
 from ..model.record import Record
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, Values
 
 
 class WindowsNetstat(Dialect):
@@ -29,13 +28,13 @@ class WindowsNetstat(Dialect):
         return self.command is None or "b" in flags.lower()
 
     # -- lines that are no records: after a title or header, owner lines have no connection ---
-    def title(self, values: list[Any]) -> None:
+    def title(self, values: Values) -> None:
         self._last = None
 
     header = title
 
     # -- records -------------------------------------------------------------------------------
-    def row(self, v: list) -> Record:
+    def row(self, v: Values) -> Record:
         printed, local, remote, state_raw, pid = v
         proto = printed.lower()
         here, there = split_colon(local, proto), split_colon(remote, proto)
@@ -54,29 +53,29 @@ class WindowsNetstat(Dialect):
         )
 
     # -- -b / -v owner lines: they complete the row above ---------------------------------------
-    def owner_exe(self, v: list) -> object:
+    def owner_exe(self, v: Values) -> object:
         owner = self._owner(closing=True)
         if owner.program is not None or owner.extra.get("owner_unavailable"):
             raise RowError("a second owner for one connection")
         owner.program = v[0][1:-1]
         return CONTINUES
 
-    def owner_service(self, v: list) -> object:
+    def owner_service(self, v: Values) -> object:
         owner = self._owner()
         if "service" in owner.extra:
             raise RowError("a second service for one connection")
         owner.extra["service"] = v[0]
         return CONTINUES
 
-    def owner_component(self, v: list) -> object:
+    def owner_component(self, v: Values) -> object:
         self._owner().extra.setdefault("components", []).append(v[0])
         return CONTINUES
 
-    def unknown_component(self, v: list) -> object:
+    def unknown_component(self, v: Values) -> object:
         self._owner().extra["unknown_components"] = True
         return CONTINUES
 
-    def no_owner(self, v: list) -> object:
+    def no_owner(self, v: Values) -> object:
         owner = self._owner(closing=True)
         if owner.program is not None:
             raise RowError("ownership unavailable for a connection with an owner")
