@@ -122,3 +122,16 @@ def test_a_dialect_is_configured_by_its_constructor() -> None:
     assert item.source == {"path": "p", "member": "m", "line": 1}
     assert counts["record"] == 1
     assert WindowsNetstat.line_grammar() is dialect.lines
+
+
+def test_a_dialect_setting_its_table_itself_is_checked_the_same() -> None:
+    class Legacy(SolarisNetstat):
+        def tcp_header(self, values: list[str]) -> None:
+            self.section = self.table = "tcp"
+
+    tcp_header = "Local Address Remote Address Swind Send-Q Rwind Recv-Q State"
+    tcp_row = "10.0.0.1.22  10.0.0.2.5000  64240 0 64240 0 ESTABLISHED"
+    dialect = Legacy()
+    items = list(dialect.run(["UDP: IPv4", tcp_header, tcp_row, "UDP: IPv6", tcp_row]))
+    assert isinstance(items[0], nn.Record)
+    assert [i.reason for i in items[1:]] == ["a tcp row in the udp table"]  # type: ignore[attr-defined]

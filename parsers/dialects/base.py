@@ -108,8 +108,7 @@ class Dialect:
     table_fields: ClassVar[tuple[str, ...]] = ()
     """The attributes holding what the dialect learns of the table (``TableState.known``)."""
 
-    table: str | None = None
-    """The table (section) the title or header above opened; None before one."""
+    _table: str | None = None
     opening: str | None = None
     """The capture's first title or header line."""
     boundary: Boundary | None = None
@@ -269,10 +268,19 @@ class Dialect:
         """What a title or header of ``kind`` does by default: open the section it tells."""
         _plan(type(self)).openers[kind](self, values)
 
+    @property
+    def table(self) -> str | None:
+        """The table (section) the title or header above opened; None before one."""
+        return self._table
+
+    @table.setter
+    def table(self, section: str | None) -> None:
+        self._table = section
+        self._handlers = self._by_table.setdefault(section, {})
+
     def enter(self, section: str) -> None:
         """Go to ``section``: its table's rows are read from now on."""
         self.section = self.table = section
-        self._handlers = self._by_table.setdefault(section, {})
 
     def blank(self) -> None:
         """Called for each blank line; dialects whose blank lines end a block override it."""
