@@ -133,5 +133,8 @@ def test_a_dialect_setting_its_table_itself_is_checked_the_same() -> None:
     tcp_row = "10.0.0.1.22  10.0.0.2.5000  64240 0 64240 0 ESTABLISHED"
     dialect = Legacy()
     items = list(dialect.run(["UDP: IPv4", tcp_header, tcp_row, "UDP: IPv6", tcp_row]))
-    assert isinstance(items[0], nn.Record)
-    assert [i.reason for i in items[1:]] == ["a tcp row in the udp table"]  # type: ignore[attr-defined]
+    records = [i for i in items if isinstance(i, nn.Record)]
+    assert [(r.source["line"], r.proto) for r in records] == [(3, "tcp")]
+    assert [(i.line, i.reason) for i in items if isinstance(i, nn.Diagnostic)] == [
+        (5, "a tcp row in the udp table")
+    ]
