@@ -28,6 +28,8 @@ _SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f\udc00-\udcff]")
 """Characters no netstat or ss prints (tabs aside), and undecodable bytes (``decode.ERRORS``):
 all unprintable, so only a line ``str.isprintable`` rejects is searched."""
 
+NO_ENDPOINT = Endpoint(None, None, None, None)
+"""The endpoint of a socket whose row prints none (a listener's foreign address)."""
 CONTINUES = object()
 """Returned by a handler whose line belongs to the record above it."""
 
@@ -334,12 +336,14 @@ class Dialect:
         inode: int | None = None,
         timer: dict[str, Any] | None = None,
         extra: dict[str, Any] | None = None,
+        *,
+        kind: str = "socket",
     ) -> Record:
-        """A socket record from two split endpoints: ``record`` for the hot path, built
-        positionally (a third of the time of keywords)."""
+        """A socket record from two split endpoints (``NO_ENDPOINT`` where none is printed):
+        ``record`` for the hot path, built positionally (a third of the time of keywords)."""
         return Record(
             *self._labels,
-            "socket",
+            kind,
             proto,
             ip_version,
             *here,

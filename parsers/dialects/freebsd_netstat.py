@@ -22,7 +22,7 @@ from typing import Any, ClassVar, NamedTuple
 from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
-from .base import CONTINUES, Dialect, RowError, Values
+from .base import CONTINUES, NO_ENDPOINT, Dialect, RowError, Values
 
 _BASE_PROTO = {
     word: found.protocol
@@ -274,12 +274,7 @@ class FreebsdNetstat(Dialect):
             return self.record(proto="unix", local_address=local, extra=extra)
         proto, version = split_proto(printed)
         here = split_dot(local, proto)
-        return self.record(
-            proto=proto,
-            ip_version=self.ip_version(version, here, here),
-            **self.endpoints(here, None),
-            extra=extra,
-        )
+        return self.socket(proto, self.ip_version(version, here), here, NO_ENDPOINT, extra=extra)
 
     def sctp_row(self, v: Values) -> Record:
         printed, kind, local, remote, state_raw = v
@@ -291,10 +286,11 @@ class FreebsdNetstat(Dialect):
         extra: dict[str, Any] = {"type": kind}
         if version == "46":
             extra["dual_stack"] = True
-        self._last = self.record(
-            proto="sctp",
-            ip_version=self.ip_version(version, here, there),
-            **self.endpoints(here, there),
+        self._last = self.socket(
+            "sctp",
+            self.ip_version(version, here, there),
+            here or NO_ENDPOINT,
+            there or NO_ENDPOINT,
             state_raw=state_raw,
             extra=extra,
         )
@@ -384,22 +380,6 @@ class FreebsdNetstat(Dialect):
             extra[f"{side}_port_printed"] = port
             end = end._replace(port=None)
         return end
-
-    @staticmethod
-    def endpoints(here: Endpoint | None, there: Endpoint | None) -> dict[str, Any]:
-        """The record fields of a local and a remote endpoint."""
-        fields: dict[str, Any] = {}
-        for side, end in (("local", here), ("remote", there)):
-            if end is not None:
-                fields.update(
-                    {
-                        f"{side}_address": end.address,
-                        f"{side}_port": end.port,
-                        f"{side}_service": end.service,
-                        f"{side}_interface": end.interface,
-                    }
-                )
-        return fields
 
 
 def _count(text: str) -> int | None:

@@ -148,14 +148,9 @@ class MacosNetstat(FreebsdNetstat):
         extra: dict[str, Any] = {"subflow_id": int(cid), "flags": _hex(flags)}
         if self._mptcp is not None:
             extra["mptcp_id"] = self._mptcp.extra["id"]
-        return self.record(
-            kind="mptcp-subflow",
-            proto="tcp",
-            ip_version=int(version),
-            **self.endpoints(here, there),
-            state=self.tcp_state(state_raw),
-            state_raw=state_raw,
-            extra=extra,
+        state = self.tcp_state(state_raw)
+        return self.socket(
+            "tcp", int(version), here, there, state, state_raw, extra=extra, kind="mptcp-subflow"
         )
 
     def mptcp_detail(self, v: Values) -> object:

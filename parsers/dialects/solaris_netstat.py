@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.record import Record
-from .base import Dialect, RowError, Values
+from .base import NO_ENDPOINT, Dialect, RowError, Values
 
 _SOCKETPAIR = "(socketpair)"
 _CLASSIC_BLANK = " " * 15
@@ -51,28 +51,36 @@ class SolarisNetstat(Dialect):
         local, remote, user, pid, program, state_raw, iface = v
         if (remote is not None) != (state_raw == "Connected"):
             raise RowError("a UDP remote address is printed when, and only when, Connected")
-        return self._inet(
+        here = split_dot(local, "udp")._replace(interface=iface)
+        there = split_dot(remote, "udp")._replace(interface=None) if remote else NO_ENDPOINT
+        return self.socket(
             "udp",
-            split_dot(local, "udp"),
-            split_dot(remote, "udp") if remote else None,
-            state_raw=state_raw,
-            local_interface=iface,
-            **_process(user, pid, program),
+            self.ip_version,
+            here,
+            there,
+            None,
+            state_raw,
+            None,
+            None,
+            *_process(user, pid, program),
         )
 
     def tcp_row(self, v: Values) -> Record:
         local, remote, user, pid, program, swind, send_q, rwind, recv_q, state_raw, iface = v
-        return self._inet(
+        here = split_dot(local, "tcp")._replace(interface=iface)
+        there = split_dot(remote, "tcp")._replace(interface=None)
+        state = None if state_raw.startswith("Unknown") else self.tcp_state(state_raw)
+        return self.socket(
             "tcp",
-            split_dot(local, "tcp"),
-            split_dot(remote, "tcp"),
-            state=None if state_raw.startswith("Unknown") else self.tcp_state(state_raw),
-            state_raw=state_raw,
-            local_interface=iface,
-            send_q=int(send_q),
-            recv_q=int(recv_q),
+            self.ip_version,
+            here,
+            there,
+            state,
+            state_raw,
+            int(recv_q),
+            int(send_q),
+            *_process(user, pid, program),
             extra={"swind": int(swind), "rwind": int(rwind)},
-            **_process(user, pid, program),
         )
 
     def sctp_row(self, v: Values) -> Record:
@@ -85,16 +93,17 @@ class SolarisNetstat(Dialect):
             "streams_in": int(streams_in),
             "streams_out": int(streams_out),
         }
-        return self._inet(
+        return self.socket(
             "sctp",
-            here,
-            there,
-            ip=ip_version(here.address) or ip_version(there.address),
-            state_raw=state_raw,
-            send_q=int(send_q),
-            recv_q=int(recv_q),
+            ip_version(here.address) or ip_version(there.address) or self.ip_version,
+            here._replace(interface=None),
+            there._replace(interface=None),
+            None,
+            state_raw,
+            int(recv_q),
+            int(send_q),
+            *_process(user, pid, program),
             extra=extra,
-            **_process(user, pid, program),
         )
 
     def unix_row(self, v: Values) -> Record:
@@ -129,28 +138,6 @@ class SolarisNetstat(Dialect):
         if "\t" in tail:
             raise RowError("a tab among fixed-width columns")
 
-    def _inet(
-        self,
-        proto: str,
-        here: Endpoint,
-        there: Endpoint | None,
-        *,
-        ip: int | None = None,
-        **fields: object,
-    ) -> Record:
-        there = there or Endpoint(None, None, None, None)
-        return self.record(
-            proto=proto,
-            ip_version=ip or self.ip_version,
-            local_address=here.address,
-            local_port=here.port,
-            local_service=here.service,
-            remote_address=there.address,
-            remote_port=there.port,
-            remote_service=there.service,
-            **fields,
-        )
-
     def _unix(
         self, local: str | None, remote: str | None, extra: dict[str, Any], **fields: object
     ) -> Record:
@@ -173,11 +160,13 @@ class SolarisNetstat(Dialect):
         )
 
 
-def _process(user: str | None, pid: str | None, program: str | None) -> dict[str, Any]:
-    """The -u columns as record fields (nothing when absent)."""
+def _process(
+    user: str | None, pid: str | None, program: str | None
+) -> tuple[int | None, str | None, str | None]:
+    """The -u columns (pid, program, user) as record fields (None when absent)."""
     if user is None:
-        return {}
-    return {"user": user, "pid": int(pid), "program": program}  # type: ignore[arg-type]
+        return None, None, None
+    return int(pid), program, user  # type: ignore[arg-type]
 
 
 def fixed_width(tail: str, *widths: int) -> list[str]:
