@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import netstat_normalizer as nn
@@ -138,3 +140,43 @@ def test_a_dialect_setting_its_table_itself_is_checked_the_same() -> None:
     assert [(i.line, i.reason) for i in items if isinstance(i, nn.Diagnostic)] == [
         (5, "a tcp row in the udp table")
     ]
+
+
+class _Grammar:
+    """A stand-in line grammar: its kinds and their terminals' patterns."""
+
+    def __init__(self, kinds: dict[str, list[str]]) -> None:
+        self._kinds = kinds
+
+    def kinds(self, section: str) -> list[str]:
+        return list(self._kinds)
+
+    def patterns(self, kind: str) -> list[str]:
+        return self._kinds[kind]
+
+
+def _dialect(kinds: dict[str, list[str]]) -> type[Dialect]:
+    class Stub(Dialect):
+        name = "stub"
+        grammar = "stub"
+        sections = ("inet", "unix")
+
+        @classmethod
+        def line_grammar(cls) -> Any:
+            return _Grammar(kinds)
+
+        def inet_row(self, values: list[Any]) -> None:
+            return None
+
+    return Stub
+
+
+def test_a_kind_named_like_a_base_method_has_no_handler() -> None:
+    stub = _dialect({"inet_row": [], "run": [], "unix_header": [], "warning": []})
+    assert stub.unhandled() == ["run", "run"]  # listed by both sections
+
+
+def test_a_title_group_must_name_a_section() -> None:
+    stub = _dialect({"title": ["(?P<inet>Internet)|(?P<route>Routes)"]})
+    with pytest.raises(ValueError, match="stub: title names no section 'route'"):
+        stub.unhandled()

@@ -399,7 +399,8 @@ def _make_plan(cls: type[Dialect]) -> _Plan:
     every = {cls.tables.get(s, s) for s in cls.sections}
     plan = _Plan({}, {}, {}, {})
     for kind, tables in listed.items():
-        name = kind if callable(getattr(cls, kind, None)) else None
+        # a kind named like the base's own methods (run, record...) can have no handler
+        name = kind if callable(getattr(cls, kind, None)) and not hasattr(Dialect, kind) else None
         opening = kind.endswith(_OPENING_KINDS)
         opener = _opener(cls, kind, grammar.patterns(kind)) if opening else None
         if opener is not None:
@@ -423,6 +424,9 @@ def _opener(cls: type[Dialect], kind: str, patterns: list[str]) -> Callable[...,
         section = cls.opens[kind]
         return lambda self, values: self.enter(section)
     titles = [found for found in map(re.compile, patterns) if found.groupindex]
+    unknown = {g for title in titles for g in title.groupindex} - set(cls.sections)
+    if unknown:
+        raise ValueError(f"{cls.name}: {kind} names no section {sorted(unknown)[0]!r}")
     if titles:
 
         def by_group(self: Dialect, values: Values) -> None:
