@@ -116,20 +116,8 @@ class FreebsdNetstat(Dialect):
     INET_TAIL: ClassVar[dict[str, Column]] = {
         **{
             name: (name.lower().replace("-", "_"), int)
-            for name in (
-                "R-MBUF",
-                "S-MBUF",
-                "R-CLUS",
-                "S-CLUS",
-                "R-HIWA",
-                "S-HIWA",
-                "R-LOWA",
-                "S-LOWA",
-                "R-BCNT",
-                "S-BCNT",
-                "R-BMAX",
-                "S-BMAX",
-            )
+            for count in ("MBUF", "CLUS", "HIWA", "LOWA", "BCNT", "BMAX")
+            for name in (f"R-{count}", f"S-{count}")
         },
         **{
             name: ("timers." + name, float)
