@@ -24,3 +24,14 @@ def test_strict_mode_finds_a_collision() -> None:
     Lark(grammar, parser="lalr")
     with pytest.raises(LexError, match=r"[Cc]ollision"):
         Lark(grammar, parser="lalr", strict=True)
+
+
+def test_every_described_terminal_exists() -> None:
+    """``grammar/data/terminals.tsv`` describes only terminals some grammar has."""
+    from importlib.resources import files
+
+    names = {t.name for d in DIALECTS.values() for t in d(None).lines.lark.terminals}
+    table = files("netstat_normalizer.grammar").joinpath("data/terminals.tsv").read_text("utf-8")
+    rows = [line.split("\t")[0] for line in table.splitlines() if line and line[0] != "#"]
+    assert rows
+    assert [name for name in rows if name not in names] == []
