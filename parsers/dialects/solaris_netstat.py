@@ -2,6 +2,8 @@
 
 Grammar: ``grammars/solaris_netstat.lark``.  Covers the classic layout (Solaris 10, 11.0, illumos
 before 2018) and the newer illumos one (6-wide windows, aligned UNIX table, ``-u`` columns).
+Rows with no title above (grepped from several tables at once) take their IP version from their
+addresses.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class SolarisNetstat(Dialect):
         there = split_dot(remote, "udp")._replace(interface=None) if remote else NO_ENDPOINT
         return self.socket(
             "udp",
-            self.ip_version,
+            self.ip_version or ip_version(here.address) or ip_version(there.address),
             here,
             there,
             None,
@@ -72,7 +74,7 @@ class SolarisNetstat(Dialect):
         state = None if state_raw.startswith("Unknown") else self.tcp_state(state_raw)
         return self.socket(
             "tcp",
-            self.ip_version,
+            self.ip_version or ip_version(here.address) or ip_version(there.address),
             here,
             there,
             state,
