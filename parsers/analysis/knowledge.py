@@ -145,7 +145,9 @@ def explain(word: str, os: str | None = None, lang: str = "en") -> dict[str, Any
         "spellings": spellings()[state],
         "meaning": row[f"meaning_{lang}"],
         "side": row["side"],
-        "next": [{"state": t["to"], "event": t["event"]} for t in transitions() if t["from"] == state],
+        "next": [
+            {"state": t["to"], "event": t["event"]} for t in transitions() if t["from"] == state
+        ],
         "lasts": row[f"lasts_{lang}"],
         "tunables": [
             {

@@ -10,9 +10,10 @@ import argparse
 import sys
 
 from ..errors import NetstatNormalizerError
-from . import capture, common, convert, detect, parse
+from . import capture, common, convert, detect, explain, findings, parse, summary
 
 COMMANDS = (parse, convert, detect, capture)
+COMMANDS += (explain, summary, findings)
 DESCRIPTION = "The netstat-normalizer command: parse, convert, detect, capture."
 
 

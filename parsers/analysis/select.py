@@ -1,0 +1,84 @@
+"""Choosing and keying records: ``--where FIELD=VALUE`` filters, ``--by`` keys, the capture a
+record belongs to, and the listener test shared by ``summary`` and ``findings``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, get_type_hints
+
+from ..model.record import RECORD_FIELDS, Record
+from ..model.states import canonical_state
+from .knowledge import UnknownWordError
+
+_INT_FIELDS = frozenset(
+    name for name, hint in get_type_hints(Record).items() if hint in (int, int | None)
+)
+WILDCARDS = frozenset({"0.0.0.0", "::", "*", "[::]"})
+UDP = frozenset({"udp", "udplite"})
+
+Getter = Callable[[Record], Any]
+
+
+def getter(field: str) -> Getter:
+    """A function reading ``field`` (a record field, or ``meta.KEY``) from a record."""
+    if field.startswith("meta."):
+        key = field[5:]
+        return lambda record: record.meta.get(key)
+    if field not in RECORD_FIELDS or field in ("meta", "extra", "source", "timer"):
+        fields = [f for f in RECORD_FIELDS if f not in ("meta", "extra", "source", "timer")]
+        raise UnknownWordError("field", field, [*fields, "meta.KEY"])
+    return _attr(field)
+
+
+def _attr(field: str) -> Getter:
+    return lambda record: getattr(record, field)
+
+
+def condition(text: str) -> tuple[str, Any]:
+    """``FIELD=VALUE`` as (field, typed value): an int for numeric fields, the canonical state
+    for ``state`` (any spelling), None for an empty value; ValueError when malformed."""
+    field, equals, value = text.partition("=")
+    if not equals or not field:
+        raise ValueError(f"--where wants FIELD=VALUE, not {text!r}")
+    getter(field)  # an unknown field fails here
+    if value == "":
+        return field, None
+    if field in _INT_FIELDS:
+        try:
+            return field, int(value)
+        except ValueError:
+            raise ValueError(f"--where {field} wants a number, not {value!r}") from None
+    if field == "state":
+        return field, canonical_state(value) or value
+    return field, value
+
+
+def where(records: Iterable[Record], conditions: Iterable[str]) -> Iterator[Record]:
+    """The records matching every ``FIELD=VALUE`` exactly (port 80 is not 8080)."""
+    tests = [(getter(field), value) for field, value in map(condition, conditions)]
+    if not tests:
+        return iter(records)
+    return (r for r in records if all(get(r) == value for get, value in tests))
+
+
+def capture_key(record: Record) -> tuple[Any, ...]:
+    """What tells one capture from another: the file, the archive member, the capture index."""
+    source = record.source
+    return (source.get("path"), source.get("member"), record.capture, record.host)
+
+
+def is_listener(record: Record) -> bool:
+    """A TCP socket in LISTEN, or a UDP socket bound to a port with no peer."""
+    if record.state == "LISTEN":
+        return True
+    return record.proto in UDP and record.remote_port is None and record.local_port is not None
+
+
+def scope(address: str | None) -> str:
+    """Where a listener can be reached from: ``all`` interfaces, ``loopback``, or one
+    ``address``."""
+    if address is None or address in WILDCARDS:
+        return "all"
+    if address.startswith(("127.", "::ffff:127.")) or address == "::1":
+        return "loopback"
+    return "address"
