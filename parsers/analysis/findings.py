@@ -129,7 +129,7 @@ def findings(
     key: tuple[Any, ...] | None = None
     for record in records:
         record_key = capture_key(record)
-        if record_key != key:
+        if current is None or record_key != key:
             if current is not None:
                 yield from _finish(current, config, leaks, lang)
             current, key = Capture(record), record_key

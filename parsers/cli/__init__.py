@@ -12,8 +12,7 @@ import sys
 from ..errors import NetstatNormalizerError
 from . import capture, common, convert, detect, explain, findings, parse, summary
 
-COMMANDS = (parse, convert, detect, capture)
-COMMANDS += (explain, summary, findings)
+COMMANDS = (parse, convert, detect, capture, explain, summary, findings)
 DESCRIPTION = "The netstat-normalizer command: parse, convert, detect, capture."
 
 
