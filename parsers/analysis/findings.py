@@ -41,7 +41,8 @@ class Tally:
         self.evidence: dict[Any, list[Evidence]] = {}
 
     def add(self, key: Any, record: Record) -> None:
-        n = self.counts[key] = self.counts[key] + 1
+        n = self.counts.get(key, 0) + 1  # dict.get: Counter's __missing__ is a Python call
+        self.counts[key] = n
         if n <= EVIDENCE:
             self.evidence.setdefault(key, []).append(_cite(record))
 

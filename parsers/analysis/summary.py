@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..model.record import Record
+from ..model.states import TcpState
 from . import select
 from .knowledge import ephemeral_ranges, systems
-from .select import capture_key, getter, is_listener, scope
+from .select import UDP, capture_key, getter, scope
 
 TOP = 10
 
@@ -55,21 +56,37 @@ def _groups(records: Iterable[Record], by: Sequence[str]) -> Iterator[dict[str, 
         }
 
 
+STATE_CODES: dict[str | None, int] = {None: 0, **{s.value: n + 1 for n, s in enumerate(TcpState)}}
+STATE_NAMES = {code: state for state, code in STATE_CODES.items()}
+PROTO_CODES: dict[str | None, int] = {"tcp": 1, "udp": 2}
+PROTO_NAMES: dict[int, str | None] = {1: "tcp", 2: "udp"}
+"""Connections are counted under one int per (local port, state, proto): dict keys that hash at
+once, where a tuple would be built and hashed for every record."""
+
+
+def _connection(key: int) -> tuple[str | None, int | None, str | None]:
+    rest, proto = divmod(key, 8)
+    port, state = divmod(rest, 32)
+    return PROTO_NAMES.get(proto), None if port == -1 else port, STATE_NAMES[state]
+
+
 class CaptureSummary:
-    """The counters of one capture, fed record by record."""
+    """The counters of one capture, fed record by record (plain dicts: ``Counter``'s
+    ``__missing__`` costs a Python call for every new key)."""
 
     def __init__(self, key: tuple[Any, ...], first: Record) -> None:
         self.key = key
         self.first = first
         self.records = 0
-        self.states: Counter[str] = Counter()
-        self.states_raw: Counter[str] = Counter()
+        self.states: dict[str, int] = {}
+        self.states_raw: dict[str, int] = {}
         self.listeners: list[Record] = []
-        self.by_port: Counter[tuple[str | None, int | None, str | None]] = Counter()
-        self.peers: Counter[str] = Counter()
-        self.remote_ports: Counter[int] = Counter()
-        self.processes: Counter[tuple[int | None, str | None]] = Counter()
-        self.time_wait: Counter[tuple[str | None, int | None]] = Counter()
+        self.connections: dict[int, int] = {}
+        self.peers: dict[str, int] = {}
+        self.remote_ports: dict[int, int] = {}
+        self.processes: dict[int | str, int] = {}
+        self.programs: dict[int | str, tuple[int | None, str | None]] = {}
+        self.time_wait: dict[tuple[str | None, int | None], int] = {}
 
     def add(self, record: Record) -> None:
         self.records += 1
@@ -77,22 +94,33 @@ class CaptureSummary:
             return
         state = record.state
         if state is not None:
-            self.states[state] += 1
-        if record.state_raw is not None:
-            self.states_raw[record.state_raw] += 1
-        if record.pid is not None or record.program is not None:
-            self.processes[record.pid, record.program] += 1
-        if is_listener(record):
-            self.listeners.append(record)
+            self.states[state] = self.states.get(state, 0) + 1
+        raw = record.state_raw
+        if raw is not None:
+            self.states_raw[raw] = self.states_raw.get(raw, 0) + 1
+        owner = record.pid if record.pid is not None else record.program
+        if owner is not None:
+            n = self.processes.get(owner, 0)
+            if not n:
+                self.programs[owner] = (record.pid, record.program)
+            self.processes[owner] = n + 1
+        peer, port, proto = record.remote_address, record.remote_port, record.proto
+        if state == "LISTEN" or (port is None and proto in UDP and record.local_port is not None):
+            self.listeners.append(record)  # is_listener, inlined
             return
-        if record.remote_address is None or record.proto == "unix":
+        if peer is None or proto == "unix":
             return
-        self.by_port[record.proto, record.local_port, state] += 1
-        self.peers[record.remote_address] += 1
-        if record.remote_port is not None:
-            self.remote_ports[record.remote_port] += 1
+        local = record.local_port
+        key = ((-1 if local is None else local) * 32 + STATE_CODES[state]) * 8 + PROTO_CODES.get(
+            proto, 0
+        )
+        self.connections[key] = self.connections.get(key, 0) + 1
+        self.peers[peer] = self.peers.get(peer, 0) + 1
+        if port is not None:
+            self.remote_ports[port] = self.remote_ports.get(port, 0) + 1
         if state == "TIME-WAIT":
-            self.time_wait[record.remote_address, record.remote_port] += 1
+            destination = (peer, port)
+            self.time_wait[destination] = self.time_wait.get(destination, 0) + 1
 
     def result(self, top: int) -> dict[str, Any]:
         first = self.first
@@ -100,12 +128,14 @@ class CaptureSummary:
         inbound: Counter[str | None] = Counter()
         outbound: Counter[str | None] = Counter()
         on_port: dict[tuple[str | None, int | None], Counter[str | None]] = {}
-        for (proto, port, state), n in self.by_port.items():
+        for key, n in self.connections.items():
+            proto, port, state = _connection(key)
             if (proto, port) in listening:
                 inbound[state] += n
                 on_port.setdefault((proto, port), Counter())[state] += n
             else:
                 outbound[state] += n
+        processes = Counter(self.processes).most_common(top)
         return {
             "host": first.host,
             "capture": first.capture,
@@ -113,24 +143,26 @@ class CaptureSummary:
             "source": {"path": first.source.get("path"), "member": first.source.get("member")},
             "dialect": first.dialect,
             "records": self.records,
-            "states": dict(self.states.most_common()),
-            "states_raw": dict(self.states_raw.most_common()),
+            "states": dict(Counter(self.states).most_common()),
+            "states_raw": dict(Counter(self.states_raw).most_common()),
             "listeners": [
                 _listener(r, on_port.get((r.proto, r.local_port))) for r in self.listeners
             ],
             "inbound": _split(inbound),
             "outbound": _split(outbound),
             "top": {
-                "peers": [{"address": a, "count": n} for a, n in self.peers.most_common(top)],
+                "peers": [
+                    {"address": a, "count": n} for a, n in Counter(self.peers).most_common(top)
+                ],
                 "processes": [
                     {"pid": pid, "program": program, "count": n}
-                    for (pid, program), n in self.processes.most_common(top)
+                    for (pid, program), n in ((self.programs[o], n) for o, n in processes)
                 ],
                 "remote_ports": [
-                    {"port": p, "count": n} for p, n in self.remote_ports.most_common(top)
+                    {"port": p, "count": n} for p, n in Counter(self.remote_ports).most_common(top)
                 ],
             },
-            "time_wait": _time_wait(self.time_wait, first.dialect, top),
+            "time_wait": _time_wait(Counter(self.time_wait), first.dialect, top),
         }
 
 
