@@ -6,8 +6,9 @@ The records are made on the fly (never held): varied addresses, ports, pids and 
 proportions of a busy host (mostly ESTABLISHED and TIME-WAIT, some CLOSE-WAIT, SYN-SENT...),
 split into captures.  Reported: the time to make them alone, and to make and analyse them; the
 analysis rate is records / (total - making), by the wall clock and per CPU second (the machine
-may be shared: the CPU time is what the analysis itself cost); peak memory (tracemalloc) shows that nothing grows
-with the number of captures (the same records per capture, 10 times as many captures).
+may be shared: the CPU time is what the analysis itself cost).  Peak memory (tracemalloc) shows
+that nothing grows with the number of captures (the same records per capture, 10 times as many
+captures).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from netstat_normalizer.analysis.findings import findings
@@ -79,6 +81,10 @@ def peak(run: Callable[[], int]) -> float:
     return top / 2**20
 
 
+def run(analyse: Callable[[Iterable[Record]], Iterable[Any]], total: int, captures: int) -> int:
+    return drain(analyse(records(total, captures)))
+
+
 def clocks() -> tuple[float, float]:
     return time.perf_counter(), time.process_time()
 
@@ -105,9 +111,7 @@ def main() -> None:
         )
     per = 5_000  # records per capture: the same, in 4 and in 40 captures
     for label, analyse in (("summary", summarize), ("findings", findings)):
-        few, many = (
-            peak(lambda n=n, analyse=analyse: drain(analyse(records(per * n, n)))) for n in (4, 40)
-        )
+        few, many = (peak(partial(run, analyse, per * n, n)) for n in (4, 40))
         print(f"{label:<10} peak memory {few:.1f} MiB over 4 captures, {many:.1f} MiB over 40")
 
 
