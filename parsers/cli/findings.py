@@ -48,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"NETSTAT UNKNOWN - {err}")
         return NAGIOS["UNKNOWN"]
     if args.format == "nagios":
+        if not reader.read:
+            print("NETSTAT UNKNOWN - no records read")
+            return NAGIOS["UNKNOWN"]
         return nagios(found)
     if args.format == "json":
         print(json.dumps(found, ensure_ascii=False, indent=1))
@@ -85,19 +88,15 @@ def nagios(found: Iterable[dict[str, Any]]) -> int:
     alarms = sorted(
         (f for f in found if f["severity"] != "info"), key=lambda f: -rank[f["severity"]]
     )
-    counts = [
-        f"{sum(1 for f in alarms if f['severity'] == s)} {s}" for s in ("critical", "warning")
-    ]
-    text = (
-        "no findings"
-        if not alarms
-        else ", ".join(counts)
-        + ": "
-        + "; ".join(
+    if alarms:
+        counts = [f"{sum(f['severity'] == s for f in alarms)} {s}" for s in ("critical", "warning")]
+        named = "; ".join(
             f"{f['rule']} {f['host'] or f['source']['path'] or '-'} {f['subject']}"
             for f in alarms[:3]
         )
-    )
+        text = f"{', '.join(counts)}: {named}"
+    else:
+        text = f"no warning ({len(found)} info)" if found else "no findings"
     perf: dict[str, dict[str, Any]] = {}
     for f in found:
         if f["severity"] != "info" and f["value"] > perf.get(f["rule"], {"value": -1})["value"]:

@@ -50,12 +50,13 @@ def inputs(command: argparse.ArgumentParser) -> None:
 
 class Reader:
     """The records of ``args.files``: parsed, or read back from this tool's JSON output;
-    unparsed lines go to stderr and are remembered in ``unparsed``."""
+    unparsed lines go to stderr and are remembered in ``unparsed``; ``read`` counts records."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.meta = common.check_input_options(args)
         self.unparsed = False
+        self.read = 0
 
     def __iter__(self) -> Iterator[Record]:
         for path in self.args.files:
@@ -64,6 +65,7 @@ class Reader:
                     print(item, file=sys.stderr)
                     self.unparsed = True
                 else:
+                    self.read += 1
                     yield item
 
     def _items(self, path: str) -> Iterator[Record | Diagnostic]:
