@@ -206,3 +206,14 @@ def test_cli_summary_reports_unparsed_lines(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert f"{path}:2: not a JSON record" in done.stderr
     assert json.loads(done.stdout)[0]["states"] == {"LISTEN": 1}
+
+
+def test_cli_summary_reads_parquet(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    from netstat_normalizer.sinks.columnar import write_parquet
+
+    records = scenario_records("netstat-antp.txt.gz")
+    write_parquet(records, tmp_path / "antp.parquet")
+    done = cli("summary", "--format", "json", str(tmp_path / "antp.parquet"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == list(summarize(records))

@@ -12,7 +12,7 @@ from itertools import chain
 from typing import Any
 
 from ..analysis.openmetrics import openmetrics
-from ..analysis.records import looks_like_json, read_json_records
+from ..analysis.records import looks_like_json, read_json_records, read_parquet_records
 from ..analysis.summary import TOP, summarize
 from ..engine.captures import host_from_path
 from ..engine.pipeline import iter_parse
@@ -49,8 +49,9 @@ def inputs(command: argparse.ArgumentParser) -> None:
 
 
 class Reader:
-    """The records of ``args.files``: parsed, or read back from this tool's JSON output;
-    unparsed lines go to stderr and are remembered in ``unparsed``; ``read`` counts records."""
+    """The records of ``args.files``: parsed, or read back from this tool's JSON or Parquet
+    output (a ``.parquet`` name); unparsed lines go to stderr and are remembered in
+    ``unparsed``; ``read`` counts records."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -70,6 +71,8 @@ class Reader:
 
     def _items(self, path: str) -> Iterator[Record | Diagnostic]:
         args = self.args
+        if path.endswith(".parquet"):
+            return read_parquet_records(path)
         lines = common.open_text(path, args.encoding)
         head = []
         for line in lines:
