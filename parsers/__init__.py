@@ -6,6 +6,10 @@
 
 from __future__ import annotations
 
+from .analysis.config import Config
+from .analysis.findings import findings
+from .analysis.knowledge import explain
+from .analysis.summary import summarize
 from .engine.detect import Detection, detect
 from .engine.pipeline import (
     ParseResult,
@@ -20,6 +24,7 @@ from .model.record import Diagnostic, Record
 from .model.states import TcpState
 
 __all__ = [
+    "Config",
     "Detection",
     "DetectionError",
     "Diagnostic",
@@ -32,7 +37,10 @@ __all__ = [
     "detect",
     "dialect_class",
     "dialects",
+    "explain",
+    "findings",
     "iter_parse",
     "iter_records",
     "parse",
+    "summarize",
 ]

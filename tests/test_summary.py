@@ -217,3 +217,18 @@ def test_cli_summary_reads_parquet(tmp_path: Path) -> None:
     done = cli("summary", "--format", "json", str(tmp_path / "antp.parquet"))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == list(summarize(records))
+
+
+def test_cli_openmetrics_host_of_a_live_capture_from_meta() -> None:
+    parsed = cli("parse", "--format", "jsonl", "--command", "ss -tanp", str(TANP))
+    lines = [json.loads(line) for line in parsed.stdout.splitlines()]
+    for line in lines:
+        line["source"]["path"] = "<ss -tanp>"  # as `capture` names its source
+    live = "".join(json.dumps(line) + "\n" for line in lines)
+    done = cli("summary", "--format", "openmetrics", "-", stdin=live)
+    (family,) = text_string_to_metric_families(done.stdout)
+    assert {s.labels["host"] for s in family.samples} == {""}
+    done = cli("summary", "--format", "openmetrics", "--meta", "host=web-7", "-", stdin=live)
+    (family,) = text_string_to_metric_families(done.stdout)
+    assert {s.labels["host"] for s in family.samples} == {"web-7"}
+    assert all(s.timestamp is None for s in family.samples)

@@ -3,8 +3,9 @@ node_exporter's tcpstat collector names them (plus ``host``), ``# EOF`` at the e
 
 A capture with a time (a marker, ``--meta captured_at=...``) gets sample timestamps, for
 ``promtool tsdb create-blocks-from openmetrics``; one without (a live capture) gets none, as
-the textfile collector wants.  Series that would repeat (the same host and time) keep the
-last capture's counts.
+the textfile collector wants.  ``host`` is the capture's host, else its file's path (none for
+stdin or a live capture: give ``--meta host=NAME``).  Series that would repeat (the same host
+and time) keep the last capture's counts.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def openmetrics(summaries: Iterable[dict[str, Any]]) -> Iterator[str]:
     TCP state counts per host."""
     series: dict[tuple[str, float | None], dict[str, int]] = {}
     for summary in summaries:
-        host = summary["host"] or summary["source"]["path"] or ""
+        path = summary["source"]["path"] or ""
+        host = summary["host"] or ("" if path.startswith("<") else path)  # "<ss -a ...>": live
         counts = dict.fromkeys(labels(), 0)
         for state, n in summary["states"].items():
             counts[states()[state]["openmetrics"]] += n

@@ -36,7 +36,7 @@ def read_json_records(lines: Iterable[str], path: str | None) -> Iterator[Record
 def read_parquet_records(path: str) -> Iterator[Record]:
     """Records from a Parquet file ``convert --format parquet`` wrote (needs pyarrow), a batch
     at a time: ``meta`` comes back from a map, ``extra`` from its JSON text."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     for batch in pq.ParquetFile(path).iter_batches():
         for row in batch.to_pylist():

@@ -72,7 +72,7 @@ class Reader:
     def _items(self, path: str) -> Iterator[Record | Diagnostic]:
         args = self.args
         if path.endswith(".parquet"):
-            return read_parquet_records(path)
+            return self._labelled(read_parquet_records(path))
         lines = common.open_text(path, args.encoding)
         head = []
         for line in lines:
@@ -82,7 +82,7 @@ class Reader:
         text = chain(head, lines)
         name = None if path == "-" else path
         if head and looks_like_json(head[-1]):
-            return read_json_records(text, name)
+            return self._labelled(read_json_records(text, name))
         return iter_parse(
             text,
             args.dialect,
@@ -92,6 +92,25 @@ class Reader:
             host=None if name is None else host_from_path(args.host_from_path, name),
             meta=self.meta or None,
         )
+
+    def _labelled(self, items: Iterator[Record | Diagnostic]) -> Iterator[Record | Diagnostic]:
+        """Records read back, their missing ``host`` and ``captured_at`` filled from
+        ``--meta`` (as ``parse`` fills them), other ``--meta`` keys added to ``meta``."""
+        meta = dict(self.meta)
+        host, captured_at = meta.pop("host", None), meta.pop("captured_at", None)
+        if host is None and captured_at is None and not meta:
+            return items
+        return (self._label(item, host, captured_at, meta) for item in items)
+
+    @staticmethod
+    def _label(
+        item: Record | Diagnostic, host: str | None, at: str | None, meta: dict[str, str]
+    ) -> Record | Diagnostic:
+        if isinstance(item, Record):
+            item.host = item.host or host
+            item.captured_at = item.captured_at or at
+            item.meta = {**meta, **item.meta}
+        return item
 
     @property
     def status(self) -> int:
