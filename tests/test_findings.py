@@ -131,6 +131,15 @@ def test_bad_settings_are_refused(text: bytes, sets: list[str], message: str) ->
         Config.from_toml(text, sets)
 
 
+def test_config_as_plain_tables() -> None:
+    records = scenario_records("ss-tanp.txt.gz")
+    quiet = {rule: {"enabled": False} for rule in rules() if rule != "syn-sent-pile"}
+    loud = {**quiet, "syn-sent-pile": {"warning": 10, "critical": 25}}
+    assert {(f["rule"], f["severity"]) for f in findings(records, loud)} == {
+        ("syn-sent-pile", "critical")
+    }
+
+
 def test_orphans_only_where_owners_are_shown() -> None:
     records = scenario_records("ss-tanp.txt.gz")
     stripped = [dataclasses.replace(r, pid=None, program=None) for r in records]

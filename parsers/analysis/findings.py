@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -118,13 +118,16 @@ class Capture:
 
 
 def findings(
-    records: Iterable[Record], config: Config | None = None, lang: str = "en"
+    records: Iterable[Record],
+    config: Config | Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> Iterator[dict[str, Any]]:
     """Findings of the built-in rules over ``records`` (in input order: a capture's findings
     when it ends, ``close-wait-leak``'s at the end), each a dict with ``host``, ``capture``,
     ``captured_at``, ``source``, ``rule``, ``severity``, ``value``, ``threshold``,
-    ``subject``, ``evidence``, ``detail`` and ``explain`` (in ``lang``)."""
-    config = config or Config()
+    ``subject``, ``evidence``, ``detail`` and ``explain`` (in ``lang``).  ``config`` is a
+    ``Config`` or the tables a config file holds (``{"close-wait-pile": {"warning": 50}}``)."""
+    config = config if isinstance(config, Config) else Config(config)
     leaks = LeakTracker()
     current: Capture | None = None
     key: tuple[Any, ...] | None = None
