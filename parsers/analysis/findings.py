@@ -11,13 +11,12 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 from ..model.record import Record
 from .config import Config
-from .knowledge import ephemeral_ranges, rules, systems
-from .select import WILDCARDS, capture_key, scope
+from .knowledge import ephemeral_range, rules
+from .select import WILDCARDS, capture_key, epoch, scope
 
 EVIDENCE = 5
 """The most records a finding cites."""
@@ -281,14 +280,12 @@ def time_wait_pressure(capture: Capture, settings: dict[str, Any]) -> Iterator[F
 
 
 def _range_size(dialect: str, configured: str) -> int | None:
+    """The number of ephemeral ports: of the configured ``first-last``, else the OS default."""
     if configured:
         first, _, last = configured.replace(" ", "-").partition("-")
         return int(last) - int(first) + 1
-    system = systems().get(dialect)
-    if system not in ephemeral_ranges():
-        return None
-    first_port, last_port = ephemeral_ranges()[system]
-    return last_port - first_port + 1
+    known = ephemeral_range(dialect)
+    return None if known is None else known[2] - known[1] + 1
 
 
 def syn_sent_pile(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
@@ -345,20 +342,6 @@ CHECKS = (
     ("wildcard-listener", wildcard_listener),
 )
 """The rules judged per capture, in the order their findings come out."""
-
-
-def epoch(captured_at: str | None) -> float | None:
-    """An ISO 8601 time as seconds since the epoch (UTC when it names no zone); None for None
-    or an unreadable time."""
-    if not captured_at:
-        return None
-    try:
-        moment = datetime.fromisoformat(captured_at.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
 
 
 @dataclass

@@ -86,6 +86,15 @@ def ephemeral_ranges() -> dict[str, tuple[int, int]]:
     return {row["os"]: (int(row["first"]), int(row["last"])) for row in rows}
 
 
+def ephemeral_range(dialect: str) -> tuple[str, int, int] | None:
+    """The OS a dialect's output comes from and its default ephemeral port range (first,
+    last); None when unknown."""
+    system = systems().get(dialect)
+    if system is None or system not in ephemeral_ranges():
+        return None
+    return (system, *ephemeral_ranges()[system])
+
+
 @cache
 def rules() -> dict[str, dict[str, Any]]:
     """Rule id -> its defaults, states, texts and sources (``rules.toml``)."""

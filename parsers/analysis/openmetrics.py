@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .findings import epoch
 from .knowledge import states
+from .select import epoch
 
 METRIC = "node_tcp_connection_states"
 

@@ -1,9 +1,10 @@
 """Choosing and keying records: ``--where FIELD=VALUE`` filters, ``--by`` keys, the capture a
-record belongs to, and the listener test shared by ``summary`` and ``findings``."""
+record belongs to, a listener's scope, a capture's time; shared by ``summary`` and ``findings``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
 from typing import Any, get_type_hints
 
 from ..model.record import RECORD_FIELDS, Record
@@ -15,6 +16,7 @@ _INT_FIELDS = frozenset(
 )
 WILDCARDS = frozenset({"0.0.0.0", "::", "*", "[::]"})
 UDP = frozenset({"udp", "udplite"})
+"""Protocols whose socket bound to a port with no peer is a listener."""
 
 Getter = Callable[[Record], Any]
 
@@ -67,13 +69,6 @@ def capture_key(record: Record) -> tuple[Any, ...]:
     return (source.get("path"), source.get("member"), record.capture, record.host)
 
 
-def is_listener(record: Record) -> bool:
-    """A TCP socket in LISTEN, or a UDP socket bound to a port with no peer."""
-    if record.state == "LISTEN":
-        return True
-    return record.proto in UDP and record.remote_port is None and record.local_port is not None
-
-
 def scope(address: str | None) -> str:
     """Where a listener can be reached from: ``all`` interfaces, ``loopback``, or one
     ``address``."""
@@ -82,3 +77,17 @@ def scope(address: str | None) -> str:
     if address.startswith(("127.", "::ffff:127.")) or address == "::1":
         return "loopback"
     return "address"
+
+
+def epoch(captured_at: str | None) -> float | None:
+    """An ISO 8601 time as seconds since the epoch (UTC when it names no zone); None for None
+    or an unreadable time."""
+    if not captured_at:
+        return None
+    try:
+        moment = datetime.fromisoformat(captured_at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()

@@ -11,7 +11,7 @@ from typing import Any
 from ..model.record import Record
 from ..model.states import TcpState
 from . import select
-from .knowledge import ephemeral_ranges, systems
+from .knowledge import ephemeral_range
 from .select import UDP, capture_key, getter, scope
 
 TOP = 10
@@ -106,7 +106,7 @@ class CaptureSummary:
             self.processes[owner] = n + 1
         peer, port, proto = record.remote_address, record.remote_port, record.proto
         if state == "LISTEN" or (port is None and proto in UDP and record.local_port is not None):
-            self.listeners.append(record)  # is_listener, inlined
+            self.listeners.append(record)  # TCP LISTEN, or UDP bound with no peer
             return
         if peer is None or proto == "unix":
             return
@@ -186,14 +186,6 @@ def _listener(record: Record, connections: Counter[str | None] | None) -> dict[s
         "backlog": record.send_q if record.dialect == "linux-ss" else None,
         "connections": {state: n for state, n in states.most_common() if state is not None},
     }
-
-
-def ephemeral_range(dialect: str) -> tuple[str, int, int] | None:
-    """The OS of a dialect and its default ephemeral port range."""
-    system = systems().get(dialect)
-    if system is None or system not in ephemeral_ranges():
-        return None
-    return (system, *ephemeral_ranges()[system])
 
 
 def _time_wait(
