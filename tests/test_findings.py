@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+import netstat_normalizer as nn
+from conftest import command_of, fixture_cases
 from netstat_normalizer.analysis.config import Config, ConfigError
 from netstat_normalizer.analysis.findings import EVIDENCE, findings
 from netstat_normalizer.analysis.knowledge import UnknownWordError, rules
@@ -210,9 +212,6 @@ def test_cli_findings_nagios(tmp_path: Path) -> None:
 def test_no_false_alarm_on_the_dialect_fixtures() -> None:
     """The per-dialect fixtures hold a few sockets in every state: no pile there. The one alarm
     is real: capture_linux.py fills 127.0.0.1:3306's backlog of 1 (Recv-Q 2, Send-Q 1)."""
-    import netstat_normalizer as nn
-    from conftest import command_of, fixture_cases
-
     alarms = set()
     for case in fixture_cases():
         result = nn.parse(case.read_bytes(), dialect=case.parent.name, command=command_of(case))
