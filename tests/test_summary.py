@@ -232,3 +232,18 @@ def test_cli_openmetrics_host_of_a_live_capture_from_meta() -> None:
     (family,) = text_string_to_metric_families(done.stdout)
     assert {s.labels["host"] for s in family.samples} == {"web-7"}
     assert all(s.timestamp is None for s in family.samples)
+
+
+def test_by_and_where_reach_into_source_and_meta() -> None:
+    records = tanp_records()
+    for record in records:
+        record.meta = {"site": "paris"}
+    (group,) = summarize(records, by=["source.path", "meta.site"], where=["state=listen"])
+    assert group == {
+        "source.path": str(TANP),
+        "meta.site": "paris",
+        "count": 15,
+        "states": {"LISTEN": 15},
+    }
+    (line,) = summarize(records, where=["source.line=11"])
+    assert line["listeners"][0]["port"] == 3306

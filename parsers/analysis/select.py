@@ -21,14 +21,20 @@ UDP = frozenset({"udp", "udplite"})
 Getter = Callable[[Record], Any]
 
 
+NESTED = ("meta", "extra", "source", "timer")
+"""Fields holding a mapping: a key of theirs is named ``FIELD.KEY`` (``meta.site``,
+``source.path``, ``timer.name``)."""
+
+
 def getter(field: str) -> Getter:
-    """A function reading ``field`` (a record field, or ``meta.KEY``) from a record."""
-    if field.startswith("meta."):
-        key = field[5:]
-        return lambda record: record.meta.get(key)
-    if field not in RECORD_FIELDS or field in ("meta", "extra", "source", "timer"):
-        fields = [f for f in RECORD_FIELDS if f not in ("meta", "extra", "source", "timer")]
-        raise UnknownWordError("field", field, [*fields, "meta.KEY"])
+    """A function reading ``field`` (a record field, or ``meta.KEY``, ``source.path``...) from
+    a record."""
+    outer, dot, key = field.partition(".")
+    if dot and outer in NESTED and key:
+        return lambda record: (getattr(record, outer) or {}).get(key)
+    if field not in RECORD_FIELDS or field in NESTED:
+        fields = [f for f in RECORD_FIELDS if f not in NESTED]
+        raise UnknownWordError("field", field, [*fields, *(f"{f}.KEY" for f in NESTED)])
     return _attr(field)
 
 
@@ -45,7 +51,7 @@ def condition(text: str) -> tuple[str, Any]:
     getter(field)  # an unknown field fails here
     if value == "":
         return field, None
-    if field in _INT_FIELDS:
+    if field in _INT_FIELDS or field == "source.line":
         try:
             return field, int(value)
         except ValueError:
