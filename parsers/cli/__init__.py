@@ -10,9 +10,21 @@ import argparse
 import sys
 
 from ..errors import NetstatNormalizerError
-from . import capture, common, convert, detect, explain, findings, parse, summary
+from . import (
+    capture,
+    common,
+    convert,
+    detect,
+    diff,
+    explain,
+    findings,
+    parse,
+    report,
+    summary,
+    timeline,
+)
 
-COMMANDS = (parse, convert, detect, capture, explain, summary, findings)
+COMMANDS = (parse, convert, detect, capture, explain, summary, findings, diff, timeline, report)
 DESCRIPTION = "The netstat-normalizer command: parse, convert, detect, capture."
 
 
