@@ -49,7 +49,7 @@ def test_scenario_summary_of_the_piles() -> None:
     assert (web["address"], web["port"], web["scope"], web["program"]) == (
         "0.0.0.0",
         8080,
-        "all",
+        "wildcard",
         "web-server",
     )
     listeners = {li["port"]: li for li in piles["listeners"]}

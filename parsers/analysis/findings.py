@@ -16,7 +16,8 @@ from typing import Any
 from ..model.record import Record
 from .config import Config
 from .knowledge import ephemeral_range, rules
-from .select import WILDCARDS, capture_key, epoch, scope
+from .select import capture_key
+from .snapshot import WILDCARD, host_of, scope, seconds
 
 EVIDENCE = 5
 """The most records a finding cites."""
@@ -321,7 +322,7 @@ def orphans(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
 def wildcard_listener(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
     allow = {str(item) for item in settings["allow"]}
     for r in capture.listeners:
-        if r.local_address not in WILDCARDS:
+        if r.local_address not in WILDCARD:
             continue
         names = {str(r.local_port), r.program or "", _endpoint(r.local_address, r.local_port)}
         if names & allow:
@@ -363,8 +364,8 @@ class LeakTracker:
 
     def add(self, capture: Capture) -> None:
         first = capture.first
-        host = first.host or first.source.get("path") or ""
-        now = epoch(first.captured_at)
+        host = host_of(first)
+        now = seconds(first.captured_at)
         before = self.hosts.get(host)
         seen: dict[Tuple4, float] = {}
         if now is not None:
@@ -377,7 +378,7 @@ class LeakTracker:
         for leaks in self.hosts.values():
             first = leaks.last.first
             settings = config.settings("close-wait-leak", first.host)
-            now = epoch(first.captured_at)
+            now = seconds(first.captured_at)
             if not settings["enabled"] or now is None:
                 continue
             groups: dict[tuple[str | None, int | None], list[Tuple4]] = {}

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .knowledge import states
-from .select import epoch
+from .snapshot import seconds
 
 METRIC = "node_tcp_connection_states"
 
@@ -34,7 +34,7 @@ def openmetrics(summaries: Iterable[dict[str, Any]]) -> Iterator[str]:
         counts = dict.fromkeys(labels(), 0)
         for state, n in summary["states"].items():
             counts[states()[state]["openmetrics"]] += n
-        key = (host, epoch(summary["captured_at"]))
+        key = (host, seconds(summary["captured_at"]))
         series.pop(key, None)  # the last capture's counts, in its place in time
         series[key] = counts
     yield f"# TYPE {METRIC} gauge\n"

@@ -1,10 +1,9 @@
 """Choosing and keying records: ``--where FIELD=VALUE`` filters, ``--by`` keys, the capture a
-record belongs to, a listener's scope, a capture's time; shared by ``summary`` and ``findings``."""
+record belongs to; shared by ``summary`` and ``findings``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
 from typing import Any, get_type_hints
 
 from ..model.record import RECORD_FIELDS, Record
@@ -14,7 +13,6 @@ from .knowledge import UnknownWordError
 _INT_FIELDS = frozenset(
     name for name, hint in get_type_hints(Record).items() if hint in (int, int | None)
 )
-WILDCARDS = frozenset({"0.0.0.0", "::", "*", "[::]"})
 UDP = frozenset({"udp", "udplite"})
 """Protocols whose socket bound to a port with no peer is a listener."""
 
@@ -73,27 +71,3 @@ def capture_key(record: Record) -> tuple[Any, ...]:
     """What tells one capture from another: the file, the archive member, the capture index."""
     source = record.source
     return (source.get("path"), source.get("member"), record.capture, record.host)
-
-
-def scope(address: str | None) -> str:
-    """Where a listener can be reached from: ``all`` interfaces, ``loopback``, or one
-    ``address``."""
-    if address is None or address in WILDCARDS:
-        return "all"
-    if address.startswith(("127.", "::ffff:127.")) or address == "::1":
-        return "loopback"
-    return "address"
-
-
-def epoch(captured_at: str | None) -> float | None:
-    """An ISO 8601 time as seconds since the epoch (UTC when it names no zone); None for None
-    or an unreadable time."""
-    if not captured_at:
-        return None
-    try:
-        moment = datetime.fromisoformat(captured_at.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()

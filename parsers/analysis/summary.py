@@ -12,7 +12,8 @@ from ..model.record import Record
 from ..model.states import TcpState
 from . import select
 from .knowledge import ephemeral_range
-from .select import UDP, capture_key, getter, scope
+from .select import UDP, capture_key, getter
+from .snapshot import scope
 
 TOP = 10
 
