@@ -133,6 +133,9 @@ def test_explain_a_state() -> None:
     linux = {t["name"]: t["default"] for t in answer["tunables"] if t["os"] == "linux"}
     assert linux["net.ipv4.tcp_synack_retries"] == "5"
     assert "SYN flood" in answer["piles"]["means"]
+    assert [p["text"][:12] for p in answer["pitfalls"]] == ["grep :80 als"]
+    tw = explain("TIME-WAIT", lang="ko")["pitfalls"]
+    assert len(tw) == 3 and all(HANGUL.search(p["text"]) for p in tw)
 
 
 def test_explain_filters_tunables_by_os_or_dialect() -> None:

@@ -68,6 +68,12 @@ def piles() -> dict[str, dict[str, str]]:
 
 
 @cache
+def pitfalls() -> list[dict[str, str]]:
+    """Ways counts go wrong, each naming the states it concerns (``*``: every state)."""
+    return _table(__package__, "pitfalls.tsv")
+
+
+@cache
 def tunables() -> list[dict[str, str]]:
     """Timers and limits per OS, each naming the states it concerns."""
     return _table(__package__, "tunables.tsv")
@@ -137,8 +143,9 @@ def explain(word: str, os: str | None = None, lang: str = "en") -> dict[str, Any
 
     For a state: ``state``, ``spellings`` (by dialect), ``meaning``, ``side``, ``next`` (the
     states RFC 9293 allows next, with the event), ``lasts``, ``tunables`` (of ``os`` only when
-    given), ``piles`` and ``sources``.  For a rule: ``rule``, ``defaults``, ``states``,
-    ``explain`` and ``sources``.  Texts in ``lang`` (``en`` or ``ko``).
+    given), ``piles``, ``pitfalls`` (how counts of it go wrong) and ``sources``.  For a rule:
+    ``rule``, ``defaults``, ``states``, ``explain`` and ``sources``.  Texts in ``lang`` (``en``
+    or ``ko``).
     """
     lang = _lang(lang)
     system = os_of(os)
@@ -170,6 +177,11 @@ def explain(word: str, os: str | None = None, lang: str = "en") -> dict[str, Any
             if state in t["states"].split() and system in (None, t["os"])
         ],
         "piles": {"means": pile[f"means_{lang}"], "next": pile[f"next_{lang}"]},
+        "pitfalls": [
+            {"text": p[lang], "source": p["source"]}
+            for p in pitfalls()
+            if p["states"] == "*" or state in p["states"].split()
+        ],
         "sources": row["sources"],
     }
 

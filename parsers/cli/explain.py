@@ -48,6 +48,7 @@ def text(answer: dict[str, Any]) -> str:
     lines += [f"  next -> {t['state']}: {t['event']}" for t in answer["next"]]
     lines.append(f"  many of them: {answer['piles']['means']}")
     lines.append(f"  look at: {answer['piles']['next']}")
+    lines += [f"  pitfall: {p['text']}" for p in answer["pitfalls"]]
     lines += [
         f"  [{t['os']}] {t['name']} = {t['default']}: {t['governs']}" for t in answer["tunables"]
     ]
