@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import netstat_normalizer as nn
-from conftest import command_of, fixture_cases
+from conftest import FIXTURES, command_of, fixture_cases
 from netstat_normalizer.analysis.config import Config, ConfigError
 from netstat_normalizer.analysis.findings import EVIDENCE, findings
 from netstat_normalizer.analysis.knowledge import UnknownWordError, rules
@@ -219,3 +219,18 @@ def test_no_false_alarm_on_the_dialect_fixtures() -> None:
             if f["severity"] != "info":
                 alarms.add((case.parent.name, f["rule"], f["subject"].split(" (")[0]))
     assert alarms == {("linux-ss", "listen-queue-full", "listener 127.0.0.1:3306")}
+
+
+def test_wildcard_listeners_tcp_and_udp_and_the_allowlist() -> None:
+    path = FIXTURES / "linux-ss" / "tulpen.out"
+    records = nn.parse(path.read_text(), "linux-ss", command="ss -tulpen").records
+    subjects = [f["subject"] for f in findings(records) if f["rule"] == "wildcard-listener"]
+    assert subjects == [
+        "tcp 0.0.0.0:80 (nginx)",
+        "tcp *:443 (python3)",
+        "udp 0.0.0.0:123 (python3)",
+        "udp *:5353 (python3)",
+    ]
+    allow = {"wildcard-listener": {"allow": ["123", "nginx", "*:443"]}}
+    kept = [f["subject"] for f in findings(records, allow) if f["rule"] == "wildcard-listener"]
+    assert kept == ["udp *:5353 (python3)"]

@@ -17,7 +17,7 @@ from ..model.record import Record
 from .config import Config
 from .knowledge import ephemeral_range, rules
 from .select import capture_key
-from .snapshot import WILDCARD, host_of, scope, seconds
+from .snapshot import WILDCARD, host_of, is_listener, scope, seconds
 
 EVIDENCE = 5
 """The most records a finding cites."""
@@ -63,6 +63,9 @@ class Capture:
 
     first: Record
     listeners: list[Record] = field(default_factory=list)
+    """TCP sockets in LISTEN (their queues are judged)."""
+    bound: list[Record] = field(default_factory=list)
+    """Unconnected UDP sockets: listeners too, for ``wildcard-listener``."""
     close_wait: Tally = field(default_factory=Tally)
     close_wait_tuples: dict[Tuple4, tuple[int | None, str | None, int]] = field(
         default_factory=dict
@@ -79,6 +82,8 @@ class Capture:
     def add(self, record: Record) -> None:
         state = record.state
         if state is None or record.kind != "socket":
+            if record.kind == "socket" and is_listener(record):
+                self.bound.append(record)
             return
         owned = record.pid is not None or record.program is not None
         if owned:
@@ -321,7 +326,7 @@ def orphans(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
 
 def wildcard_listener(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
     allow = {str(item) for item in settings["allow"]}
-    for r in capture.listeners:
+    for r in (*capture.listeners, *capture.bound):
         if r.local_address not in WILDCARD:
             continue
         names = {str(r.local_port), r.program or "", _endpoint(r.local_address, r.local_port)}
