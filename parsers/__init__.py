@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .analysis.config import Config
 from .analysis.findings import findings
 from .analysis.knowledge import explain
@@ -23,6 +25,11 @@ from .errors import DetectionError, NetstatNormalizerError, UnknownDialectError,
 from .model.record import Diagnostic, Record
 from .model.states import TcpState
 
+try:
+    __version__ = version("netstat-normalizer")
+except PackageNotFoundError:  # a source tree that is not installed
+    __version__ = "unknown"
+
 __all__ = [
     "Config",
     "Detection",
@@ -34,6 +41,7 @@ __all__ = [
     "TcpState",
     "UnknownDialectError",
     "UnparsedLineError",
+    "__version__",
     "detect",
     "dialect_class",
     "dialects",

@@ -21,7 +21,7 @@ NAGIOS = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser(
-        "findings", help="piles and leaks worth a look: CLOSE-WAIT, SYN-RECEIVED, TIME-WAIT..."
+        "findings", help="piles and leaks worth a look: CLOSE-WAIT, SYN-RECEIVED..."
     )
     inputs(command)
     command.add_argument("--config", metavar="FILE.toml", help="rule settings, per host glob too")

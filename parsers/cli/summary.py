@@ -22,7 +22,7 @@ from . import common
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser(
-        "summary", help="counts per capture: states, listeners, peers, processes, TIME-WAIT"
+        "summary", help="counts per capture: states, listeners, peers, TIME-WAIT"
     )
     inputs(command)
     command.add_argument("--by", metavar="FIELD[,FIELD...]", help="one line per group instead")

@@ -24,6 +24,12 @@ class TcpState(str, Enum):
     IDLE = "IDLE"
     DELETE_TCB = "DELETE-TCB"
 
+    @classmethod
+    def _missing_(cls, value: object) -> TcpState | None:
+        """``TcpState("TIME_WAIT")``, ``TcpState("estab")``: any spelling ``state_named`` knows."""
+        found = state_named(value) if isinstance(value, str) else None
+        return None if found is None else cls(found)
+
 
 def _load() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -63,3 +69,7 @@ def canonical_state(word: str) -> str | None:
     ``ABHÖREN``, ``TimeWait``, ``time-wait``) or of a Linux /proc/net/tcp code (``0A``); None
     for a word that is no TCP state."""
     return _SPELLINGS.get(_spelling(word.strip()))
+
+
+state_named = canonical_state
+"""The same lookup under the name ``parse --state`` and ``TcpState("time_wait")`` use."""
