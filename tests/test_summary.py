@@ -247,3 +247,21 @@ def test_by_and_where_reach_into_source_and_meta() -> None:
     }
     (line,) = summarize(records, where=["source.line=11"])
     assert line["listeners"][0]["port"] == 3306
+
+
+def test_cli_summary_reads_what_parse_reads(tmp_path: Path) -> None:
+    import tarfile
+
+    archive = tmp_path / "fleet.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(TANP, arcname="web-1/ss.txt")
+    done = cli("summary", "--format", "json", str(PILES / "ss-tanp.txt.gz"), str(archive))
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    members = [(s["source"]["member"], s["capture"], s["host"]) for s in got]
+    assert members == [*((None, n, "scenario") for n in range(4)), ("web-1/ss.txt", 0, None)]
+    assert got[4]["states"]["ESTABLISHED"] == 24  # markers split captures without an option
+    done = cli("summary", "--format", "csv", str(tmp_path / "missing.txt"), str(TANP))
+    assert done.returncode == 2
+    assert "missing.txt: cannot read" in done.stderr
+    assert "ESTABLISHED,24" in done.stdout

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 
-from ..model.record import RECORD_FIELDS, Diagnostic, Record
+from ..model.record import Diagnostic, Record
 
-_FIELDS = frozenset(RECORD_FIELDS)
+_FIELDS = frozenset(f.name for f in fields(Record) if f.init)
+"""The keys a record is built from (``local_scope`` and ``remote_scope`` are derived)."""
 
 
 def looks_like_json(line: str) -> bool:

@@ -1,5 +1,6 @@
 """``summary``: counts per capture or group, as a table, JSON, CSV or OpenMetrics; and the
-reading ``summary`` and ``findings`` share (what ``parse`` reads, or its own JSON output)."""
+reading ``summary`` and ``findings`` share (what ``parse`` reads, or its own JSON or Parquet
+output)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,22 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
 from ..analysis.openmetrics import openmetrics
 from ..analysis.records import looks_like_json, read_json_records, read_parquet_records
 from ..analysis.summary import TOP, summarize
+from ..batch.inputs import Note, opened
 from ..engine.captures import host_from_path
+from ..engine.detect import confidence
 from ..engine.pipeline import iter_parse
-from ..model.record import Diagnostic, Record
+from ..io.archive import Source
+from ..io.reader import open_lines
+from ..model.record import STDIN, Diagnostic, Record
 from . import common
+from .sources import MARKER, add_input
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,65 +47,81 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def inputs(command: argparse.ArgumentParser) -> None:
-    """The files and ``parse``'s input options."""
+    """The files and ``parse``'s input options, captures split at ``=== HOST TIME ===`` lines
+    unless ``--capture-marker`` says otherwise (as ``diff``, ``timeline`` and ``report`` do)."""
     command.add_argument(
         "files", nargs="*", default=["-"], metavar="FILE", help="files to read; - or none for stdin"
     )
-    common.input_options(command)
+    add_input(command)
 
 
 class Reader:
-    """The records of ``args.files``: parsed, or read back from this tool's JSON or Parquet
-    output (a ``.parquet`` name); unparsed lines go to stderr and are remembered in
-    ``unparsed``; ``read`` counts records."""
+    """The records of ``args.files``, read as ``parse`` reads them (files, ``.gz``/``.bz2``/
+    ``.xz``, archive members, folders, stdin) or read back from this tool's JSON or Parquet
+    output; unparsed lines and unreadable inputs go to stderr, ``status`` is the worst (as
+    ``parse`` exits: 1 unparsed lines or a skipped member, 2 a failed input); ``read`` counts
+    records."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.meta = common.check_input_options(args)
-        self.unparsed = False
+        self.worst = common.EXIT_OK
         self.read = 0
 
     def __iter__(self) -> Iterator[Record]:
         for path in self.args.files:
             for item in self._items(path):
-                if isinstance(item, Diagnostic):
-                    print(item, file=sys.stderr)
-                    self.unparsed = True
-                else:
+                if isinstance(item, Record):
                     self.read += 1
                     yield item
+                else:
+                    print(item, file=sys.stderr)
+                    severity = item.severity if isinstance(item, Note) else common.EXIT_UNPARSED
+                    self.worst = max(self.worst, severity)
 
-    def _items(self, path: str) -> Iterator[Record | Diagnostic]:
-        args = self.args
+    def _items(self, path: str) -> Iterator[Record | Diagnostic | Note]:
         if path.endswith(".parquet"):
-            return self._labelled(read_parquet_records(path))
-        lines = common.open_text(path, args.encoding)
+            yield from self._labelled(read_parquet_records(path))
+            return
+        for item in opened(path):
+            if isinstance(item, Note):
+                yield item
+                continue
+            source, stream = item
+            with stream as raw:
+                lines = open_lines(raw, self.args.encoding, score=confidence)[1]
+                yield from self._source(source, lines)
+
+    def _source(self, source: Source, lines: Iterator[str]) -> Iterator[Record | Diagnostic]:
+        """One source's records: JSON read back when its first non-blank line is JSON, else
+        parsed with ``parse``'s options."""
+        args = self.args
         head = []
         for line in lines:
             head.append(line)
             if line.strip():
                 break
         text = chain(head, lines)
-        name = None if path == "-" else path
         if head and looks_like_json(head[-1]):
-            return self._labelled(read_json_records(text, name))
-        return iter_parse(
+            yield from self._labelled(read_json_records(text, source.path))
+            return
+        stdin = source.path == STDIN
+        yield from iter_parse(
             text,
             args.dialect,
-            name,
+            source.path,
             args.command,
-            marker=args.capture_marker,
-            host=None if name is None else host_from_path(args.host_from_path, name),
+            member=source.member,
+            marker=args.capture_marker or MARKER,
+            host=None if stdin else host_from_path(args.host_from_path, source.path, source.member),
             meta=self.meta or None,
         )
 
-    def _labelled(self, items: Iterator[Record | Diagnostic]) -> Iterator[Record | Diagnostic]:
+    def _labelled(self, items: Iterable[Record | Diagnostic]) -> Iterator[Record | Diagnostic]:
         """Records read back, their missing ``host`` and ``captured_at`` filled from
         ``--meta`` (as ``parse`` fills them), other ``--meta`` keys added to ``meta``."""
         meta = dict(self.meta)
         host, captured_at = meta.pop("host", None), meta.pop("captured_at", None)
-        if host is None and captured_at is None and not meta:
-            return items
         return (self._label(item, host, captured_at, meta) for item in items)
 
     @staticmethod
@@ -114,7 +136,7 @@ class Reader:
 
     @property
     def status(self) -> int:
-        return common.EXIT_UNPARSED if self.unparsed else common.EXIT_OK
+        return self.worst
 
 
 def run(args: argparse.Namespace) -> int:
