@@ -1,5 +1,5 @@
-"""Records read back from the project's own output: JSON (``parse --format json`` or ``jsonl``,
-one record per line as ``RecordWriter`` writes them) or Parquet (``convert --format parquet``)."""
+"""Records read back from the project's own JSON output (``parse --format json`` or ``jsonl``):
+one record per line, as ``RecordWriter`` writes them.  (Parquet: ``columns.read_records``.)"""
 
 from __future__ import annotations
 
@@ -33,17 +33,3 @@ def read_json_records(lines: Iterable[str], path: str | None) -> Iterator[Record
         except (ValueError, TypeError) as err:
             reason = f"not a JSON record ({err})" if isinstance(err, ValueError) else "not a record"
             yield Diagnostic(path, number, line.rstrip("\n"), reason)
-
-
-def read_parquet_records(path: str) -> Iterator[Record]:
-    """Records from a Parquet file ``convert --format parquet`` wrote (needs pyarrow), a batch
-    at a time: ``meta`` comes back from a map, ``extra`` from its JSON text."""
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
-    for batch in pq.ParquetFile(path).iter_batches():
-        for row in batch.to_pylist():
-            fields = {k: v for k, v in row.items() if k in _FIELDS}
-            fields["meta"] = dict(fields.get("meta") or [])
-            extra = fields.get("extra")
-            fields["extra"] = json.loads(extra) if isinstance(extra, str) else extra or {}
-            yield Record(**fields)

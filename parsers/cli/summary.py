@@ -12,8 +12,9 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
+from ..analysis.columns import ALL_COLUMNS, is_parquet, read_records
 from ..analysis.openmetrics import openmetrics
-from ..analysis.records import looks_like_json, read_json_records, read_parquet_records
+from ..analysis.records import looks_like_json, read_json_records
 from ..analysis.summary import TOP, summarize
 from ..batch.inputs import Note, opened
 from ..engine.captures import host_from_path
@@ -58,9 +59,9 @@ def inputs(command: argparse.ArgumentParser) -> None:
 class Reader:
     """The records of ``args.files``, read as ``parse`` reads them (files, ``.gz``/``.bz2``/
     ``.xz``, archive members, folders, stdin) or read back from this tool's JSON or Parquet
-    output; unparsed lines and unreadable inputs go to stderr, ``status`` is the worst (as
-    ``parse`` exits: 1 unparsed lines or a skipped member, 2 a failed input); ``read`` counts
-    records."""
+    output (a ``.parquet`` file or a ``convert`` folder); unparsed lines and unreadable inputs
+    go to stderr, ``status`` is the worst (as ``parse`` exits: 1 unparsed lines or a skipped
+    member, 2 a failed input); ``read`` counts records."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -80,8 +81,8 @@ class Reader:
                     self.worst = max(self.worst, severity)
 
     def _items(self, path: str) -> Iterator[Record | Diagnostic | Note]:
-        if path.endswith(".parquet"):
-            yield from self._labelled(read_parquet_records(path))
+        if is_parquet(path):  # a file or a convert folder
+            yield from self._labelled(read_records([path], ALL_COLUMNS))
             return
         for item in opened(path):
             if isinstance(item, Note):
