@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..model.record import Record
@@ -32,19 +33,29 @@ Level = tuple[str, int | float | None, int | float | None, int | float | None]
 
 
 class Tally:
-    """Counts per key, with the first ``EVIDENCE`` records of each key."""
-
-    __slots__ = ("counts", "evidence")
+    """Counts per key, with the first ``EVIDENCE`` records of each key: one list per key,
+    ``[count, cited...]``, so a record costs one dict lookup.  ``counts`` is
+    read once the capture is complete."""
 
     def __init__(self) -> None:
-        self.counts: Counter[Any] = Counter()
-        self.evidence: dict[Any, list[Evidence]] = {}
+        self.entries: dict[Any, list[Any]] = {}
 
     def add(self, key: Any, record: Record) -> None:
-        n = self.counts.get(key, 0) + 1  # dict.get: Counter's __missing__ is a Python call
-        self.counts[key] = n
-        if n <= EVIDENCE:
-            self.evidence.setdefault(key, []).append(_cite(record))
+        entry = self.entries.get(key)
+        if entry is None:
+            self.entries[key] = [1, _cite(record)]
+        else:
+            entry[0] += 1
+            if entry[0] <= EVIDENCE:
+                entry.append(_cite(record))
+
+    @cached_property
+    def counts(self) -> Counter[Any]:
+        return Counter({key: entry[0] for key, entry in self.entries.items()})
+
+    def cited(self, key: Any) -> list[Evidence]:
+        """The records cited for ``key``."""
+        return self.entries[key][1:]
 
 
 def _cite(record: Record) -> Evidence:
@@ -234,7 +245,7 @@ def close_wait_pile(capture: Capture, settings: dict[str, Any]) -> Iterator[Foun
             for (p, prog), c in tally.counts.most_common(5)
         ]
     }
-    yield level, total, subject, tally.evidence[(port, program)], detail
+    yield level, total, subject, tally.cited((port, program)), detail
 
 
 def syn_received_pile(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
@@ -253,7 +264,7 @@ def syn_received_pile(capture: Capture, settings: dict[str, Any]) -> Iterator[Fo
         detail = {"backlog": backlog, **_one_or_many(capture.syn_received_peers[port])}
         many = "one peer" if detail["one_peer"] else f"{detail['peers']} peers"
         subject = f"listener port {port}: {n} half-open from {many}"
-        yield level, n, subject, capture.syn_received.evidence[port], detail
+        yield level, n, subject, capture.syn_received.cited(port), detail
 
 
 def _number(value: float) -> int | float:
@@ -282,7 +293,7 @@ def time_wait_pressure(capture: Capture, settings: dict[str, Any]) -> Iterator[F
             break
         subject = f"destination {_endpoint(address, port)}: {n} of {ports} ephemeral ports"
         detail = {"ephemeral_ports": ports, "share": round(n / ports, 4)}
-        yield level, n, subject, capture.time_wait.evidence[address, port], detail
+        yield level, n, subject, capture.time_wait.cited((address, port)), detail
 
 
 def _range_size(dialect: str, configured: str) -> int | None:
@@ -299,7 +310,7 @@ def syn_sent_pile(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]
         level = _level(n, settings["warning"], settings["critical"])
         if level is None:
             break
-        yield level, n, f"peer {peer}", capture.syn_sent.evidence[peer], {}
+        yield level, n, f"peer {peer}", capture.syn_sent.cited(peer), {}
 
 
 def fin_wait_pile(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
@@ -309,7 +320,7 @@ def fin_wait_pile(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]
             continue
         detail = {"state": state, **_one_or_many(capture.fin_wait_peers[state])}
         many = f"peer {detail['top_peer']}" if detail["one_peer"] else f"{detail['peers']} peers"
-        yield level, n, f"{state} towards {many}", capture.fin_wait.evidence[state], detail
+        yield level, n, f"{state} towards {many}", capture.fin_wait.cited(state), detail
 
 
 def orphans(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
@@ -319,7 +330,7 @@ def orphans(capture: Capture, settings: dict[str, Any]) -> Iterator[Found]:
     level = _level(total, settings["warning"], settings["critical"])
     if level is None:
         return
-    evidence = [e for cited in capture.orphans.evidence.values() for e in cited]
+    evidence = [e for state in capture.orphans.entries for e in capture.orphans.cited(state)]
     detail = {"states": dict(capture.orphans.counts.most_common())}
     yield level, total, "sockets no process owns", evidence, detail
 
