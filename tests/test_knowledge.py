@@ -183,3 +183,10 @@ def test_cli_explain_json_and_text() -> None:
     done = cli("explain", "BOGUS")
     assert done.returncode == 2
     assert "Unknown state or rule 'BOGUS'" in done.stderr
+
+
+def test_every_dialect_has_its_system() -> None:
+    """A new dialect needs a row in analysis/data/systems.tsv (its OS: tunables, port range)."""
+    from netstat_normalizer import dialects
+
+    assert set(knowledge.systems()) == set(dialects())
