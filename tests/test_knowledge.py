@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from netstat_normalizer import dialects
 from netstat_normalizer.analysis import knowledge
 from netstat_normalizer.analysis.knowledge import UnknownWordError, explain
 from netstat_normalizer.model.states import TCP_STATES, TcpState, canonical_state
@@ -187,6 +188,4 @@ def test_cli_explain_json_and_text() -> None:
 
 def test_every_dialect_has_its_system() -> None:
     """A new dialect needs a row in analysis/data/systems.tsv (its OS: tunables, port range)."""
-    from netstat_normalizer import dialects
-
     assert set(knowledge.systems()) == set(dialects())
