@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import netstat_normalizer as nn
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.grammar.linegrammar import LineError
 from netstat_normalizer.model.record import Diagnostic, Record
@@ -348,3 +349,19 @@ def test_offload_state_zh_header_and_mangled_es_header() -> None:
 def test_offload_word_on_a_udp_row_is_refused() -> None:
     records, diagnostics = run(["  UDP    0.0.0.0:500            *:*                    InHost"])
     assert records == [] and "UDP row" in diagnostics[0].reason
+
+
+def test_headerless_offload_rows_are_detected() -> None:
+    rows = "".join(
+        f"  TCP    {local:21}  {'192.0.2.132:9091':21}  {state:12}    {'InHost':12}\r\n"
+        for local, state in (
+            ("192.0.2.182:51725", "ESTABLISHED"),
+            ("192.0.2.182:51726", "CLOSE_WAIT"),
+        )
+    )  # netstat -tn | findstr 9091
+    assert nn.detect(rows).dialect == "windows-netstat"
+    result = nn.parse(rows)
+    assert [(r.state, r.extra) for r in result.records] == [
+        ("ESTABLISHED", {"offload_state": "InHost"}),
+        ("CLOSE-WAIT", {"offload_state": "InHost"}),
+    ]
