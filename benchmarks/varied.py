@@ -40,6 +40,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = {  # name: (bundled capture, dialect, jc parser)
@@ -160,7 +161,7 @@ def in_process(kind: str, name: str, path: str) -> dict[str, float]:
         else:
             import jc
 
-            rows = len(jc.parse(jc_parser, text, quiet=True))
+            rows = len(list(jc.parse(jc_parser, text, quiet=True)))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"rows": rows, "seconds": seconds, "cpu": cpu, "peak": peak}
@@ -173,7 +174,7 @@ def jc_parquet(name: str, path: str, out: str) -> None:
     import pyarrow.parquet as pq
 
     with open(path, encoding="utf-8") as f:
-        rows = jc.parse(INPUTS[name][2], f.read(), quiet=True)
+        rows = cast(list[dict[str, Any]], jc.parse(INPUTS[name][2], f.read(), quiet=True))
     for row in rows:  # nested values as JSON text, as ours stores extra (ss: keyed by pid)
         row.update({k: json.dumps(v) for k, v in row.items() if isinstance(v, (dict, list))})
     pq.write_table(pa.Table.from_pylist(rows), out)
