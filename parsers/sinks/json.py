@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model.record import Record
+import orjson
+
+from ..model.record import JSON_OPTIONS, Record
 
 
 class RecordWriter:
     """Records as a JSON array (``json``) or JSON Lines (``jsonl``), as ``parse`` prints them,
-    written in blocks of ``BLOCK`` records (``flush`` writes what is pending)."""
+    written in blocks of ``BLOCK`` records (``flush`` writes what is pending), each record as
+    ``Record.to_json`` writes it: compact JSON by orjson, a block decoded and written at once."""
 
     BLOCK = 512
 
@@ -17,12 +20,12 @@ class RecordWriter:
         self.out = out
         self.fmt = fmt
         self.first = True
-        self.pending: list[str] = []
+        self.pending: list[Record] = []
         if fmt == "json":
             out.write("[")
 
     def write(self, record: Record) -> None:
-        self.pending.append(record.to_json())
+        self.pending.append(record)
         if len(self.pending) >= self.BLOCK:
             self.flush()
 
@@ -30,9 +33,9 @@ class RecordWriter:
         if not self.pending:
             return
         if self.fmt == "jsonl":
-            self.out.write("\n".join(self.pending) + "\n")
+            self.out.write(_block(self.pending, "\n") + "\n")
         else:
-            self.out.write(("\n" if self.first else ",\n") + ",\n".join(self.pending))
+            self.out.write(("\n" if self.first else ",\n") + _block(self.pending, ",\n"))
             self.first = False
         self.pending.clear()
 
@@ -40,3 +43,13 @@ class RecordWriter:
         self.flush()
         if self.fmt == "json":
             self.out.write("]\n" if self.first else "\n]\n")
+
+
+def _block(records: list[Record], separator: str) -> str:
+    """The records' JSON joined by ``separator``: by orjson in one go, or record by record
+    when orjson refuses a value (see ``Record.to_json``)."""
+    try:
+        encoded = [orjson.dumps(r, option=JSON_OPTIONS) for r in records]
+    except orjson.JSONEncodeError:
+        return separator.join(r.to_json() for r in records)
+    return separator.encode().join(encoded).decode()
