@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import shlex
 
-import pyparsing as pp
-
 from ..model.addresses import Endpoint, ip_version, split_colon
 from ..model.record import Record
 from ..model.states import TCP_STATES
@@ -251,7 +249,7 @@ class LinuxSs(Dialect):
     def _add_details(self, record: Record, text: str) -> None:
         try:
             fields = parse_fields(text)
-        except (pp.ParseException, ValueError) as err:
+        except ValueError as err:  # ss_fields.FieldError too
             raise RowError(f"malformed detail field: {err}") from None
         extra = record.extra
         users = fields.pop("users", None)
