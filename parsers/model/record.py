@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import types
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from json.encoder import encode_basestring
 from operator import attrgetter
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, cast, get_type_hints, is_typeddict
 
 import orjson
 
@@ -18,7 +21,7 @@ class Source(TypedDict):
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One row of netstat/ss output in canonical form; see ``record.schema.json``."""
 
@@ -55,21 +58,65 @@ class Record:
         return dict(zip(RECORD_FIELDS, _values(self)))
 
     def to_json(self) -> str:
-        """``to_dict()`` as one line of compact JSON, written by orjson from the dataclass itself
-        (a Record has no ``__slots__``: orjson reads an instance's ``__dict__`` 4x faster, for
-        25% more memory); by json when orjson refuses a value (an int beyond 64 bits, a lone
-        surrogate from an undecodable path)."""
+        """``to_dict()`` as one line of compact JSON (what ``json.loads`` reads back as
+        ``to_dict()``), without building the dict (a third of the time)."""
         try:
-            return orjson.dumps(self, option=JSON_OPTIONS).decode()
-        except orjson.JSONEncodeError:
+            return _fast_json(self)
+        except (TypeError, KeyError):  # a value of another type than declared
             return _ENCODE(self.to_dict())
 
 
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
-JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
-"""orjson's options for a record: keys that are no text written as text, as json does."""
 _values = attrgetter(*RECORD_FIELDS)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
+"""orjson's options for a record's values: keys that are no text written as text, as json does."""
+
+
+def nested_json(value: Any) -> str:
+    """A nested value (``extra``, ``timer``, ``meta``) as compact JSON: by orjson, 3-4x faster
+    than json on ss's ``extra``; by json when orjson refuses it (an int beyond 64 bits, a lone
+    surrogate)."""
+    try:
+        return orjson.dumps(value, option=JSON_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return _ENCODE(value)
+
+
+def _json_writer(hints: dict[str, Any], of: str) -> str:
+    """An f-string body writing the fields ``hints`` types, read as ``of.format(name)``: a text
+    or a number directly (``encode_basestring`` and ``int.__repr__`` raise on another type; a
+    bool is an int json writes as a word), a TypedDict field by field, anything else (but an
+    empty dict) through ``nested_json``."""
+    parts = []
+    for name, hint in hints.items():
+        value = of.format(name)
+        options = set(hint.__args__) if isinstance(hint, types.UnionType) else {hint}
+        if is_typeddict(hint):
+            written = "{{" + _json_writer(get_type_hints(hint), value + '["{}"]') + "}}"
+        elif options - {type(None)} == {str}:
+            written = f'{{"null" if {value} is None else _text({value})}}'
+        elif options - {type(None)} == {int}:
+            words = f'"true" if {value} is True else "false" if {value} is False'
+            written = f'{{"null" if {value} is None else {words} else int.__repr__({value})}}'
+        else:
+            encoded = f'"{{}}" if {value} == {{}} else _encode({value})'
+            written = f'{{"null" if {value} is None else {encoded}}}'
+        parts.append(f"{json.dumps(name)}:{written}")
+    return ",".join(parts)
+
+
+def _compile_json() -> Callable[[Record], str]:
+    """``Record.to_json``'s writer, generated from the fields' types (as dataclasses generate
+    ``__init__``): one f-string, most values written without a call (faster than orjson on a
+    dataclass, whose per-call cost exceeds a plain record's whole f-string)."""
+    body = _json_writer(get_type_hints(Record), "record.{}")
+    namespace = {"_text": encode_basestring, "_encode": nested_json}
+    exec(f"def to_json(record):\n    return f'''{{{{{body}}}}}'''", namespace)
+    return namespace["to_json"]  # type: ignore[no-any-return]
+
+
+_fast_json = _compile_json()
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,10 @@ from itertools import islice
 from operator import attrgetter
 from typing import Any
 
-import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model.record import JSON_OPTIONS, RECORD_FIELDS, Record
+from ..model.record import RECORD_FIELDS, Record, nested_json
 
 __all__ = ["BATCH_ROWS", "SCHEMA", "to_table", "write_parquet"]
 
@@ -91,8 +90,7 @@ _values = attrgetter(*SCHEMA.names)
 
 def _batch(records: list[Record]) -> pa.RecordBatch:
     """The records as one batch: turned into columns by one ``attrgetter`` call per record
-    (``zip`` does the rest in C), JSON-text columns written by orjson (json for what it
-    refuses)."""
+    (``zip`` does the rest in C), JSON-text columns written by orjson (``nested_json``)."""
     columns = zip(*map(_values, records)) if records else ((),) * len(SCHEMA)
     arrays = []
     for field, values in zip(SCHEMA, columns):
@@ -104,12 +102,7 @@ def _batch(records: list[Record]) -> pa.RecordBatch:
 
 def _json_text(value: Any) -> str:
     """A value as compact JSON text, as ``Record.to_json`` writes it."""
-    if value == {}:
-        return "{}"
-    try:
-        return orjson.dumps(value, option=JSON_OPTIONS).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "{}" if value == {} else nested_json(value)
 
 
 def _batches(records: Iterable[Record]) -> Iterator[pa.RecordBatch]:

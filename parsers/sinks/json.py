@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
-import orjson
-
-from ..model.record import JSON_OPTIONS, Record
+from ..model.record import Record
 
 
 class RecordWriter:
     """Records as a JSON array (``json``) or JSON Lines (``jsonl``), as ``parse`` prints them,
-    written in blocks of ``BLOCK`` records (``flush`` writes what is pending), each record as
-    ``Record.to_json`` writes it: compact JSON by orjson, a block decoded and written at once."""
+    written in blocks of ``BLOCK`` records (``flush`` writes what is pending)."""
 
     BLOCK = 512
 
@@ -20,12 +17,12 @@ class RecordWriter:
         self.out = out
         self.fmt = fmt
         self.first = True
-        self.pending: list[Record] = []
+        self.pending: list[str] = []
         if fmt == "json":
             out.write("[")
 
     def write(self, record: Record) -> None:
-        self.pending.append(record)
+        self.pending.append(record.to_json())
         if len(self.pending) >= self.BLOCK:
             self.flush()
 
@@ -33,9 +30,9 @@ class RecordWriter:
         if not self.pending:
             return
         if self.fmt == "jsonl":
-            self.out.write(_block(self.pending, "\n") + "\n")
+            self.out.write("\n".join(self.pending) + "\n")
         else:
-            self.out.write(("\n" if self.first else ",\n") + _block(self.pending, ",\n"))
+            self.out.write(("\n" if self.first else ",\n") + ",\n".join(self.pending))
             self.first = False
         self.pending.clear()
 
@@ -43,13 +40,3 @@ class RecordWriter:
         self.flush()
         if self.fmt == "json":
             self.out.write("]\n" if self.first else "\n]\n")
-
-
-def _block(records: list[Record], separator: str) -> str:
-    """The records' JSON joined by ``separator``: by orjson in one go, or record by record
-    when orjson refuses a value (see ``Record.to_json``)."""
-    try:
-        encoded = [orjson.dumps(r, option=JSON_OPTIONS) for r in records]
-    except orjson.JSONEncodeError:
-        return separator.join(r.to_json() for r in records)
-    return separator.encode().join(encoded).decode()
