@@ -20,8 +20,6 @@ import re
 import shlex
 from typing import Any
 
-import pyparsing as pp
-
 from ..model.addresses import Endpoint, ip_version, split_colon
 from ..model.protocols import protocol_words
 from ..model.record import Record
@@ -288,7 +286,7 @@ class LinuxSs(Dialect):
     def _add_details(self, record: Record, text: str) -> None:
         try:
             fields = parse_fields(text)
-        except (pp.ParseException, ValueError) as err:
+        except ValueError as err:  # ss_fields.FieldError too
             raise RowError(f"malformed detail field: {err}") from None
         extra = record.extra
         users = fields.pop("users", None)
