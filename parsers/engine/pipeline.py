@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -189,7 +190,7 @@ def parse_with(
     if isinstance(text, bytes):
         text, used = decode(text, options.encoding, score=confidence)
     accounting: dict[str, int] = {}
-    items = list(
+    items = _without_gc(
         iter_parse_with(
             split_lines(text), options, path=path, member=member, host=host, accounting=accounting
         )
@@ -204,3 +205,16 @@ def parse_with(
         lines=accounting,
         encoding=used,
     )
+
+
+def _without_gc(items: Iterable[Record | Diagnostic]) -> list[Record | Diagnostic]:
+    """The items as a list, built with the cyclic garbage collector paused (restored after, even
+    on an error): records hold no cycles, and a list that grows by thousands of records would
+    otherwise have the collector walk them again and again (a third of ``parse``'s time)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return list(items)
+    finally:
+        if paused:
+            gc.enable()
