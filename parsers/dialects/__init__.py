@@ -5,6 +5,7 @@ from __future__ import annotations
 from .base import Dialect
 from .freebsd_netstat import FreebsdNetstat
 from .linux_netstat import LinuxNetstat
+from .linux_proc_net import LinuxProcNet
 from .linux_ss import LinuxSs
 from .macos_netstat import MacosNetstat
 from .solaris_netstat import SolarisNetstat
@@ -16,6 +17,7 @@ DIALECTS: dict[str, type[Dialect]] = {
         FreebsdNetstat,
         MacosNetstat,
         LinuxNetstat,
+        LinuxProcNet,
         LinuxSs,
         SolarisNetstat,
         WindowsNetstat,
