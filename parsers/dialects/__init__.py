@@ -7,6 +7,7 @@ from .freebsd_netstat import FreebsdNetstat
 from .linux_netstat import LinuxNetstat
 from .linux_proc_net import LinuxProcNet
 from .linux_ss import LinuxSs
+from .lsof import Lsof
 from .macos_netstat import MacosNetstat
 from .solaris_netstat import SolarisNetstat
 from .windows_netstat import WindowsNetstat
@@ -19,6 +20,7 @@ DIALECTS: dict[str, type[Dialect]] = {
         LinuxNetstat,
         LinuxProcNet,
         LinuxSs,
+        Lsof,
         SolarisNetstat,
         WindowsNetstat,
     )
