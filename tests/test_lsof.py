@@ -10,7 +10,8 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def records(dialect: str, case: str) -> list[nn.Record]:
-    result = nn.parse((FIXTURES / dialect / f"{case}.out").read_bytes())
+    command = (FIXTURES / dialect / f"{case}.cmd").read_text().strip()
+    result = nn.parse((FIXTURES / dialect / f"{case}.out").read_bytes(), command=command)
     assert result.dialect == dialect and not result.diagnostics
     return result.records
 
