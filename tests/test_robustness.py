@@ -322,6 +322,7 @@ def swapped_columns(draw: st.DrawFn, dialect: str) -> Mutated:
     number = draw(st.sampled_from(sorted(capture.records)))
     line = capture.lines[number - 1]
     words = list(re.finditer(r"\S+", line))
+    assume(len(words) > 1)  # a CSV row is one word
     first, second = sorted(draw(st.sets(st.integers(0, len(words) - 1), min_size=2, max_size=2)))
     a, b = words[first], words[second]
     types = terminals(dialect, line)

@@ -9,6 +9,7 @@ from .linux_proc_net import LinuxProcNet
 from .linux_ss import LinuxSs
 from .lsof import Lsof
 from .macos_netstat import MacosNetstat
+from .powershell_nettcp import PowershellNettcp
 from .solaris_netstat import SolarisNetstat
 from .windows_netstat import WindowsNetstat
 
@@ -21,6 +22,7 @@ DIALECTS: dict[str, type[Dialect]] = {
         LinuxProcNet,
         LinuxSs,
         Lsof,
+        PowershellNettcp,
         SolarisNetstat,
         WindowsNetstat,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from ipaddress import IPv4Address, IPv6Address
+from typing import Any
 
 from ..model.addresses import Endpoint
 from ..model.record import Record
@@ -46,15 +47,15 @@ class LinuxProcNet(Dialect):
         """Whether the header above is that of a TCP table; None before a header."""
 
     # -- lines that are no records ------------------------------------------------------------
-    def inet_header(self, values: list) -> None:
+    def inet_header(self, values: list[str]) -> None:
         self.section = "inet"
         self.tcp_shape = not values[0].rstrip().endswith("drops")
 
-    def unix_header(self, values: list) -> None:
+    def unix_header(self, values: list[str]) -> None:
         self.section = "unix"
 
     # -- records -------------------------------------------------------------------------------
-    def inet_row(self, v: list) -> Record:
+    def inet_row(self, v: list[Any]) -> Record:
         slot, local, remote, state_raw, queues, timer, retransmits, uid, probes, inode = v[:10]
         ref, pointer, *congestion, drops = v[10:]
         tcp = drops is None
@@ -67,7 +68,7 @@ class LinuxProcNet(Dialect):
         if len(local) != len(remote):
             raise RowError("an IPv4 and an IPv6 address in one row")
         proto = "tcp" if tcp else self.datagram
-        extra: dict = {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer}
+        extra: dict[str, Any] = {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer}
         if congestion[0] is not None:
             extra.update(zip(_CONGESTION, map(int, congestion)))
         if drops is not None:
@@ -97,7 +98,7 @@ class LinuxProcNet(Dialect):
             extra,
         )
 
-    def unix_row(self, v: list) -> Record:
+    def unix_row(self, v: list[Any]) -> Record:
         num, refcnt, protocol, flags, kind, state_raw, inode, path = v
         code = int(kind, 16)
         return self.record(

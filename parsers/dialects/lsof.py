@@ -9,6 +9,7 @@ socket's inode (as ``ss -e`` and /proc/net show it); elsewhere a kernel address,
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model.addresses import Endpoint, split_colon
 from ..model.record import Record
@@ -23,13 +24,13 @@ class Lsof(Dialect):
     grammar = "lsof"
     sections = ("sockets",)
 
-    def header(self, values: list) -> None:
+    def header(self, values: list[str]) -> None:
         return None
 
-    def warning(self, values: list) -> None:
+    def warning(self, values: list[str]) -> None:
         return None
 
-    def row(self, v: list) -> Record:
+    def row(self, v: list[Any]) -> Record:
         command, pid, user, fd, family, device, size_off, printed, name, state = v
         proto = printed.lower()
         local, arrow, remote = name.partition("->")
@@ -38,7 +39,7 @@ class Lsof(Dialect):
         here = split_colon(local, proto)
         there = split_colon(remote, proto) if arrow else _NONE
         state_raw = None if state is None else state[1:-1]
-        extra: dict = {"fd": fd, "type": family, "size_off": size_off}
+        extra: dict[str, Any] = {"fd": fd, "type": family, "size_off": size_off}
         if not device.isdigit():
             extra["device"] = device
         return self.socket(
