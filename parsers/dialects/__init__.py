@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import Dialect
 from .freebsd_netstat import FreebsdNetstat
+from .freebsd_sockstat import FreebsdSockstat
 from .linux_netstat import LinuxNetstat
 from .linux_proc_net import LinuxProcNet
 from .linux_ss import LinuxSs
@@ -17,6 +18,7 @@ DIALECTS: dict[str, type[Dialect]] = {
     d.name: d
     for d in (
         FreebsdNetstat,
+        FreebsdSockstat,
         MacosNetstat,
         LinuxNetstat,
         LinuxProcNet,
