@@ -122,7 +122,7 @@ class PowershellNettcp(Dialect):
         return self._build({"LocalAddress": v[1]})
 
     def list_field(self, v: list[Any]) -> object:
-        key = v[0].partition(" ")[0].rstrip(":")
+        key = v[0].partition(" ")[0]
         if self._last is None:
             raise RowError(f"property {key!r} with no LocalAddress above it")
         if key in self.seen:
