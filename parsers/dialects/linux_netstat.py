@@ -91,11 +91,16 @@ class LinuxNetstat(Dialect):
         if (proto == "raw") != numbered and (proto == "raw" or state_raw is not None):
             raise RowError(f"{printed} row with state {state_raw!r}")  # raw: a number, else a word
         lookup = "ip" if proto == "raw" else proto
-        here, there = split_colon(local, lookup), split_colon(remote, lookup)
+        here, there = (
+            split_colon(local, lookup),
+            split_colon(remote, lookup),
+        )  # busybox: "tcp" for v6
         pid, name = split_program(program)
         return self.socket(
             proto,
-            6 if printed.endswith("6") else 4,
+            6
+            if printed.endswith("6") or ":" in (here.address or "") + (there.address or "")
+            else 4,
             here,
             there,
             self.tcp_state(state_raw) if proto == "tcp" else None,

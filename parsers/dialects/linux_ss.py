@@ -135,6 +135,9 @@ class LinuxSs(Dialect):
         self.columns: tuple[bool, bool] | None = None
         """Whether the header has a Netid and a State column (None: no header seen, ss -H)."""
 
+    def warning(self, values: list) -> None:
+        """iproute2's own messages on stderr, merged into the capture."""
+
     def header(self, values: list) -> None:
         self.table_proto = self.asked
         words = values[0].split()
