@@ -10,9 +10,9 @@ import argparse
 import sys
 
 from ..errors import NetstatNormalizerError
-from . import capture, common, convert, detect, parse
+from . import capture, common, convert, detect, diff, parse, report, timeline
 
-COMMANDS = (parse, convert, detect, capture)
+COMMANDS = (parse, convert, detect, capture, diff, timeline, report)
 DESCRIPTION = "The netstat-normalizer command: parse, convert, detect, capture."
 
 
