@@ -15,7 +15,8 @@ from ..model.addresses import Endpoint, split_colon
 from ..model.record import Record
 from .base import Dialect, RowError
 
-_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
+_ESCAPE = re.compile(r"\\x([2-6][0-9a-fA-F]|7[0-9a-eA-E])")
+"""lsof's escape of a printable character (a space, as ``\\x20``); others stay as printed."""
 _NONE = Endpoint(None, None, None, None)
 
 
@@ -61,5 +62,7 @@ class Lsof(Dialect):
 
 
 def _unescape(text: str) -> str:
-    """lsof's ``\\x20`` escapes back to the characters."""
-    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "\\x" in text else text
+    """lsof's escapes of printable characters (``\\x20``) back to the characters."""
+    if "\\x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)

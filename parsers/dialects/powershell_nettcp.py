@@ -105,6 +105,9 @@ class PowershellNettcp(Dialect):
                 raise RowError(f"a {missing[0]} value under a header without that column")
             present = dict(zip(_ROW_COLUMNS, v))
             present = {c: present[c] for c in self.columns}
+            lost = [c for c, value in present.items() if value is None and c != "AppliedSetting"]
+            if lost:  # only AppliedSetting is ever blank
+                raise RowError(f"no {lost[0]} value under a header with that column")
         return self._build(present)
 
     def csv_row(self, values: list[str]) -> Record:
