@@ -18,18 +18,19 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import IO, Any
 
 from ..dialects import DIALECTS
-from ..engine.captures import claimants, labels_of
+from ..engine.captures import claimants, host_from_path, labels_of
 from ..engine.detect import confidence
 from ..engine.pipeline import iter_parse
 from ..io.decode import ERRORS
 from ..io.reader import SNIFF_BYTES, open_lines
 from ..model.record import Diagnostic, Record
 from ..sinks.json import RecordWriter
+from .inputs import Note, Options, is_plain_file, read
 
 CHUNK_BYTES = 32 << 20
 """A file at least this big (32 MiB) is parsed in chunks."""
@@ -37,17 +38,6 @@ _OPENING_BYTES = 1 << 16
 """How much of a big file is read to learn its table (64 KiB)."""
 _CUT_SEARCH = 1 << 20
 """How far past a chunk's nominal end a row to cut at is looked for."""
-
-
-@dataclass(frozen=True)
-class Options:
-    """What ``parse`` was asked: ``iter_parse``'s options, and the encoding."""
-
-    dialect: str = "auto"
-    command: str | None = None
-    encoding: str | None = None
-    marker: str | None = None
-    meta: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,26 +57,26 @@ class Task:
 
 @dataclass
 class Outcome:
-    """A task's records (JSON Lines) and diagnostics in temporary files, and, for a chunk, the
-    table knowledge it started and ended with and whether it met a capture boundary."""
+    """A task's records (JSON Lines) and diagnostics and notes in temporary files, the worst
+    status they lead to (0, 1 unparsed lines, a note's severity), and, for a chunk, the table
+    knowledge it started and ended with and whether it met a capture boundary."""
 
     records: str
     diagnostics: str
-    unparsed: bool
+    status: int
     start_state: Any = None
     end_state: Any = None
     boundary: bool = False
 
 
-def parse_files(
-    paths: list[str], hosts: list[str | None], options: Options, jobs: int, out: IO[str], fmt: str
-) -> bool:
-    """Write the records of ``paths`` to ``out`` as ``fmt`` and their diagnostics to stderr, in
-    input order, with ``jobs`` processes; True when a line was not parsed."""
+def parse_files(paths: list[str], options: Options, jobs: int, out: IO[str], fmt: str) -> int:
+    """Write the records of ``paths`` (``inputs.read``'s inputs) to ``out`` as ``fmt`` and their
+    diagnostics and notes to stderr, in input order, with ``jobs`` processes; the worst status:
+    0, 1 when a line was not parsed, a note's severity."""
     with tempfile.TemporaryDirectory(prefix="netstat-normalizer-") as scratch:
-        plans = [_plan(path, host, options, jobs) for path, host in zip(paths, hosts)]
+        plans = [_plan(path, options, jobs) for path in paths]
         writer = _Concatenation(out, fmt)
-        unparsed = False
+        status = 0
         with ProcessPoolExecutor(jobs) as pool:
             results = pool.map(_run, [(t, scratch) for plan in plans for t in plan])
             for plan in plans:
@@ -95,16 +85,19 @@ def parse_files(
                     outcomes = [_run((Task(plan[0].path, plan[0].host, options), scratch))]
                 for outcome in outcomes:
                     writer.copy(outcome)
-                    unparsed = unparsed or outcome.unparsed
+                    status = max(status, outcome.status)
         writer.close()
-    return unparsed
+    return status
 
 
-def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task]:
-    """The tasks of a file: itself, or its chunks when it is big and can be cut."""
+def _plan(path: str, options: Options, jobs: int) -> list[Task]:
+    """The tasks of an input: itself, or its chunks when it is a big plain file that can be cut."""
+    host = host_from_path(options.host_from_path, path)
     whole = [Task(path, host, options)]
+    if options.marker is not None or not is_plain_file(path):
+        return whole
     size = os.path.getsize(path)
-    if size < CHUNK_BYTES or options.marker is not None:
+    if size < CHUNK_BYTES:
         return whole
     with open(path, "rb") as raw:
         encoding, lines = open_lines(raw, options.encoding, score=confidence)
@@ -115,7 +108,9 @@ def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task
         if opening is None:
             return whole
         dialect, kind, lines_before = opening
-        step = max(CHUNK_BYTES // 2, size // (2 * jobs))  # two chunks a process, to even out
+        # two chunks a process, to even out, of CHUNK_BYTES / 8 (4 MiB) at least: a 40 MB file
+        # on 2 processes is cut in 4 chunks of 10 MB (in 16 and 24 MB when the least was 16 MiB)
+        step = max(CHUNK_BYTES // 8, size // (2 * jobs))
         cuts = _cuts(raw, size, step, dialect, kind, encoding)
     if not cuts:
         return whole
@@ -187,35 +182,32 @@ def _run(job: tuple[Task, str]) -> Outcome:
     with (
         os.fdopen(handle, "w", encoding="utf-8", errors=ERRORS) as out,
         open(diagnostics, "w", encoding="utf-8", errors=ERRORS) as err,
-        open(task.path, "rb") as raw,
     ):
         writer = RecordWriter(out, "jsonl")
-        outcome = Outcome(records, diagnostics, unparsed=False)
-        for item in _items(task, raw, outcome):
-            if isinstance(item, Diagnostic):
-                writer.flush()
-                err.write(f"{item}\n")
-                outcome.unparsed = True
-            else:
+        outcome = Outcome(records, diagnostics, status=0)
+        items = read(task.path, task.options) if not task.dialect else _chunk(task, outcome)
+        for item in items:
+            if type(item) is Record:
                 writer.write(item)
+                continue
+            writer.flush()
+            if isinstance(item, Note):
+                err.write(f"netstat-normalizer: {item}\n")
+                outcome.status = max(outcome.status, item.severity)
+            else:
+                err.write(f"{item}\n")
+                outcome.status = max(outcome.status, 1)
         writer.close()
     return outcome
 
 
-def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Diagnostic]:
+def _chunk(task: Task, outcome: Outcome) -> Iterator[Record | Diagnostic]:
+    with open(task.path, "rb") as raw:
+        yield from _chunk_items(task, raw, outcome)
+
+
+def _chunk_items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Diagnostic]:
     o = task.options
-    if not task.dialect:  # a whole file
-        lines = open_lines(raw, o.encoding, score=confidence)[1]
-        yield from iter_parse(
-            lines,
-            o.dialect,
-            task.path,
-            o.command,
-            marker=o.marker,
-            host=task.host,
-            meta=o.meta or None,
-        )
-        return
     raw.seek(task.start)
     lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]  # type: ignore[operator]
     parser = DIALECTS[task.dialect](task.path, o.command)

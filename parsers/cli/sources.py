@@ -14,7 +14,7 @@ from ..analysis.columns import is_parquet, read_records
 from ..analysis.snapshot import Snapshot, snapshots
 from ..engine.captures import host_from_path
 from ..engine.pipeline import iter_parse
-from ..model.record import Diagnostic, Record
+from ..model.record import STDIN, Diagnostic, Record
 from . import common
 
 MARKER = r"^=== (?P<host>\S+) (?P<time>.+) ===$"
@@ -41,7 +41,7 @@ class Reader:
             for item in iter_parse(
                 text,
                 self.args.dialect,
-                None if path == "-" else path,
+                STDIN if path == "-" else path,
                 self.args.command,
                 marker=self.marker,
                 host=None if path == "-" else host_from_path(self.args.host_from_path, path),
