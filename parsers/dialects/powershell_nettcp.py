@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from ..model.addresses import Endpoint, ip_version
+from ..model.addresses import Endpoint, ip_version, scope_of
 from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError
 
@@ -160,6 +160,7 @@ class PowershellNettcp(Dialect):
             address, _, zone = value.partition("%")
             setattr(record, field, address)
             setattr(record, f"{side}_interface", zone or None)
+            setattr(record, f"{side}_scope", scope_of(address))  # Record sets it when built
             record.ip_version = record.ip_version or ip_version(address.rstrip(".…"))
         elif field in ("local_port", "remote_port", "pid"):
             if not (value.isascii() and value.isdigit()):
