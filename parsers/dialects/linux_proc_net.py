@@ -11,7 +11,9 @@ maps TCP's.  The timer fields are read as ``netstat -o`` reads them (ticks of 1/
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Address, IPv6Address
+from functools import lru_cache
+from ipaddress import IPv6Address
+from socket import AF_INET, inet_ntop
 from typing import Any
 
 from ..model.addresses import Endpoint
@@ -117,6 +119,7 @@ class LinuxProcNet(Dialect):
         )
 
 
+@lru_cache(maxsize=4096)
 def _endpoint(text: str) -> Endpoint:
     """``0100007F:0016`` -> 127.0.0.1 port 22: each 32-bit word little-endian; port 0 is none."""
     hexed, _, port = text.partition(":")
@@ -129,7 +132,7 @@ def _text(raw: bytes) -> str:
     """An address as ``ss`` prints it (``::ffff:127.0.0.1`` for an IPv4-mapped one, on every
     Python)."""
     if len(raw) == 4:
-        return str(IPv4Address(raw))
+        return inet_ntop(AF_INET, raw)
     address = IPv6Address(raw)
     mapped = address.ipv4_mapped
     return str(address) if mapped is None else f"::ffff:{mapped}"
