@@ -70,9 +70,11 @@ cases each run) when HYPOTHESIS_PROFILE=deep."""
 
 CONTEXT = frozenset(("dialect", "capture", "host", "captured_at", "meta", "source"))
 """Record fields that say where a record is, not what it says: not compared."""
-DERIVED = frozenset(("proto", "ip_version", "state", "local_port", "remote_port"))
-"""Fields computed from printed words (the protocol from ``tcp6``, a port from a service name):
-they may change with the words a mutation altered."""
+DERIVED = frozenset(
+    ("proto", "ip_version", "state", "local_port", "remote_port", "local_scope", "remote_scope")
+)
+"""Fields computed from printed words (the protocol from ``tcp6``, a port from a service name, a
+scope from an address): they may change with the words a mutation altered."""
 
 
 # -- the fixtures, as strategies draw from them --------------------------------------------------
