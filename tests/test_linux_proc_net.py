@@ -29,15 +29,20 @@ def parse(case: str) -> nn.ParseResult:
 
 def test_tcp_rows_decode_hex_addresses_ports_queues_and_timers() -> None:
     records = parse("tcp").records
-    probe = next(r for r in records if r.extra["sl"] == 9)  # 0100007F:C5F6 0200007F:1538
-    assert (probe.local_address, probe.local_port) == ("127.0.0.1", 50678)
+    # the zero-window probe: 0100007F:B926 0200007F:1538 01 0000C800:00000000 04:00000071
+    probe = next(r for r in records if r.timer and r.timer["name"] == "probe")
+    assert (probe.local_address, probe.local_port) == ("127.0.0.1", 0xB926)
     assert (probe.remote_address, probe.remote_port) == ("127.0.0.2", 5432)
     assert (probe.state, probe.state_raw) == ("ESTABLISHED", "01")
     assert (probe.send_q, probe.recv_q) == (51200, 0)
-    assert probe.timer == {"name": "probe", "expires_s": 1.2, "retransmits": 0, "probes": 0}
+    assert probe.timer == {"name": "probe", "expires_s": 1.13, "retransmits": 0, "probes": 0}
     time_wait = next(r for r in records if r.state_raw == "06")
     assert time_wait.inode == 0 and set(time_wait.extra) == {"sl", "ref", "pointer"}
-    assert {r.state for r in records} >= {"LISTEN", "ESTABLISHED", "TIME-WAIT", "CLOSE-WAIT"}
+    request = next(r for r in records if r.state_raw == "03")  # a SYN-RECV request socket
+    assert request.state == "SYN-RECEIVED" and set(request.extra) == {"sl", "ref", "pointer"}
+    rfc = {"LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2"}
+    rfc |= {"CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT"}
+    assert {r.state for r in records} == rfc
 
 
 def test_ipv6_words_are_little_endian_and_mapped_addresses_print_as_ipv4() -> None:

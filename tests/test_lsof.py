@@ -38,7 +38,9 @@ def test_states_endpoints_and_escaped_commands() -> None:
     assert {r.state_raw for r in rows if r.proto == "tcp"} >= {"LISTEN", "ESTABLISHED", "FIN_WAIT2"}
     assert all(r.state is None and r.state_raw is None for r in rows if r.proto == "udp")
     (firefox,) = (r for r in rows if r.program == "Web Co")  # printed "Web\x20Co"
-    assert (firefox.pid, firefox.user, firefox.extra["fd"]) == (11991, "root", "13u")
+    (named,) = (r for r in records("lsof", "i-P") if r.program == "Web Co")
+    assert (firefox.user, firefox.extra["fd"]) == ("root", "13u")
+    assert (firefox.pid, firefox.inode) == (named.pid, named.inode)
     v6 = next(r for r in rows if r.local_address == "::1" and r.remote_port == 8080)
     assert (v6.ip_version, v6.remote_address, v6.state) == (6, "::1", "ESTABLISHED")
     wildcard = next(r for r in rows if r.local_port == 443 and r.state == "LISTEN")
