@@ -14,6 +14,8 @@ from .powershell_nettcp import PowershellNettcp
 from .solaris_netstat import SolarisNetstat
 from .windows_netstat import WindowsNetstat
 
+__all__ = ["DIALECTS", "Dialect"]
+
 DIALECTS: dict[str, type[Dialect]] = {
     d.name: d
     for d in (

@@ -14,7 +14,6 @@ from typing import Any
 
 from ..model.addresses import split_colon
 from ..model.record import Record
-from ..model.states import TCP_STATES
 from .base import CONTINUES, Dialect, RowError
 
 _EXTRA_COLUMNS = ("FIB", "ID", "PATH STATE", "CONN STATE", "STACK", "CC")
@@ -35,18 +34,17 @@ class FreebsdSockstat(Dialect):
     grammar = "freebsd_sockstat"
     sections = ("sockets",)
     weak_kinds = frozenset(("more_addresses",))
+    continuations = frozenset(("more_addresses",))
+    table_fields = ("columns",)
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
+    def __init__(self, path: str | None = None, command: str | None = None, **options: Any) -> None:
+        super().__init__(path, command, **options)
         self.columns: tuple[str, ...] | None = None
         """The header's columns after FOREIGN ADDRESS; None before a header (-q)."""
 
     def header(self, values: list[str]) -> None:
         tail = values[0].partition("FOREIGN ADDRESS")[2]
         self.columns = tuple(c for c in _EXTRA_COLUMNS if c in tail)
-        self._last = None
-
-    def unparsed(self, line: str) -> None:
         self._last = None
 
     def inet_row(self, v: list[Any]) -> Record:
@@ -114,7 +112,7 @@ class FreebsdSockstat(Dialect):
         """The row's words after the addresses, with the columns they are in."""
         words = [] if tail is None else tail.split()
         if self.columns is None:  # -q: only a TCP state word says which column it is in
-            if words and (proto != "tcp" or len(words) > 1 or words[0] not in TCP_STATES):
+            if words and (proto != "tcp" or len(words) > 1 or words[0] not in self.tcp_states):
                 raise RowError("values after the addresses with no header naming them")
             return [("CONN STATE", w) for w in words]
         printed = [c for c in self.columns if proto in _PRINTED_BY[c]]

@@ -40,8 +40,10 @@ class LinuxProcNet(Dialect):
     grammar = "linux_proc_net"
     sections = ("inet", "unix")
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
+    table_fields = ("datagram", "tcp_shape")
+
+    def __init__(self, path: str | None = None, command: str | None = None, **options: Any) -> None:
+        super().__init__(path, command, **options)
         read = set(_FILES.findall(command or "")) - {"tcp", "unix"}
         self.datagram = read.pop() if len(read) == 1 else None
         """The protocol of rows shaped as UDP and raw ones, when the command reads one such file."""
@@ -50,11 +52,11 @@ class LinuxProcNet(Dialect):
 
     # -- lines that are no records ------------------------------------------------------------
     def inet_header(self, values: list[str]) -> None:
-        self.section = "inet"
+        self.enter("inet")
         self.tcp_shape = not values[0].rstrip().endswith("drops")
 
     def unix_header(self, values: list[str]) -> None:
-        self.section = "unix"
+        self.enter("unix")
 
     # -- records -------------------------------------------------------------------------------
     def inet_row(self, v: list[Any]) -> Record:

@@ -46,9 +46,11 @@ class PowershellNettcp(Dialect):
     grammar = "powershell_nettcp"
     sections = ("table", "list", "csv")
     weak_kinds = frozenset(("list_field",))
+    continuations = frozenset(("list_field",))
+    table_fields = ("said", "columns")
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
+    def __init__(self, path: str | None = None, command: str | None = None, **options: Any) -> None:
+        super().__init__(path, command, **options)
         said = (command or "").lower()
         self.said = (
             "udp" if "netudpendpoint" in said else "tcp" if "nettcpconnection" in said else None
@@ -61,19 +63,16 @@ class PowershellNettcp(Dialect):
 
     # -- lines that are no records ------------------------------------------------------------
     def table_header(self, values: list[str]) -> None:
-        self.section = "table"
+        self.enter("table")
         self.columns = tuple(values[0].split())
         self._check_columns()
 
-    def rule(self, values: list[str]) -> None:
-        return None
-
     def type_title(self, values: list[str]) -> None:
-        self.section = "csv"
+        self.enter("csv")
         self.columns = None
 
     def csv_header(self, values: list[str]) -> None:
-        self.section = "csv"
+        self.enter("csv")
         self.columns = tuple(next(csv.reader([values[0]])))
         if len(set(self.columns)) != len(self.columns):
             raise RowError("a CSV header naming a column twice")
@@ -81,10 +80,6 @@ class PowershellNettcp(Dialect):
     def blank(self) -> None:
         if self.section == "list":
             self._last = None  # a blank line ends a list object
-
-    def unparsed(self, line: str) -> None:
-        if self.section == "list":
-            self._last = None
 
     def _check_columns(self) -> None:
         assert self.columns is not None
@@ -119,7 +114,7 @@ class PowershellNettcp(Dialect):
         return self._build(dict(zip(self.columns, cells)))
 
     def list_first(self, v: list[Any]) -> Record:
-        self.section = "list"
+        self.enter("list")
         self.seen = {"LocalAddress"}
         return self._build({"LocalAddress": v[1]})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from functools import cache
 from importlib.resources import files
 
 
@@ -31,18 +32,31 @@ class TcpState(str, Enum):
         return None if found is None else cls(found)
 
 
-def _load() -> dict[str, str]:
-    table: dict[str, str] = {}
+def _load() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """The table: printed word -> canonical state, and -> the dialects that print it.  A word
+    may have several rows (one per dialect added), which must agree on its state."""
+    states: dict[str, str] = {}
+    printers: dict[str, frozenset[str]] = {}
     text = files(__package__).joinpath("data/tcp_states.tsv").read_text("utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
-            printed, canonical, _ = line.split("\t")
-            table[printed] = TcpState(canonical).value
-    return table
+            printed, canonical, by = line.split("\t")
+            state = TcpState(canonical).value
+            if states.setdefault(printed, state) != state:
+                raise ValueError(f"tcp_states.tsv: {printed!r} is {states[printed]} and {state}")
+            printers[printed] = printers.get(printed, frozenset()) | frozenset(by.split())
+    return states, printers
 
 
-TCP_STATES: dict[str, str] = _load()
-"""Printed state word -> canonical state, for every dialect (the one place states are mapped)."""
+TCP_STATES, PRINTED_BY = _load()
+"""Printed state word -> canonical state, for every dialect (the one place states are mapped);
+printed state word -> the dialects that print it."""
+
+
+@cache
+def states_printed_by(dialect: str) -> dict[str, str]:
+    """Printed state word -> canonical state, for the words ``dialect`` prints."""
+    return {word: state for word, state in TCP_STATES.items() if dialect in PRINTED_BY[word]}
 
 
 def state_named(word: str) -> str | None:
