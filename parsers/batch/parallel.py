@@ -8,8 +8,8 @@ table as the one process would; a chunk is kept only if that knowledge equals wh
 before it ended with, and if no chunk met a capture boundary.  Otherwise the file is parsed again
 in one piece: the output never depends on the cutting.
 
-The workers die with the main process (Linux), removing the scratch folder; SIGTERM is handled
-as Ctrl-C, which stops the workers and removes it too.
+The workers die with the main process (Linux), and a janitor process then removes the scratch
+folder; SIGTERM is handled as Ctrl-C, which stops the workers and removes it too.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import pairwise
 from typing import IO, Any
 
@@ -36,7 +35,7 @@ from ..io.decode import ERRORS, check_encoding
 from ..io.reader import SNIFF_BYTES, open_lines
 from ..model.record import Diagnostic, Record
 from ..sinks.json import RecordWriter
-from .stopping import die_with_parent, terminate_as_interrupt
+from .stopping import die_with_parent, janitor, terminate_as_interrupt
 
 CHUNK_BYTES = 32 << 20
 """A file at least this big (32 MiB) is parsed in chunks."""
@@ -101,11 +100,11 @@ def parse_files(
         _check_readable(path)
     scratch = tempfile.mkdtemp(prefix="netstat-normalizer-")
     try:
-        with terminate_as_interrupt():
+        with janitor(scratch), terminate_as_interrupt():
             plans = [_plan(path, host, options, jobs) for path, host in zip(paths, hosts)]
             writer = _Concatenation(out, fmt)
             unparsed = False
-            with _pool(jobs, scratch) as pool:
+            with _pool(jobs) as pool:
                 results = pool.imap(_run, [(t, scratch) for plan in plans for t in plan])
                 for plan in plans:
                     outcomes = [next(results) for _ in plan]
@@ -134,15 +133,13 @@ def _check_readable(path: str) -> None:
 
 
 class _pool:
-    """``jobs`` forked worker processes that die with the main process (then removing
-    ``scratch``), closed on leaving, terminated on an error or interruption."""
+    """``jobs`` forked worker processes that die with the main process, closed on leaving,
+    terminated on an error or interruption."""
 
-    def __init__(self, jobs: int, scratch: str) -> None:
+    def __init__(self, jobs: int) -> None:
         linux = sys.platform.startswith("linux")
         context = multiprocessing.get_context("fork" if linux else None)
-        parent = os.getpid() if linux else None
-        cleanup = partial(shutil.rmtree, scratch, ignore_errors=True)
-        self.pool = context.Pool(jobs, _init_worker, (parent, cleanup))
+        self.pool = context.Pool(jobs, die_with_parent, (os.getpid() if linux else None,))
 
     def __enter__(self) -> Any:
         return self.pool
@@ -153,17 +150,6 @@ class _pool:
         else:
             self.pool.terminate()
         self.pool.join()
-
-
-def _init_worker(parent: int | None, cleanup: Any) -> None:
-    """A worker leaves Ctrl-C to the main process; when that dies, it removes the scratch
-    folder (the main process cannot any more) and exits."""
-
-    def orphaned() -> None:
-        if parent is not None and os.getppid() != parent:
-            cleanup()
-
-    die_with_parent(parent, orphaned)
 
 
 def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task]:
