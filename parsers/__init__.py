@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .engine.detect import Detection, detect
 from .engine.pipeline import (
     ParseResult,
@@ -19,6 +21,11 @@ from .errors import DetectionError, NetstatNormalizerError, UnknownDialectError,
 from .model.record import Diagnostic, Record
 from .model.states import TcpState
 
+try:
+    __version__ = version("netstat-normalizer")
+except PackageNotFoundError:  # a source tree that is not installed
+    __version__ = "unknown"
+
 __all__ = [
     "Detection",
     "DetectionError",
@@ -29,6 +36,7 @@ __all__ = [
     "TcpState",
     "UnknownDialectError",
     "UnparsedLineError",
+    "__version__",
     "detect",
     "dialect_class",
     "dialects",

@@ -19,7 +19,15 @@ class UnknownDialectError(NetstatNormalizerError, ValueError):
 
 
 class DetectionError(NetstatNormalizerError, ValueError):
-    """No dialect recognises the text."""
+    """No dialect recognises the text; the message names ``path`` when there is one."""
+
+    def __init__(self, reason: str, path: str | None = None) -> None:
+        super().__init__(f"{path}: {reason}" if path is not None else reason)
+        self.reason = reason
+        self.path = path
+
+    def __reduce__(self) -> tuple[type[DetectionError], tuple[str, str | None]]:
+        return type(self), (self.reason, self.path)  # pickled across processes whole
 
 
 class UnparsedLineError(NetstatNormalizerError, ValueError):

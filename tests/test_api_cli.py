@@ -40,7 +40,9 @@ def test_iter_records_streams_and_raises_on_unparsed_without_a_handler() -> None
     first = next(nn.iter_records(lines))
     assert first.dialect == "linux-netstat" and first.proto == "tcp"
     bad = ["tcp 0 0 1.2.3.4:5 6.7.8.9:10 ESTABLISHED", "tcp zero 0 1.2.3.4:5 6.7.8.9:10 LISTEN"]
-    with pytest.raises(nn.UnparsedLineError, match=":2: unexpected 'zero'"):
+    with pytest.raises(
+        nn.UnparsedLineError, match=":2: field 2 \\(column 5\\): expected a number, got 'zero'"
+    ):
         list(nn.iter_records(bad, dialect="linux-netstat"))
     seen: list[nn.Diagnostic] = []
     records = list(nn.iter_records(bad, dialect="linux-netstat", on_diagnostic=seen.append))
@@ -97,7 +99,7 @@ def test_cli_reads_stdin_and_reports_unparsed_lines() -> None:
     )
     assert done.returncode == 1
     assert len(done.stdout.splitlines()) == 1
-    assert done.stderr.decode().startswith("<stdin>:1: unexpected 'garbage' at column 1")
+    assert done.stderr.decode().startswith("<stdin>:1: field 1 (column 1): expected ")
 
 
 def test_cli_strict_stops_at_the_first_unparsed_line() -> None:
@@ -115,7 +117,7 @@ def test_cli_strict_stops_at_the_first_unparsed_line() -> None:
     ("args", "message"),
     [
         (["parse", "--dialect", "linux-nestat", "x"], "Did you mean 'linux-netstat'?"),
-        (["parse", "/no/such/file"], "cannot read /no/such/file"),
+        (["parse", "/no/such/file"], "/no/such/file: cannot read: No such file"),
     ],
 )
 def test_cli_usage_errors_exit_2(

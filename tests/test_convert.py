@@ -294,7 +294,9 @@ def test_unparsed_lines_are_diagnostics_and_exit_1(
     (diagnostic,) = jsonl(Path("out/diagnostics.jsonl"))
     line = SS.read_bytes().count(b"\n") + 1
     assert diagnostic["path"] == "x.txt" and diagnostic["line"] == line
-    assert diagnostic["text"] == "garbage here" and diagnostic["reason"].startswith("unexpected")
+    assert diagnostic["text"] == "garbage here" and diagnostic["reason"].startswith(
+        "field 1 (column 1): expected "
+    )
     summary = json.loads(Path("out/summary.json").read_text())
     assert summary["lines"]["unparsed"] == summary["diagnostics"] == 1
 

@@ -47,7 +47,7 @@ def test_a_big_file_in_chunks_gives_one_process_output(
     path = tmp_path / "big.txt"
     path.write_text(_repeated(fixture, 60), encoding="utf-8")
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
-    plan = parallel._plan(str(path), None, parallel.Options(), jobs=2)
+    plan = parallel._plan(str(path), parallel.Options(), jobs=2)
     one = _run(["parse", "--jobs", "1", "--format", fmt, str(path)], capsys)
     two = _run(["parse", "--jobs", "2", "--format", fmt, str(path)], capsys)
     assert two == one
@@ -62,7 +62,7 @@ def test_chunks_of_different_tables_fall_back_to_one_pass(
     path = tmp_path / "tables.txt"
     path.write_text(_repeated("solaris-netstat/an.out", 30), encoding="utf-8")
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
-    plan = parallel._plan(str(path), None, parallel.Options(), jobs=2)
+    plan = parallel._plan(str(path), parallel.Options(), jobs=2)
     assert not parallel._consistent([parallel._run((task, str(tmp_path))) for task in plan])
     one = _run(["parse", "--jobs", "1", "--format", "jsonl", str(path)], capsys)
     assert _run(["parse", "--jobs", "2", "--format", "jsonl", str(path)], capsys) == one
@@ -115,6 +115,6 @@ def test_concatenation_writes_a_json_array(tmp_path: Path) -> None:
     problems.write_text("")
     out = io.StringIO()
     joined = parallel._Concatenation(out, "json")
-    joined.copy(parallel.Outcome(str(records), str(problems), unparsed=False))
+    joined.copy(parallel.Outcome(str(records), str(problems), status=0))
     joined.close()
     assert out.getvalue() == '[\n{"a": 1},\n{"a": 2}\n]\n'

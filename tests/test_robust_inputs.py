@@ -61,7 +61,8 @@ def test_adversarial_file_on_the_command_line(path: Path) -> None:
     if code == 2:
         assert "no dialect recognises" in err
         return
-    assert code == (1 if err else 0)
+    unparsed = [line for line in err.splitlines() if not line.startswith("netstat-normalizer: ")]
+    assert code == (1 if unparsed else 0)  # an empty file is said to be so, exit 0
     records = json.loads(out)
     if code == 0:
         assert len(records) == len(nn.parse(path.read_bytes()).records)
@@ -188,7 +189,7 @@ def test_api_and_cli_count_lines_alike() -> None:
 
 def test_undetectable_input_writes_no_output() -> None:
     code, out, _ = run_cli("parse", str(FIXTURES / "adversarial" / "random.bin"))
-    assert (code, out) == (2, "")
+    assert (code, out) == (2, "[]\n")  # well-formed JSON still
 
 
 def test_utf16_cut_in_a_character_is_no_decoding_error() -> None:

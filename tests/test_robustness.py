@@ -616,5 +616,7 @@ def test_the_command_line_never_fails_with_a_traceback(text: str, dialect: str) 
     if code == 2:
         assert dialect == "auto" and "no dialect recognises" in err.getvalue()
     else:
-        assert code == (1 if err.getvalue() else 0)
+        said = err.getvalue().splitlines()
+        unparsed = [line for line in said if not line.startswith("netstat-normalizer: ")]
+        assert code == (1 if unparsed else 0)  # an empty file is said to be so, exit 0
         assert isinstance(json.loads(out.getvalue()), list)

@@ -136,7 +136,7 @@ def _parse_file(
         result = pipeline.parse(data, dialect, path=path, command=command, **parse_options)
     except DetectionError as error:
         undetected = {"path": path, "member": None, "line": None, "text": None}
-        return [], [{**undetected, "reason": str(error)}]
+        return [], [{**undetected, "reason": error.reason}]
     return result.records, [d.to_dict() for d in result.diagnostics]
 
 

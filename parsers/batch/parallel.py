@@ -18,16 +18,15 @@ import codecs
 import multiprocessing
 import os
 import shutil
-import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import IO, Any
 
 from ..dialects import DIALECTS
-from ..engine.captures import DETECT_MAX_CHARS, claimants, labels_of
+from ..engine.captures import DETECT_MAX_CHARS, claimants, host_from_path, labels_of
 from ..engine.detect import confidence
 from ..engine.pipeline import iter_parse
 from ..errors import NetstatNormalizerError
@@ -35,6 +34,7 @@ from ..io.decode import ERRORS, check_encoding
 from ..io.reader import SNIFF_BYTES, open_lines
 from ..model.record import Diagnostic, Record
 from ..sinks.json import RecordWriter
+from .inputs import Note, Options, is_plain_file, read
 from .stopping import die_with_parent, janitor, terminate_as_interrupt
 
 CHUNK_BYTES = 32 << 20
@@ -46,18 +46,7 @@ _CUT_SEARCH = 1 << 20
 
 
 class InputError(NetstatNormalizerError):
-    """A file ``parse`` cannot read (a folder, a missing file): a usage error."""
-
-
-@dataclass(frozen=True)
-class Options:
-    """What ``parse`` was asked: ``iter_parse``'s options, and the encoding."""
-
-    dialect: str = "auto"
-    command: str | None = None
-    encoding: str | None = None
-    marker: str | None = None
-    meta: dict[str, str] = field(default_factory=dict)
+    """A file ``parse`` cannot read: a usage error."""
 
 
 @dataclass(frozen=True)
@@ -77,33 +66,31 @@ class Task:
 
 @dataclass
 class Outcome:
-    """A task's records (JSON Lines) and diagnostics in temporary files, and, for a chunk, the
-    table knowledge it started and ended with and whether it met a capture boundary."""
+    """A task's records (JSON Lines) and diagnostics and notes in temporary files, the worst
+    status they lead to (0, 1 unparsed lines, a note's severity), and, for a chunk, the table
+    knowledge it started and ended with and whether it met a capture boundary."""
 
     records: str
     diagnostics: str
-    unparsed: bool
+    status: int
     start_state: Any = None
     end_state: Any = None
     boundary: bool = False
 
 
-def parse_files(
-    paths: list[str], hosts: list[str | None], options: Options, jobs: int, out: IO[str], fmt: str
-) -> bool:
-    """Write the records of ``paths`` to ``out`` as ``fmt`` and their diagnostics to stderr, in
-    input order, with ``jobs`` processes; True when a line was not parsed.  InputError for a
-    file that cannot be read, EncodingError for an encoding that cannot decode a capture."""
+def parse_files(paths: list[str], options: Options, jobs: int, out: IO[str], fmt: str) -> int:
+    """Write the records of ``paths`` (``inputs.read``'s inputs) to ``out`` as ``fmt`` and their
+    diagnostics and notes to stderr, in input order, with ``jobs`` processes; the worst status:
+    0, 1 when a line was not parsed, a note's severity.  EncodingError for an encoding that
+    cannot decode a capture; InputError for a file gone while its chunks were planned."""
     if options.encoding is not None:
         check_encoding(options.encoding)
-    for path in paths:
-        _check_readable(path)
     scratch = tempfile.mkdtemp(prefix="netstat-normalizer-")
     try:
         with janitor(scratch), terminate_as_interrupt():
-            plans = [_plan(path, host, options, jobs) for path, host in zip(paths, hosts)]
+            plans = [_plan(path, options, jobs) for path in paths]
             writer = _Concatenation(out, fmt)
-            unparsed = False
+            status = 0
             with _pool(jobs) as pool:
                 results = pool.imap(_run, [(t, scratch) for plan in plans for t in plan])
                 for plan in plans:
@@ -112,27 +99,16 @@ def parse_files(
                         outcomes = [_run((Task(plan[0].path, plan[0].host, options), scratch))]
                     for outcome in outcomes:
                         writer.copy(outcome)
-                        unparsed = unparsed or outcome.unparsed
+                        status = max(status, outcome.status)
             writer.close()
-    except OSError as err:  # a file gone or changed since it was checked
+    except OSError as err:  # a file gone or changed since its chunks were planned
         raise InputError(f"cannot read {err.filename or 'a file'}: {err.strerror}") from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return unparsed
+    return status
 
 
-def _check_readable(path: str) -> None:
-    """InputError unless ``path`` can be opened and is no folder."""
-    try:
-        if stat.S_ISDIR(os.stat(path).st_mode):
-            raise IsADirectoryError(21, os.strerror(21), path)
-        if not os.access(path, os.R_OK):
-            raise PermissionError(13, os.strerror(13), path)
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror}") from None
-
-
-class _pool:
+class _pool:  # noqa: N801 (a context manager, used as a function)
     """``jobs`` forked worker processes that die with the main process, closed on leaving,
     terminated on an error or interruption."""
 
@@ -152,11 +128,14 @@ class _pool:
         self.pool.join()
 
 
-def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task]:
-    """The tasks of a file: itself, or its chunks when it is big and can be cut."""
+def _plan(path: str, options: Options, jobs: int) -> list[Task]:
+    """The tasks of an input: itself, or its chunks when it is a big plain file that can be cut."""
+    host = host_from_path(options.host_from_path, path)
     whole = [Task(path, host, options)]
+    if options.marker is not None or not is_plain_file(path):
+        return whole
     size = os.path.getsize(path)
-    if size < CHUNK_BYTES or options.marker is not None:
+    if size < CHUNK_BYTES:
         return whole
     with open(path, "rb") as raw:
         encoding, lines = open_lines(raw, options.encoding, score=confidence)
@@ -167,7 +146,9 @@ def _plan(path: str, host: str | None, options: Options, jobs: int) -> list[Task
         if opening is None:
             return whole
         dialect, kind, lines_before = opening
-        step = max(CHUNK_BYTES // 2, size // (2 * jobs))  # two chunks a process, to even out
+        # two chunks a process, to even out, of CHUNK_BYTES / 8 (4 MiB) at least: a 40 MB file
+        # on 2 processes is cut in 4 chunks of 10 MB (in 16 and 24 MB when the least was 16 MiB)
+        step = max(CHUNK_BYTES // 8, size // (2 * jobs))
         cuts = _cuts(raw, size, step, dialect, kind, encoding)
     numbers = _line_numbers(path, cuts) if cuts else None
     if numbers is None:  # no cut, or the file shrank meanwhile
@@ -260,35 +241,32 @@ def _run(job: tuple[Task, str]) -> Outcome:
     with (
         os.fdopen(handle, "w", encoding="utf-8", errors=ERRORS) as out,
         open(diagnostics, "w", encoding="utf-8", errors=ERRORS) as err,
-        open(task.path, "rb") as raw,
     ):
         writer = RecordWriter(out, "jsonl")
-        outcome = Outcome(records, diagnostics, unparsed=False)
-        for item in _items(task, raw, outcome):
-            if isinstance(item, Diagnostic):
-                writer.flush()
-                err.write(f"{item}\n")
-                outcome.unparsed = True
-            else:
+        outcome = Outcome(records, diagnostics, status=0)
+        items = read(task.path, task.options) if not task.dialect else _chunk(task, outcome)
+        for item in items:
+            if type(item) is Record:
                 writer.write(item)
+                continue
+            writer.flush()
+            if isinstance(item, Note):
+                err.write(f"netstat-normalizer: {item}\n")
+                outcome.status = max(outcome.status, item.severity)
+            else:
+                err.write(f"{item}\n")
+                outcome.status = max(outcome.status, 1)
         writer.close()
     return outcome
 
 
-def _items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Diagnostic]:
+def _chunk(task: Task, outcome: Outcome) -> Iterator[Record | Diagnostic]:
+    with open(task.path, "rb") as raw:
+        yield from _chunk_items(task, raw, outcome)
+
+
+def _chunk_items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Record | Diagnostic]:
     o = task.options
-    if not task.dialect:  # a whole file
-        lines = open_lines(raw, o.encoding, score=confidence)[1]
-        yield from iter_parse(
-            lines,
-            o.dialect,
-            task.path,
-            o.command,
-            marker=o.marker,
-            host=task.host,
-            meta=o.meta or None,
-        )
-        return
     raw.seek(task.start)
     lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]  # type: ignore[operator]
     parser = DIALECTS[task.dialect](task.path, o.command)

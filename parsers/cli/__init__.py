@@ -8,12 +8,44 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib.metadata import PackageNotFoundError, version
 
 from ..errors import NetstatNormalizerError
-from . import capture, common, convert, detect, parse
+from . import capture, common, convert, detect, diff, parse, report, timeline
 
-COMMANDS = (parse, convert, detect, capture)
-DESCRIPTION = "The netstat-normalizer command: parse, convert, detect, capture."
+COMMANDS = (parse, convert, detect, capture, diff, timeline, report)
+DESCRIPTION = """\
+Read netstat and ss output of Linux, Windows, macOS, FreeBSD and Solaris and write canonical
+records (JSON, JSON Lines, a table or CSV), every input line accounted for."""
+EPILOG = """\
+which command do I want:
+  parse     captured output you have: files, archives, stdin
+  capture   this machine's sockets, now (runs ss or netstat)
+  convert   many files, folders or archives into one output file each (a fleet)
+  detect    which system and tool a file came from
+  diff      what changed between two captures (added, removed sockets)
+  timeline  how a fleet's captures evolve over time, with findings
+  report    one offline HTML page of a fleet's captures
+
+examples:
+  netstat-normalizer capture --format table
+  netstat-normalizer capture --format table --state ESTABLISHED --port 443
+  netstat-normalizer parse --format table --fields state,remote_address,remote_port,program ss.txt
+  ssh web3 'ss -tanp' | netstat-normalizer parse --format jsonl --command 'ss -tanp' -
+  netstat-normalizer convert fleet/ logs/day1.tar.gz --out json/
+  netstat-normalizer COMMAND --help    (each command's options, examples and exit status)
+
+exit status: 0 all lines accounted for; 1 some lines not parsed (reported on stderr);
+2 usage error, or an input unreadable or not recognised; 130 interrupted.
+"""
+
+
+def package_version() -> str:
+    """The installed package's version (from its metadata)."""
+    try:
+        return version("netstat-normalizer")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except (common.Usage, NetstatNormalizerError) as err:
-        print(f"netstat-normalizer: {err}", file=sys.stderr)
+        common.say(err)
         return common.EXIT_USAGE
     except BrokenPipeError:
         sys.stderr.close()
@@ -31,7 +63,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="netstat-normalizer", description=DESCRIPTION)
+    parser = argparse.ArgumentParser(
+        prog="netstat-normalizer",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.add(commands)

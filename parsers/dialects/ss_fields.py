@@ -39,6 +39,8 @@ _FLAG = re.compile(r"[\w<>.-]+")
 """A bare word: ``ts``, ``sack``, ``cubic``, ``<->``..."""
 _RATE = re.compile(r"\d+(?:\.\d+)?[KMGT]?bps(?:/\d+(?:\.\d+)?[KMGT]?bps)?")
 """``send``'s, ``pacing_rate``'s and ``delivery_rate``'s value (pacing may add ``/max``)."""
+_PAIR = re.compile(r"(\w+)=(\w+)")
+"""A netlink socket's ``sk=0 cb=0 groups=0x00000000`` (``ss -e``): hex words, kept as text."""
 _AS_TEXT = frozenset(("sk", "cgroup", "wscale", "rtt"))
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _DURATION = re.compile(r"(?:(\d+)min)?(?:(\d+)(?:sec|\.))?(?:(\d+)ms)?")
@@ -61,7 +63,9 @@ def parse_fields(text: str) -> dict[str, Any]:
     for token in tokens:
         key, colon, value = token.partition(":")
         if not (colon and key):
-            if token in _SPACED:
+            if (pair := _PAIR.fullmatch(token)) is not None:
+                fields[pair[1]] = pair[2]
+            elif token in _SPACED:
                 rate = next(tokens, "")
                 if not _RATE.fullmatch(rate):
                     raise ValueError(f"{token} followed by {rate!r}, not a rate")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..dialects import DIALECTS, Dialect
-from ..errors import UnknownDialectError, UnparsedLineError
+from ..errors import DetectionError, UnknownDialectError, UnparsedLineError
 from ..io.decode import decode
 from ..io.reader import split_lines
 from ..model.record import Diagnostic, Record
@@ -59,6 +59,7 @@ def iter_parse(
     Lines holding undecodable bytes (lone surrogates, see ``decode.ERRORS``) or control
     characters become diagnostics.  ``accounting``, when given, receives the line counts as
     lines are read.
+    ``path`` defaults to the name of a file object given as ``lines`` (``<stdin>`` for stdin).
     ``member`` names the archive member read from ``path``.  A file may hold several captures
     (see ``captures``): lines ``marker`` finds (``re.search``) separate them, its named groups
     ``host`` and ``time`` labelling the capture; ``host`` labels captures no marker labels;
@@ -67,12 +68,26 @@ def iter_parse(
     """
     if dialect != "auto":
         dialect_class(dialect)
+    if path is None and isinstance(getattr(lines, "name", None), str):
+        path = lines.name  # type: ignore[attr-defined]  # a file object: its name
     counts = {"record": 0, "other": 0, "unparsed": 0} if accounting is None else accounting
     counts.update(dict.fromkeys(("record", "other", "unparsed"), 0))
     options = {"path": path, "command": command, "member": member}
     if isinstance(marker, str):
         marker = re.compile(marker)
-    return iter_captures(lines, dialect, options, counts, marker=marker, host=host, meta=meta)
+    items = iter_captures(lines, dialect, options, counts, marker=marker, host=host, meta=meta)
+    return items if path is None else _naming(items, path)
+
+
+def _naming(items: Iterator[Record | Diagnostic], path: str) -> Iterator[Record | Diagnostic]:
+    """``items``, a DetectionError (raised before the first item) naming ``path``."""
+    try:
+        first = next(items, None)
+    except DetectionError as err:
+        raise DetectionError(err.reason, path) from None
+    if first is not None:
+        yield first
+        yield from items
 
 
 def iter_records(

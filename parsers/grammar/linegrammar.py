@@ -19,6 +19,7 @@ import re
 import sys
 from collections.abc import Callable
 from functools import cache
+from importlib.resources import files
 from operator import itemgetter
 from typing import Any
 
@@ -171,8 +172,36 @@ class LineGrammar:
         try:
             result: Parsed = self.lark.parse(line, start=section)
         except UnexpectedInput as err:
+            err = self._furthest(line, section, err)
             raise LineError(_explain(err, line), getattr(err, "column", 1) or 1) from None
         return result
+
+    def _furthest(self, line: str, section: str, err: UnexpectedInput) -> UnexpectedInput:
+        """The section's error, unless it is at the line's first field and another section (in
+        their order) gets past it from a first field that names a row (a terminal of raised
+        priority: ``tcp``, ``unix``, ``TCP``): a row of another table than the current one is
+        then told what is wrong in its own terms."""
+        if _reach(err, line) > len(line) - len(line.lstrip(self.blanks)) + 1:
+            return err
+        for other in self.sections:
+            if other == section:
+                continue
+            try:
+                self.lark.parse(line, start=other)
+            except UnexpectedInput as found:
+                if _reach(found, line) > _reach(err, line) and self._named(found):
+                    return found
+        return err
+
+    def _named(self, err: UnexpectedInput) -> bool:
+        """Whether the parser had read a row's naming first field when it met ``err``."""
+        parser = getattr(err, "interactive_parser", None)
+        stack = parser.parser_state.value_stack if parser is not None else []
+        first = stack[0] if stack else None
+        if not isinstance(first, Token):
+            return False
+        terminal = next((t for t in self.lark.terminals if t.name == first.type), None)
+        return terminal is not None and terminal.priority > 1
 
 
 class _Node:
@@ -329,25 +358,63 @@ def _atomic(pattern: str, number: int) -> str:
     return f"(?=({pattern}))\\{number}"
 
 
+def _reach(err: UnexpectedInput, line: str) -> int:
+    """How far into the line the parser got before ``err`` (a column)."""
+    if isinstance(err, UnexpectedEOF) or getattr(getattr(err, "token", None), "type", "") == "$END":
+        return len(line) + 1
+    return getattr(err, "column", None) or 1
+
+
 def _explain(err: UnexpectedInput, line: str) -> str:
+    """Why a line is rejected, in the words of the tables: which field (and column) holds what
+    instead of what (``field 4 (column 9): expected ADDRESS:PORT, got 'xx'``)."""
     column = getattr(err, "column", None) or 1
     if isinstance(err, UnexpectedEOF) or (
         isinstance(err, UnexpectedToken) and err.token.type == "$END"
     ):
-        return f"line ends early, expected {_expected(err.expected)}"
+        return f"line ends after field {len(line.split())}: expected {_expected(err.expected)}"
+    field = len(line[: column - 1].split()) + 1
+    where = f"field {field} (column {column})"
     if isinstance(err, UnexpectedToken):
-        return (
-            f"unexpected {str(err.token)!r} at column {column}, expected {_expected(err.expected)}"
-        )
+        return f"{where}: expected {_expected(err.expected)}, got {str(err.token)!r}"
     if isinstance(err, UnexpectedCharacters):
-        found = line[err.pos_in_stream : err.pos_in_stream + 12]
-        return f"unexpected {found!r} at column {column}"
+        found = line[column - 1 :].split(maxsplit=1)[0][:40] if line[column - 1 :].strip() else ""
+        allowed = getattr(err, "allowed", None)
+        if allowed:
+            return f"{where}: expected {_expected(allowed)}, got {found!r}"
+        return f"{where}: cannot read {found!r}"
     return f"cannot parse at column {column}"
 
 
 def _expected(terminals: Any) -> str:
-    names = sorted({"a keyword" if t.startswith("__") else t.lower() for t in terminals})
-    return " or ".join(names) if len(names) < 4 else ", ".join(names[:3]) + ", ..."
+    """The terminals' descriptions (``data/terminals.tsv``): rows' fields first, then lines."""
+    names = {_describe(t) for t in terminals}
+    lines = sorted(n for n in names if n.endswith(" line"))
+    fields = sorted(names.difference(lines))
+    said = fields + lines
+    return " or ".join(said) if len(said) < 4 else ", ".join(said[:3]) + " or ..."
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _TERMINALS:
+        return _TERMINALS[terminal]
+    if terminal.endswith("HEADER"):
+        return "a header line"
+    if terminal.endswith("TITLE"):
+        return "a title line"
+    if terminal == "WARNING":
+        return "a warning line"
+    return "a keyword" if terminal.startswith("__") else terminal.lower()
+
+
+def _load_terminals() -> dict[str, str]:
+    text = files(__package__).joinpath("data/terminals.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {name: description for name, description in rows}
+
+
+_TERMINALS = _load_terminals()
+"""Terminal name -> what it stands for, in the tables' words."""
 
 
 @cache

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import IO
 
-from ..errors import NetstatNormalizerError
+from ..errors import DetectionError, NetstatNormalizerError
 
 MAX_SOURCE_BYTES = 1 << 30
 """The most bytes one compressed file or archive member may decompress to (1 GiB).  Checked
@@ -190,7 +190,7 @@ def walk(paths: Iterable[str], skip: str | None = None) -> Iterator[Source | Arc
 
 def reason_of(err: BaseException) -> str:
     """A read error as a diagnostic's reason."""
-    if isinstance(err, SourceError):
+    if isinstance(err, (SourceError, DetectionError)):
         return err.reason
     if isinstance(err, NetstatNormalizerError):
         return str(err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -10,9 +11,12 @@ from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, TypedDict, cast, get_type_hints, is_typeddict
 
+from .addresses import NO_SCOPE_PROTOS, scope_of
+
 
 class Source(TypedDict):
-    """Where a record was read: the file (None for stdin), the archive member, the line number."""
+    """Where a record was read: the file (``<stdin>`` for stdin; None for a text given without
+    a path), the archive member, the line number."""
 
     path: str | None
     member: str | None
@@ -50,6 +54,15 @@ class Record:
     timer: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     source: Source = field(default_factory=lambda: cast(Source, {}))
+    local_scope: str | None = field(default=None, init=False)
+    """``wildcard``, ``loopback``, ``link-local``, ``private``, ``other`` (``addresses.scope_of``)
+    for a socket's IP address, whatever its spelling (``0.0.0.0``, ``::``, ``*``); else None."""
+    remote_scope: str | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.kind == "socket" and self.proto not in NO_SCOPE_PROTOS:
+            self.local_scope = scope_of(self.local_address)
+            self.remote_scope = scope_of(self.remote_address)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, keys in the documented order (``extra`` and ``source`` not copied)."""
@@ -96,12 +109,32 @@ def _compile_json() -> Callable[[Record], str]:
     """``Record.to_json``'s writer, generated from the fields' types (as dataclasses generate
     ``__init__``): one f-string, most values written without a call into json."""
     body = _json_writer(get_type_hints(Record), "record.{}")
-    namespace = {"_text": encode_basestring, "_encode": _ENCODE}
+    namespace: dict[str, Any] = {"_text": encode_basestring, "_encode": _ENCODE}
     exec(f"def to_json(record):\n    return f'''{{{{{body}}}}}'''", namespace)
     return namespace["to_json"]  # type: ignore[no-any-return]
 
 
 _fast_json = _compile_json()
+
+
+STDIN = "<stdin>"
+"""How standard input is named, in records and messages (as ``sys.stdin.name`` names it)."""
+UNNAMED = "<input>"
+"""How a diagnostic of a text given without a path names it."""
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters and DEL: a terminal may act on them (ESC ] sets the title)."""
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters escaped (``\\x1b``, ``\\t``), as JSON escapes them
+    in ``diagnostics.jsonl``: safe to echo on a terminal."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    char = found[0]
+    return "\\t" if char == "\t" else f"\\x{ord(char):02x}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +149,12 @@ class Diagnostic:
     """The archive member the line is in, when the path is an archive."""
 
     def __str__(self) -> str:
-        where = self.path or "<stdin>"
+        """``PATH:LINE: reason: text``, safe for a terminal (see ``printable``), the text without
+        its trailing padding."""
+        where = self.path or UNNAMED
         if self.member is not None:
             where += f"[{self.member}]"
-        return f"{where}:{self.line}: {self.reason}: {self.text}"
+        return printable(f"{where}:{self.line}: {self.reason}: {self.text.rstrip()}")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""

@@ -24,6 +24,12 @@ class TcpState(str, Enum):
     IDLE = "IDLE"
     DELETE_TCB = "DELETE-TCB"
 
+    @classmethod
+    def _missing_(cls, value: object) -> TcpState | None:
+        """``TcpState("TIME_WAIT")``, ``TcpState("estab")``: any spelling ``state_named`` knows."""
+        found = state_named(value) if isinstance(value, str) else None
+        return None if found is None else cls(found)
+
 
 def _load() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -37,3 +43,20 @@ def _load() -> dict[str, str]:
 
 TCP_STATES: dict[str, str] = _load()
 """Printed state word -> canonical state, for every dialect (the one place states are mapped)."""
+
+
+def state_named(word: str) -> str | None:
+    """The canonical state a person means by ``word``, spelt as any system prints it or as RFC
+    9293 names it, in any case, with ``_`` or ``-`` (``TIME_WAIT``, ``time-wait``, ``ESTAB``,
+    ``LISTENING``, ``ABHÖREN``); None for no state."""
+    word = word.strip()
+    upper = word.upper()
+    for spelling in (word, upper, upper.replace("_", "-"), upper.replace("-", "_")):
+        if spelling in TCP_STATES:
+            return TCP_STATES[spelling]
+        if spelling in _CANONICAL:
+            return spelling
+    return None
+
+
+_CANONICAL = frozenset(state.value for state in TcpState)
