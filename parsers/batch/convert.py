@@ -287,7 +287,12 @@ def _convert_source(
     bytes (a stream is a context manager too).  A failure to read the source, or to write its
     output (a full disk, a name too long, a symbolic link in the way), fails the source alone."""
     paths = _Paths(source.name + SUFFIXES[settings.format])
-    with Confined(settings.out) as root, contextlib.ExitStack() as stack:
+    try:
+        root = Confined(settings.out)
+    except OSError as err:  # the output folder gone
+        reason = f"cannot write {paths.name}: {_why(err)}"
+        return Problem(source.path, source.member, reason, failed=True)
+    with root, contextlib.ExitStack() as stack:
         try:
             state = None if settings.force else paths.state_if_current(root, settings.options())
             if state is not None:
