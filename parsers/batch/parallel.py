@@ -108,7 +108,7 @@ def parse_files(paths: list[str], options: Options, jobs: int, out: IO[str], fmt
     return status
 
 
-class _pool:  # noqa: N801 (a context manager, used as a function)
+class _pool:
     """``jobs`` forked worker processes that die with the main process, closed on leaving,
     terminated on an error or interruption."""
 
