@@ -151,7 +151,7 @@ class Archive:
         try:
             with TARS[self.suffix](self.path) as raw:
                 stream = _Limited(raw, total, self.path, "MAX_ARCHIVE_BYTES", strict_end=True)
-                with tarfile.open(fileobj=stream, mode="r|", tarinfo=_StrictInfo) as tar:  # type: ignore[call-overload]
+                with tarfile.open(fileobj=stream, mode="r|", tarinfo=_StrictInfo) as tar:
                     yield from self._read(tar, limit, total)
         except (*READ_ERRORS, SourceError) as err:
             yield Problem(self.path, None, reason_of(err), failed=True)
