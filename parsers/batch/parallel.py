@@ -26,6 +26,7 @@ from itertools import pairwise
 from typing import IO, Any
 
 from ..dialects import DIALECTS
+from ..dialects.base import TableState
 from ..engine.captures import DETECT_MAX_CHARS, claimants, host_from_path, labels_of
 from ..engine.detect import confidence
 from ..engine.pipeline import iter_parse
@@ -73,8 +74,8 @@ class Outcome:
     records: str
     diagnostics: str
     status: int
-    start_state: Any = None
-    end_state: Any = None
+    start_state: TableState | None = None
+    end_state: TableState | None = None
     boundary: bool = False
 
 
@@ -180,11 +181,11 @@ def _opening(head: list[str], options: Options) -> tuple[str, str, list[str]] | 
     if len(records) < 2:
         return None
     first, last = records[0], records[-1]  # the last may miss continuation lines: leave it out
-    parser = DIALECTS[first.dialect](None)
+    lines = DIALECTS[first.dialect].line_grammar()
     kind = next(
         found[0]
-        for section in parser.sections
-        if (found := parser.lines.match(head[first.source["line"] - 1], section))
+        for section in lines.sections
+        if (found := lines.match(head[first.source["line"] - 1], section))
     )
     return first.dialect, kind, head[: last.source["line"] - 1]
 
@@ -193,7 +194,7 @@ def _cuts(
     raw: IO[bytes], size: int, step: int, dialect: str, kind: str, encoding: str
 ) -> list[int]:
     """Byte offsets, about every ``step`` bytes, where a line of the first row's kind starts."""
-    parser = DIALECTS[dialect](None)
+    lines = DIALECTS[dialect].line_grammar()
     cuts: list[int] = []
     for nominal in range(step, size - step // 2, step):
         raw.seek(nominal)
@@ -205,7 +206,7 @@ def _cuts(
                 return []
             line = piece.decode(encoding, ERRORS).rstrip("\r\n")
             if starts and any(
-                (found := parser.lines.match(line, s)) and found[0] == kind for s in parser.sections
+                (found := lines.match(line, s)) and found[0] == kind for s in lines.sections
             ):
                 cuts.append(at)
                 break
@@ -269,8 +270,12 @@ def _chunk_items(task: Task, raw: IO[bytes], outcome: Outcome) -> Iterator[Recor
     o = task.options
     raw.seek(task.start)
     lines = open_lines(_Range(raw, task.end - task.start), task.encoding)[1]  # type: ignore[operator]
-    parser = DIALECTS[task.dialect](task.path, o.command)
-    parser.foreign = claimants(parser.grammar) if o.dialect == "auto" else None
+    cls = DIALECTS[task.dialect]
+    parser = cls(
+        task.path,
+        o.command,
+        foreign=claimants(cls.kin or cls.grammar) if o.dialect == "auto" else None,
+    )
     labels, meta = labels_of(task.host, o.meta)
     parser.label(0, labels["host"], labels["captured_at"], meta)
     if task.start > 0:

@@ -10,6 +10,8 @@ from .macos_netstat import MacosNetstat
 from .solaris_netstat import SolarisNetstat
 from .windows_netstat import WindowsNetstat
 
+__all__ = ["DIALECTS", "Dialect"]
+
 DIALECTS: dict[str, type[Dialect]] = {
     d.name: d
     for d in (

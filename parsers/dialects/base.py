@@ -1,8 +1,9 @@
 """The dialect base class: drives a line grammar over input and turns line kinds into records.
 
-A dialect is a class with a grammar file, its sections (the grammar's start rules, the first being
-where input starts) and one handler method per line kind, named after the kind, in the manner of a
-Lark transformer.  A handler returns a new Record, ``None`` for a recognised line that is no record
+A dialect declares its grammar file, its sections (the grammar's start rules, the first being where
+input starts), its tables and one handler method per row kind, named after the kind, in the manner
+of a Lark transformer; titles, headers and quiet lines get defaults derived from the grammar (see
+``Dialect``).  A handler returns a new Record, ``None`` for a recognised line that is no record
 (title, header, warning), or ``CONTINUES`` when the line adds to the record above it; it raises
 ``RowError`` for a line that parses but makes no sense (an unknown state word).
 """
@@ -10,15 +11,16 @@ Lark transformer.  A handler returns a new Record, ``None`` for a recognised lin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from typing import Any, ClassVar, NamedTuple
 
-from ..grammar.linegrammar import LineError, Parsed, line_grammar
+from ..grammar.linegrammar import LineError, LineGrammar, Parsed, line_grammar
 from ..io.decode import ERRORS, has_undecodable
 from ..io.reader import HEAD_CHARS, MAX_LINE, OverlongLine
 from ..model.addresses import Endpoint
-from ..model.record import Diagnostic, Record
-from ..model.states import TCP_STATES
+from ..model.record import Diagnostic, Record, Source
+from ..model.states import TCP_STATES, states_printed_by
 
 _OPENING_KINDS = ("title", "header")
 """Line kinds that open a capture: seen again after records, they start the next one."""
@@ -36,19 +38,19 @@ MAX_DIGITS = 4300
 """The most digits of a number on a line: ``int()`` refuses more (Python's default
 ``sys.get_int_max_str_digits()``), and no netstat prints a number a tenth as long."""
 
-_BOOKKEEPING = frozenset(
-    ("path", "command", "member", "line", "lines", "accounting", "marker", "foreign")
-) | frozenset(("boundary", "_handlers", "_labels", "_last"))
-"""Attributes that are no table knowledge (``_last``: the record continuation lines add to)."""
-
 MAX_CONTINUATIONS = 256
 """The most continuation lines (ss details, Windows owner lines, ifconfig lines...) one record
 takes; the lines past it are reported as unparsed, so a record's size stays bounded."""
 
+NO_ENDPOINT = Endpoint(None, None, None, None)
+"""The endpoint of a socket whose row prints none (a listener's foreign address)."""
 CONTINUES = object()
 """Returned by a handler whose line belongs to the record above it."""
 
-Handler = Callable[[list], "Record | object | None"]
+Values = list[Any]
+"""A line's values as the grammar gives them: the text of each kept terminal, or None."""
+Handler = Callable[[Values], object]
+"""A line kind's handler: a Record, None (no record) or CONTINUES; RowError for a bad line."""
 
 
 class Boundary(NamedTuple):
@@ -62,8 +64,40 @@ class RowError(ValueError):
     """A line that parses but cannot be a true record; the message is the reason."""
 
 
+class TableState(NamedTuple):
+    """What a dialect knows of the table it reads at a line: parallel parsing keeps a chunk only
+    when the state it started in is the state the chunk before it ended in."""
+
+    section: str
+    table: str | None
+    opening: str | None
+    known: tuple[Any, ...]
+    """The values of the dialect's ``table_fields`` (columns, inferred protocol...)."""
+
+
+class _Plan(NamedTuple):
+    """How a dialect class handles each line kind of its grammar."""
+
+    methods: dict[str, str]
+    """Kind -> the name of its handler method."""
+    defaults: dict[str, Callable[..., None]]
+    """Kind -> the default handler of a title, header or quiet kind without a method."""
+    places: dict[str, tuple[frozenset[str | None], str]]
+    """Row kind -> the tables it may be read in, and its table's name for a diagnostic."""
+    openers: dict[str, Callable[..., None]]
+    """Title or header kind -> what it does by default (``Dialect.opened``)."""
+
+
 class Dialect:
-    """One dialect; subclasses set the class attributes and define a handler per line kind."""
+    """One dialect, declared: its grammar, sections, tables and the handlers that type its rows.
+
+    The base gives every line kind that has no method of its own a default, derived from the
+    grammar: a title or header (a kind ending ``title`` or ``header``) opens the section that
+    ``opens`` names, or its terminal's named group, or its name (``inet_header``: ``inet``),
+    else it opens none; a ``quiet`` kind (warning, rule) is read and changes nothing.  A row kind
+    (one with a method) is read only in the tables of the sections whose start rule lists it:
+    in another table, it is a misplaced row.
+    """
 
     name: ClassVar[str]
     grammar: ClassVar[str]
@@ -72,28 +106,80 @@ class Dialect:
     """Breaks ties in detection: the higher wins."""
     weak_kinds: ClassVar[frozenset[str]] = frozenset()
     """Line kinds too unspecific to claim a text by themselves (continuations, bare names)."""
+    continuations: ClassVar[frozenset[str]] = frozenset()
+    """Kinds that add to the record above: read in any table; an unparsed line of another kind
+    ends what the record above may take (``unparsed``)."""
+    quiet: ClassVar[frozenset[str]] = frozenset(("warning", "rule"))
+    """Kinds of lines that are no record and tell nothing (elevation warnings, dashed rules)."""
+    opens: ClassVar[Mapping[str, str]] = {}
+    """Titles and headers whose name does not tell the section they open."""
+    tables: ClassVar[Mapping[str, str]] = {}
+    """Sections whose rows belong to another section's table (Linux ``ifconfig``: ``iface``)."""
+    kin: ClassVar[str] = ""
+    """Dialects of one kin (grammars importing one shared grammar, ``bsd_netstat``) read each
+    other's titles and headers, so none is taken for another kin's capture starting (captures
+    separate them by markers); a dialect with no kin is its grammar's only dialect."""
+    tcp_states: ClassVar[Mapping[str, str]] = {}
+    """The TCP state words this dialect prints -> their canonical states (``tcp_states.tsv``)."""
+    table_fields: ClassVar[tuple[str, ...]] = ()
+    """The attributes holding what the dialect learns of the table (``TableState.known``)."""
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
+    _table: str | None = None
+    opening: str | None = None
+    """The capture's first title or header line."""
+    boundary: Boundary | None = None
+    """Where ``run`` stopped: the line that starts the next capture, and why."""
+    _last: Record | None = None
+    """The record above: continuation lines add to it (reset by each new record)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.tcp_states = states_printed_by(getattr(cls, "name", ""))
+
+    def __init__(
+        self,
+        path: str | None = None,
+        command: str | None = None,
+        *,
+        member: str | None = None,
+        accounting: dict[str, int] | None = None,
+        marker: re.Pattern[str] | None = None,
+        foreign: Callable[[str], object] | None = None,
+    ) -> None:
+        """``member``: the archive member read, when ``path`` is an archive; ``accounting``:
+        where line counts go; lines ``marker`` matches separate captures; ``foreign`` says
+        (truthy) whether a rejected line opens a capture of another dialect."""
         self.path = path
         self.command = command
+        self.member = member
+        self.accounting = (
+            {"record": 0, "other": 0, "unparsed": 0} if accounting is None else accounting
+        )
+        self.marker = marker
+        self.foreign = foreign
         self.section = self.sections[0]
         self.line = 0
-        self.lines = line_grammar(self.grammar, self.sections)
-        self._handlers: dict[str, Handler] = {}
-        self.accounting = {"record": 0, "other": 0, "unparsed": 0}
-        self.member: str | None = None
-        """The archive member being read, when ``path`` is an archive."""
+        self.lines = self.line_grammar()
+        self._by_table: dict[str | None, dict[str, Handler]] = {None: {}}
+        self._handlers = self._by_table[None]
+        """The handlers of the current table's line kinds, by kind."""
         self.label(0)
-        self.marker: re.Pattern[str] | None = None
-        """Lines it matches separate captures."""
-        self.foreign: Callable[[str], object] | None = None
-        """Says (truthy) whether a rejected line opens a capture of another dialect."""
-        self.opening: str | None = None
-        """The capture's first title or header line."""
-        self._last: Record | None = None
-        """The record above: continuation lines add to it (reset by each new record)."""
-        self.boundary: Boundary | None = None
-        """Where ``run`` stopped: the line that starts the next capture, and why."""
+
+    @classmethod
+    def line_grammar(cls) -> LineGrammar:
+        """The dialect's (cached) line grammar."""
+        return line_grammar(cls.grammar, cls.sections)
+
+    @classmethod
+    def unhandled(cls) -> list[str]:
+        """The grammar's line kinds with no handler, neither a method nor a default."""
+        plan = _plan(cls)
+        return [
+            kind
+            for section in cls.sections
+            for kind in cls.line_grammar().kinds(section)
+            if kind not in plan.methods and kind not in plan.defaults
+        ]
 
     # -- driving ------------------------------------------------------------------------------
     def run(self, lines: Iterable[str], first: int = 1) -> Iterator[Record | Diagnostic]:
@@ -157,6 +243,7 @@ class Dialect:
                     yield pending
                 pending = self._last = result
             elif result is None:
+                handlers = self._handlers  # a title or header may have opened another table
                 if kind.endswith(_OPENING_KINDS):
                     if self.opening is None:
                         self.opening = line
@@ -186,34 +273,62 @@ class Dialect:
         return self.lines.parse_exact(line, self.section)
 
     def handler(self, kind: str) -> Handler:
+        """The handler of ``kind`` in the current table (see the class docstring)."""
         try:
             return self._handlers[kind]
         except KeyError:
-            found: Handler = getattr(self, kind)
-            self._handlers[kind] = found
-            return found
+            pass
+        plan = _plan(type(self))
+        place = plan.places.get(kind)
+        found: Handler
+        if place is not None and self.table not in place[0]:
+            found = partial(_misplaced, f"a {place[1]} row in the {self.table} table")
+        elif kind in plan.methods:
+            found = getattr(self, plan.methods[kind])
+        elif kind in plan.defaults:
+            found = partial(plan.defaults[kind], self)
+        else:
+            raise NotImplementedError(f"{self.name}: no handler for line kind {kind!r}")
+        self._handlers[kind] = found
+        return found
+
+    def opened(self, kind: str, values: Values) -> None:
+        """What a title or header of ``kind`` does by default: open the section it tells."""
+        _plan(type(self)).openers[kind](self, values)
+
+    @property
+    def table(self) -> str | None:
+        """The table (section) the title or header above opened; None before one."""
+        return self._table
+
+    @table.setter
+    def table(self, section: str | None) -> None:
+        self._table = section
+        self._handlers = self._by_table.setdefault(section, {})
+
+    def enter(self, section: str) -> None:
+        """Go to ``section``: its table's rows are read from now on."""
+        self.section = self.table = section
 
     def blank(self) -> None:
         """Called for each blank line; dialects whose blank lines end a block override it."""
 
     def unparsed(self, line: str) -> None:
-        """Called with each line that becomes a diagnostic: dialects whose continuation lines add
-        to the record above forget it (unless the line is itself a continuation), lest a
-        rejected row's lines join another."""
+        """Called with each line that becomes a diagnostic: unless the line is itself one of
+        the ``continuations``, the lines below add to no record (lest a rejected row's lines
+        join another)."""
+        if self.continuations and not self.continues(line, self.continuations):
+            self._last = None
 
     def continues(self, line: str, kinds: frozenset[str]) -> bool:
         """Whether the fast path reads ``line`` as one of these (continuation) kinds."""
         found = self.lines.match(line, self.section)
         return found is not None and found[0] in kinds
 
-    def state(self) -> dict[str, Any]:
-        """What the dialect has learnt of the table (section, columns...): its attributes but
-        the base class's bookkeeping and records held for continuation lines."""
-        return {
-            k: v
-            for k, v in vars(self).items()
-            if k not in _BOOKKEEPING and not isinstance(v, Record)
-        }
+    def state(self) -> TableState:
+        """What the dialect has learnt of the table, as a value to compare."""
+        known = tuple(getattr(self, name) for name in self.table_fields)
+        return TableState(self.section, self.table, self.opening, known)
 
     def label(
         self,
@@ -228,7 +343,7 @@ class Dialect:
     # -- helpers for handlers -----------------------------------------------------------------
     def record(self, **fields: Any) -> Record:
         """A record of this dialect, sourced at the current line."""
-        source = {"path": self.path, "member": self.member, "line": self.line}
+        source: Source = {"path": self.path, "member": self.member, "line": self.line}
         return Record(*self._labels, source=source, **fields)
 
     def socket(
@@ -247,12 +362,14 @@ class Dialect:
         inode: int | None = None,
         timer: dict[str, Any] | None = None,
         extra: dict[str, Any] | None = None,
+        *,
+        kind: str = "socket",
     ) -> Record:
-        """A socket record from two split endpoints: ``record`` for the hot path, built
-        positionally (a third of the time of keywords)."""
+        """A socket record from two split endpoints (``NO_ENDPOINT`` where none is printed):
+        ``record`` for the hot path, built positionally (a third of the time of keywords)."""
         return Record(
             *self._labels,
-            "socket",
+            kind,
             proto,
             ip_version,
             *here,
@@ -274,15 +391,88 @@ class Dialect:
         """A diagnostic for the current line."""
         return Diagnostic(self.path, self.line, text, reason, self.member)
 
-    @staticmethod
-    def tcp_state(word: str | None) -> str | None:
-        """The canonical state of a TCP state word; RowError when the word is unknown."""
+    def tcp_state(self, word: str | None) -> str | None:
+        """The canonical state of a TCP state word; RowError when the word is unknown, or is
+        one this dialect never prints (another system's ``ESTAB``)."""
         if word is None:
             return None
         try:
-            return TCP_STATES[word]
+            return self.tcp_states[word]
         except KeyError:
+            if word in TCP_STATES:
+                raise RowError(f"state word {word!r} is not printed by {self.name}") from None
             raise RowError(f"unknown TCP state {word!r}") from None
+
+
+def _plan(cls: type[Dialect]) -> _Plan:
+    """Each line kind's handler: a method named after it, else the default the grammar gives
+    (worked out once per class)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _make_plan(cls)
+    return plan
+
+
+_PLANS: dict[type[Dialect], _Plan] = {}
+
+
+def _make_plan(cls: type[Dialect]) -> _Plan:
+    grammar = cls.line_grammar()
+    listed: dict[str, list[str]] = {}
+    for section in cls.sections:
+        for kind in grammar.kinds(section):
+            listed.setdefault(kind, []).append(cls.tables.get(section, section))
+    every = {cls.tables.get(s, s) for s in cls.sections}
+    plan = _Plan({}, {}, {}, {})
+    for kind, tables in listed.items():
+        # a kind named like the base's own methods (run, record...) can have no handler
+        name = kind if callable(getattr(cls, kind, None)) and not hasattr(Dialect, kind) else None
+        opening = kind.endswith(_OPENING_KINDS)
+        opener = _opener(cls, kind, grammar.patterns(kind)) if opening else None
+        if opener is not None:
+            plan.openers[kind] = opener
+        if name is not None:
+            plan.methods[kind] = name
+            if not opening and kind not in cls.continuations and set(tables) != every:
+                plan.places[kind] = (frozenset((None, *tables)), tables[0])
+        elif opener is not None:
+            plan.defaults[kind] = opener
+        elif kind in cls.quiet:
+            plan.defaults[kind] = _quiet
+    return plan
+
+
+def _opener(cls: type[Dialect], kind: str, patterns: list[str]) -> Callable[..., None] | None:
+    """The default handler of a title or header: it opens the section ``opens`` names, or the
+    one its terminal's named group matched, or the one its name begins with; None when none
+    tells (the dialect then has a method)."""
+    if kind in cls.opens:
+        section = cls.opens[kind]
+        return lambda self, values: self.enter(section)
+    titles = [found for found in map(re.compile, patterns) if found.groupindex]
+    unknown = {g for title in titles for g in title.groupindex} - set(cls.sections)
+    if unknown:
+        raise ValueError(f"{cls.name}: {kind} names no section {sorted(unknown)[0]!r}")
+    if titles:
+
+        def by_group(self: Dialect, values: Values) -> None:
+            found = next(m for title in titles if (m := title.fullmatch(values[0])))
+            self.enter(next(k for k, v in found.groupdict().items() if v is not None))
+
+        return by_group
+    section = kind.rpartition("_")[0]
+    if section in cls.sections:
+        return lambda self, values: self.enter(section)
+    return None
+
+
+def _quiet(self: Dialect, values: Values) -> None:
+    """A line that is no record and changes nothing."""
+
+
+def _misplaced(reason: str, values: Values) -> None:
+    """The handler of a row in a table it does not belong to."""
+    raise RowError(reason)
 
 
 def _overlong(raw: str) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """FreeBSD ``netstat``: Internet and SCTP sockets, UNIX sockets, interfaces (-i) and routes (-r).
 
-Grammar: ``grammars/bsd_netstat.lark`` (shared with macOS). Rows are named and typed from the
+Grammar: ``grammars/freebsd_netstat.lark``, importing the rows it shares with macOS from
+``grammars/bsd_netstat.lark``. Rows are named and typed from the
 columns of the header above them, so one row rule serves -A (``Tcpcb`` -> ``extra.pcb``), -T
 (``rexmit``, ``ooorcv``, ``zero_win`` in extra), -x (socket buffer counts, and ``extra.timers``
 in seconds) and -P (``extra.log_id``, None for ``-``). Addresses are ``host.port`` split on the
@@ -15,30 +16,20 @@ UNIX socket addresses, vnodes) stay hex strings, None where the kernel printed `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, NamedTuple
 
 from ..model.addresses import Endpoint, ip_version, split_dot
+from ..model.protocols import protocol_words
 from ..model.record import Record
-from ..model.states import TCP_STATES
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, NO_ENDPOINT, Dialect, RowError, Values
 
 _BASE_PROTO = {
-    "tcp": "tcp",
-    "toe": "tcp",
-    "udp": "udp",
-    "icm": "icmp",
-    "igm": "igmp",
-    "ip": "raw",
-    "raw": "raw",
-    "div": "divert",
-    "sdp": "sdp",
-    "pim": "pim",
-    "car": "carp",
-    "rip": "rip",
-    "sctp": "sctp",
-    "mptcp": "mptcp",
+    word: found.protocol
+    for dialect in ("freebsd-netstat", "macos-netstat")
+    for word, found in protocol_words(dialect).items()
 }
+"""A printed protocol less its 4, 6 or 46 -> the protocol (``protocols.tsv``)."""
 _FAMILIES = {"Internet": 4, "Internet6": 6}
 
 
@@ -102,12 +93,6 @@ class InetProto(NamedTuple):
 
 _PROTOS: dict[str, InetProto] = {}
 """Printed protocol name -> what it tells (the names are few), filled by ``_new_proto``."""
-_STATES = {
-    word: TCP_STATES[word.rstrip("*")]
-    for word in (*TCP_STATES, *(w + "*" for w in TCP_STATES))
-    if word.rstrip("*") in TCP_STATES
-}
-"""A known TCP state word, maybe marked hidden with ``*``, -> its canonical state."""
 
 
 def _new_proto(printed: str) -> InetProto:
@@ -121,41 +106,18 @@ def _new_proto(printed: str) -> InetProto:
 
 class FreebsdNetstat(Dialect):
     name = "freebsd-netstat"
-    grammar = "bsd_netstat"
-    sections = ("inet", "sctp", "unix", "iface", "route")
+    grammar = "freebsd_netstat"
+    kin = "bsd_netstat"
+    sections: ClassVar[tuple[str, ...]] = ("inet", "sctp", "unix", "iface", "route")
     priority = 10
 
-    TITLES: ClassVar[dict[str, str]] = {
-        "Active Internet connections": "inet",
-        "Current listen queue sizes": "inet",
-        "Active SCTP associations": "sctp",
-        "Active UNIX domain sockets": "unix",
-        "Routing tables": "route",
-    }
-    """Title prefixes of this system's tables and their sections."""
     INET_PREFIX: ClassVar[tuple[str, ...]] = ("Tcpcb",)
     """Header columns that may precede ``Proto`` (-A)."""
-    SECTION_PREFIX: ClassVar[str] = ""
-    """What this dialect's grammar sections are named with (the grammar holds both systems')."""
-    INET_TABLES: ClassVar[tuple[str | None, ...]] = (None, "inet")
-    """The tables an Internet row may be in (``expect``)."""
     INET_TAIL: ClassVar[dict[str, Column]] = {
         **{
             name: (name.lower().replace("-", "_"), int)
-            for name in (
-                "R-MBUF",
-                "S-MBUF",
-                "R-CLUS",
-                "S-CLUS",
-                "R-HIWA",
-                "S-HIWA",
-                "R-LOWA",
-                "S-LOWA",
-                "R-BCNT",
-                "S-BCNT",
-                "R-BMAX",
-                "S-BMAX",
-            )
+            for count in ("MBUF", "CLUS", "HIWA", "LOWA", "BCNT", "BMAX")
+            for name in (f"R-{count}", f"S-{count}")
         },
         **{
             name: ("timers." + name, float)
@@ -170,51 +132,29 @@ class FreebsdNetstat(Dialect):
     """Keys of the columns printed for TCP rows only (other rows stop before them)."""
 
     weak_kinds = frozenset(("sctp_more",))
+    continuations = weak_kinds
+    opens: ClassVar[Mapping[str, str]] = {"listen_header": "inet"}
+    table_fields: ClassVar[tuple[str, ...]] = (
+        *("_prefix", "_middle", "_tail_tcp", "_tail_other"),
+        *("_iface_columns", "_route_columns", "_family"),
+    )
+    _prefix: tuple[str, ...] | None = ()
+    """The header's columns before ``Proto`` (-A); None under a header this system does not
+    print."""
+    _middle: tuple[str, ...] = ("recv_q", "send_q")
+    _tail_tcp: Tail = ()
+    _tail_other: Tail = ()
+    """The columns after the state of TCP rows, and of others (none of ``TCP_ONLY``)."""
+    _iface_columns: tuple[str, ...] = ()
+    _route_columns: tuple[str, ...] = ()
+    _family: int | None = None
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        self._prefix: tuple[str, ...] | None = ()
-        self._middle = ("recv_q", "send_q")
-        self._tail_tcp: Tail = ()
-        self._tail_other: Tail = ()
-        """The columns after the state of TCP rows, and of others (none of ``TCP_ONLY``)."""
-        self._iface_columns: list[str] = []
-        self._route_columns: list[str] = []
-        self._family: int | None = None
-        self.table: str | None = None
-        """The table (section) the title or header above opened; None before one."""
-
-    # -- lines that are no records ------------------------------------------------------------
-    def unparsed(self, line: str) -> None:
-        """After an unparsed line that may be a row, the continuation lines below have none."""
-        if not self.continues(line, self.weak_kinds):
-            self._last = None
-
-    def expect(self, table: str) -> None:
-        """RowError when the row is not of the table the title or header above opened."""
-        if self.table not in (None, self.SECTION_PREFIX + table):
-            raise RowError(f"a {table} row in the {self.table} table")
-
-    def enter(self, section: str) -> None:
-        """Go to ``section``; RowError when this system prints no such table."""
-        section = self.SECTION_PREFIX + section
-        if section not in self.sections:
-            raise RowError(f"{self.name} prints no {section} table")
-        self.section = self.table = section
-
-    def title(self, v: list) -> None:
-        for prefix, section in self.TITLES.items():
-            if v[0].startswith(prefix):
-                return self.enter(section)
-        raise RowError(f"no {self.name} table is titled like this")
-
-    fbsd_title = title
-
-    def family(self, v: list) -> None:
+    # -- lines that are no records (titles, other headers: the base's defaults) ---------------
+    def family(self, v: Values) -> None:
         self.enter("route")
         self._family = _FAMILIES.get(v[0][:-1])
 
-    def inet_header(self, v: list) -> None:
+    def inet_header(self, v: Values) -> None:
         self._prefix = None
         words = header_words(v[0])
         proto = words.index("Proto")
@@ -236,31 +176,20 @@ class FreebsdNetstat(Dialect):
         self._tail_other = _tail(c for c in columns if c[0] not in self.TCP_ONLY)
         self.enter("inet")
 
-    def listen_header(self, v: list) -> None:
-        self.enter("inet")
-
-    def sctp_header(self, v: list) -> None:
-        self.enter("sctp")
-
-    def unix_header(self, v: list) -> None:
-        self.enter("unix")
-
-    def iface_header(self, v: list) -> None:
+    def iface_header(self, v: Values) -> None:
         words = v[0].split()
-        self._iface_columns = [w.lower() for w in words[words.index("Address") + 1 :]]
+        self._iface_columns = tuple(w.lower() for w in words[words.index("Address") + 1 :])
         self.enter("iface")
 
-    def route_header(self, v: list) -> None:
+    def route_header(self, v: Values) -> None:
         words = v[0].split()
-        self._route_columns = [w.lower() for w in words[words.index("Flags") + 1 : -2]]
+        self._route_columns = tuple(w.lower() for w in words[words.index("Flags") + 1 : -2])
         self.enter("route")
 
     # -- records -------------------------------------------------------------------------------
-    def inet_row(self, v: list) -> Record:
+    def inet_row(self, v: Values) -> Record:
         """Named and typed by the header's columns (``inet_header``); a plain row, without
         pointers or columns after the state, is a straight line of cached lookups."""
-        if self.table not in self.INET_TABLES:
-            self.expect("inet")  # raises
         pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
         prefix = self._prefix
         if prefix is None:
@@ -268,6 +197,8 @@ class FreebsdNetstat(Dialect):
         proto, version, number, lookup = _PROTOS.get(printed) or _new_proto(printed)
         extra: dict[str, Any] = {} if pcb is None and not prefix else self.pointers(pcb, flowhash)
         middle = self._middle
+        recv_q: int | None
+        send_q: int | None
         if n3 is None and n1 is not None and n2 is not None and len(middle) == 2:
             recv_q, send_q = int(n1), int(n2)
         else:
@@ -302,7 +233,8 @@ class FreebsdNetstat(Dialect):
             number = self.ip_version(version, here, there)
         state = None
         if proto == "tcp" and state_raw:
-            state = _STATES.get(state_raw) or self.tcp_state(state_raw.rstrip("*"))
+            # a state word, maybe marked hidden with "*"
+            state = self.tcp_states.get(state_raw) or self.tcp_state(state_raw.rstrip("*"))
         return self.socket(
             proto,
             number,
@@ -320,8 +252,7 @@ class FreebsdNetstat(Dialect):
             extra,
         )
 
-    def listen_row(self, v: list) -> Record:
-        self.expect("inet")
+    def listen_row(self, v: Values) -> Record:
         pcb, printed, unix, queues, local = v
         qlen, incqlen, maxqlen = map(int, queues.split("/"))
         extra: dict[str, Any] = {"qlen": qlen, "incqlen": incqlen, "maxqlen": maxqlen}
@@ -331,15 +262,9 @@ class FreebsdNetstat(Dialect):
             return self.record(proto="unix", local_address=local, extra=extra)
         proto, version = split_proto(printed)
         here = split_dot(local, proto)
-        return self.record(
-            proto=proto,
-            ip_version=self.ip_version(version, here, here),
-            **self.endpoints(here, None),
-            extra=extra,
-        )
+        return self.socket(proto, self.ip_version(version, here), here, NO_ENDPOINT, extra=extra)
 
-    def sctp_row(self, v: list) -> Record:
-        self.expect("sctp")
+    def sctp_row(self, v: Values) -> Record:
         printed, kind, local, remote, state_raw = v
         if local is not None and (remote is None) != (state_raw == "LISTEN"):
             raise RowError("only a listening SCTP socket prints no foreign address")
@@ -349,24 +274,24 @@ class FreebsdNetstat(Dialect):
         extra: dict[str, Any] = {"type": kind}
         if version == "46":
             extra["dual_stack"] = True
-        self._last = self.record(
-            proto="sctp",
-            ip_version=self.ip_version(version, here, there),
-            **self.endpoints(here, there),
+        self._last = self.socket(
+            "sctp",
+            self.ip_version(version, here, there),
+            here or NO_ENDPOINT,
+            there or NO_ENDPOINT,
             state_raw=state_raw,
             extra=extra,
         )
         return self._last
 
-    def sctp_more(self, v: list) -> object:
+    def sctp_more(self, v: Values) -> object:
         """Another address of the association above, as printed (local, foreign or both)."""
         if self._last is None or self._last.proto != "sctp":
             raise RowError("address line with no SCTP association above it")
         self._last.extra.setdefault("more_addresses", []).extend(a for a in v if a)
         return CONTINUES
 
-    def unix_row(self, v: list) -> Record:
-        self.expect("unix")
+    def unix_row(self, v: Values) -> Record:
         address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
         extra = {
             "address": address,
@@ -380,8 +305,7 @@ class FreebsdNetstat(Dialect):
             proto="unix", local_address=path, recv_q=int(recv_q), send_q=int(send_q), extra=extra
         )
 
-    def iface_row(self, v: list) -> Record:
-        self.expect("iface")
+    def iface_row(self, v: Values) -> Record:
         name, mtu, network, address, *counts = v
         counts = [c for c in counts if c is not None]
         if address is None and not network.startswith("<Link#"):
@@ -398,8 +322,7 @@ class FreebsdNetstat(Dialect):
             kind="interface", ip_version=None if link else ip_version(address), extra=extra
         )
 
-    def route_row(self, v: list) -> Record:
-        self.expect("route")
+    def route_row(self, v: Values) -> Record:
         destination, gateway, flags, n1, n2, n3, netif, expire = v
         numbers = [int(n) for n in (n1, n2, n3) if n is not None]
         if len(numbers) != len(self._route_columns):
@@ -416,8 +339,9 @@ class FreebsdNetstat(Dialect):
     def pointers(self, pcb: str | None, flowhash: str | None) -> dict[str, Any]:
         """The extra fields of a row's pointers (-A); RowError when the header has others."""
         pointers = [p for p in (pcb, flowhash) if p is not None]
-        if len(pointers) != len(self._prefix):
-            raise RowError(f"{len(pointers)} pointers where the header has {len(self._prefix)}")
+        prefix = self._prefix or ()
+        if len(pointers) != len(prefix):
+            raise RowError(f"{len(pointers)} pointers where the header has {len(prefix)}")
         extra = {}
         if pointers:
             extra["pcb"] = _pointer(pointers[0])
@@ -434,7 +358,7 @@ class FreebsdNetstat(Dialect):
             return None
         return next((ip_version(e.address) for e in ends if e and ip_version(e.address)), None)
 
-    def cut_endpoint(self, text: str, proto: str, side: str, extra: dict) -> Endpoint:
+    def cut_endpoint(self, text: str, proto: str, side: str, extra: dict[str, Any]) -> Endpoint:
         """``split_dot``, except that with -A (18-wide columns) a port of fewer than 5 digits in a
         full column may be cut (``198.51.100.23.4102`` for port 41022): its port is then None and
         the digits printed go to ``extra["<side>_port_printed"]``."""
@@ -444,22 +368,6 @@ class FreebsdNetstat(Dialect):
             extra[f"{side}_port_printed"] = port
             end = end._replace(port=None)
         return end
-
-    @staticmethod
-    def endpoints(here: Endpoint | None, there: Endpoint | None) -> dict[str, Any]:
-        """The record fields of a local and a remote endpoint."""
-        fields: dict[str, Any] = {}
-        for side, end in (("local", here), ("remote", there)):
-            if end is not None:
-                fields.update(
-                    {
-                        f"{side}_address": end.address,
-                        f"{side}_port": end.port,
-                        f"{side}_service": end.service,
-                        f"{side}_interface": end.interface,
-                    }
-                )
-        return fields
 
 
 def _count(text: str) -> int | None:

@@ -6,22 +6,17 @@ Grammar: ``grammars/linux_netstat.lark``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any, ClassVar
 
 from ..model.addresses import split_colon
+from ..model.protocols import protocol_words
 from ..model.record import Record
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, Values
 
-_TITLE_SECTIONS = {
-    "Active Internet": "inet",
-    "Active UNIX": "unix",
-    "Kernel Interface": "iface",
-    "Kernel IP routing": "route",
-    "Kernel IPv6 routing": "route6",
-    "Active Bluetooth": "bluetooth",
-}
-_IFCONFIG_DETAIL = frozenset(("ifconfig_detail",))
-_BASE_PROTO = {"tcp": "tcp", "udp": "udp", "udpl": "udplite", "raw": "raw", "sctp": "sctp"}
+_BASE_PROTO = {word: found.protocol for word, found in protocol_words("linux-netstat").items()}
+"""A printed protocol less its ``6`` -> the protocol (``protocols.tsv``)."""
 
 
 class LinuxNetstat(Dialect):
@@ -30,61 +25,39 @@ class LinuxNetstat(Dialect):
     sections = ("inet", "unix", "route", "route6", "iface", "ifconfig", "bluetooth")
     priority = 10
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        self.route_numbers = ("mss", "window", "irtt")
-        self.iface_columns = IFACE_COLUMNS
-        self.table: str | None = None
-        """The table the title or header above opened; None before one."""
-        self._ifconfig: dict | None = None
-        """The extra of the interface whose ifconfig block is being read."""
+    continuations = frozenset(("ifconfig_detail",))
+    tables: ClassVar[Mapping[str, str]] = {"ifconfig": "iface"}
+    table_fields = ("route_numbers", "iface_columns")
+    route_numbers: tuple[str, ...] = ("mss", "window", "irtt")
+    """The names of a route row's three numbers, after the header above."""
+    iface_columns: tuple[str, ...] = (
+        *("mtu", "rx_ok", "rx_err", "rx_drp", "rx_ovr"),
+        *("tx_ok", "tx_err", "tx_drp", "tx_ovr"),
+    )
+    """The names of an interface row's numbers, after the header above."""
+    _ifconfig: dict[str, Any] | None = None
+    """The extra of the interface whose ifconfig block is being read."""
 
-    # -- lines that are no records ------------------------------------------------------------
-    def title(self, values: list) -> None:
-        text = values[0]
-        self.section = next(s for prefix, s in _TITLE_SECTIONS.items() if text.startswith(prefix))
-        self.table = self.section
-
-    def warning(self, values: list) -> None:
-        return None
-
+    # -- lines that are no records (titles, warnings, other headers: the base's defaults) -----
     def blank(self) -> None:
         self._ifconfig = None  # a blank line ends an ifconfig block
 
     def unparsed(self, line: str) -> None:
         """After an unparsed line that may start an ifconfig block, the details below have none."""
-        if not self.continues(line, _IFCONFIG_DETAIL):
+        if not self.continues(line, self.continuations):
             self._ifconfig = None
 
-    def inet_header(self, values: list) -> None:
-        self.section = self.table = "inet"
-
-    def unix_header(self, values: list) -> None:
-        self.section = self.table = "unix"
-
-    def route_header(self, values: list) -> None:
-        self.section = self.table = "route"
+    def route_header(self, values: Values) -> None:
+        self.enter("route")
         metric_first = values[0].split()[4] == "Metric"
         self.route_numbers = ("metric", "ref", "use") if metric_first else ("mss", "window", "irtt")
 
-    def route6_header(self, values: list) -> None:
-        self.section = self.table = "route6"
-
-    def bluetooth_header(self, values: list) -> None:
-        self.section = self.table = "bluetooth"
-
-    def iface_header(self, values: list) -> None:
-        self.section = self.table = "iface"
+    def iface_header(self, values: Values) -> None:
+        self.enter("iface")
         self.iface_columns = tuple(c.lower().replace("-", "_") for c in values[0].split()[1:-1])
 
-    def _expect(self, table: str) -> None:
-        """RowError when the row is not of the table the title or header above opened."""
-        if self.table not in (None, table):
-            raise RowError(f"a {table} row in the {self.table} table")
-
     # -- records -------------------------------------------------------------------------------
-    def inet_row(self, v: list) -> Record:
-        self._expect("inet")
+    def inet_row(self, v: Values) -> Record:
         printed, recv_q, send_q, local, remote, state_raw, user, inode, program, timer = v
         proto = _BASE_PROTO[printed.rstrip("6")]
         numbered = state_raw is not None and state_raw.isdigit()
@@ -109,8 +82,7 @@ class LinuxNetstat(Dialect):
             None if timer is None else parse_timer(timer),
         )
 
-    def unix_row(self, v: list) -> Record:
-        self._expect("unix")
+    def unix_row(self, v: Values) -> Record:
         refcnt, flags, kind, state_raw, inode, program, path = v
         pid, name = split_program(program)
         return self.record(
@@ -123,8 +95,7 @@ class LinuxNetstat(Dialect):
             extra={"refcnt": int(refcnt), "flags": flags[1:-1].split(), "type": kind},
         )
 
-    def route_row(self, v: list) -> Record:
-        self._expect("route")
+    def route_row(self, v: Values) -> Record:
         destination, gateway, genmask, flags, n1, n2, n3, iface, *more = v
         extra = {"destination": destination, "gateway": gateway, "genmask": genmask, "flags": flags}
         extra.update(zip(self.route_numbers, (int(n1), int(n2), int(n3))))
@@ -133,8 +104,7 @@ class LinuxNetstat(Dialect):
             extra.update(zip(("mss", "window", "irtt"), map(int, more)))
         return self.record(kind="route", ip_version=4, extra=extra)
 
-    def route6_row(self, v: list) -> Record:
-        self._expect("route6")
+    def route6_row(self, v: Values) -> Record:
         destination, next_hop, flags, metric, ref, use, iface = v  # "!n -1 1 0 lo": metric -1
         extra = {
             "destination": destination,
@@ -147,8 +117,7 @@ class LinuxNetstat(Dialect):
         }
         return self.record(kind="route", ip_version=6, extra=extra)
 
-    def iface_row(self, v: list) -> Record:
-        self._expect("iface")
+    def iface_row(self, v: Values) -> Record:
         iface, *numbers, flags = v
         counts = [int(n) for n in numbers if n is not None]
         if len(counts) != len(self.iface_columns):
@@ -156,8 +125,7 @@ class LinuxNetstat(Dialect):
         extra = {"iface": iface, **dict(zip(self.iface_columns, counts)), "flags": flags}
         return self.record(kind="interface", extra=extra)
 
-    def ifconfig_head(self, v: list) -> Record:
-        self._expect("iface")
+    def ifconfig_head(self, v: Values) -> Record:
         name, _, rest = v[0].partition(": flags=")
         value, _, rest = rest.partition("<")
         flags, _, mtu = rest.partition(">")
@@ -171,14 +139,14 @@ class LinuxNetstat(Dialect):
         self._ifconfig = extra
         return self.record(kind="interface", extra=extra)
 
-    def ifconfig_detail(self, v: list) -> object:
+    def ifconfig_detail(self, v: Values) -> object:
         """An indented ifconfig line of ``key value`` pairs; RX/TX lines prefix their keys.  A key
         seen before in the block, or a pair that is none: another block's line, or a mangled one."""
         if self._ifconfig is None:
             raise RowError("ifconfig detail line with no interface above it")
         words = _IFCONFIG_WORDS.findall(v[0])
         prefix = words.pop(0).lower() + "_" if words[0] in ("RX", "TX") else ""
-        found: dict = {}
+        found: dict[str, Any] = {}
         if not words:
             raise RowError("an ifconfig line with no values")
         if words[0] == "loop":
@@ -210,8 +178,7 @@ class LinuxNetstat(Dialect):
             self._ifconfig.update(found)
         return CONTINUES
 
-    def bluetooth_row(self, v: list) -> Record:
-        self._expect("bluetooth")
+    def bluetooth_row(self, v: Values) -> Record:
         proto, destination, source, state_raw, first, *rest = v
         if rest[0] is None:
             extra = {"channel": int(first)}
@@ -230,17 +197,6 @@ class LinuxNetstat(Dialect):
 
 
 _IFCONFIG_WORDS = re.compile(r"\([^()]*\)|\S+")
-IFACE_COLUMNS = (
-    "mtu",
-    "rx_ok",
-    "rx_err",
-    "rx_drp",
-    "rx_ovr",
-    "tx_ok",
-    "tx_err",
-    "tx_drp",
-    "tx_ovr",
-)
 
 
 @lru_cache(maxsize=4096)
@@ -252,7 +208,7 @@ def split_program(text: str | None) -> tuple[int | None, str | None]:
     return int(pid), name
 
 
-def parse_timer(text: str) -> dict:
+def parse_timer(text: str) -> dict[str, Any]:
     """``"keepalive (7175.56/0/0)"`` -> name, seconds to expiry, retransmits, probes."""
     name, _, rest = text.partition(" (")
     expires, retransmits, probes = rest.rstrip(")").split("/")

@@ -11,45 +11,21 @@ table's rows are TCP; rows before that evidence keep a null protocol.
 from __future__ import annotations
 
 import shlex
+from typing import Any
 
 import pyparsing as pp
 
 from ..model.addresses import Endpoint, ip_version, split_colon
+from ..model.protocols import protocol_words
 from ..model.record import Record
 from ..model.states import TCP_STATES
-from .base import CONTINUES, Dialect, RowError
+from .base import CONTINUES, Dialect, RowError, Values
 from .ss_fields import parse_fields
 
-_NETIDS = {
-    "tcp": "tcp",
-    "udp": "udp",
-    "raw": "raw",
-    "icmp6": "icmp",
-    "sctp": "sctp",
-    "dccp": "dccp",
-    "mptcp": "mptcp",
-    "tipc": "tipc",
-    "nl": "netlink",
-    "p_raw": "packet",
-    "p_dgr": "packet",
-    "v_str": "vsock",
-    "v_dgr": "vsock",
-    "v_seq": "vsock",
-    "xdp": "xdp",
-    "u_str": "unix",
-    "u_dgr": "unix",
-    "u_seq": "unix",
-}
-_SOCKET_TYPES = {
-    "u_str": "stream",
-    "u_dgr": "dgram",
-    "u_seq": "seqpacket",
-    "p_raw": "raw",
-    "p_dgr": "dgram",
-    "v_str": "stream",
-    "v_dgr": "dgram",
-    "v_seq": "seqpacket",
-}
+_WORDS = protocol_words("linux-ss")
+_NETIDS = {netid: word.protocol for netid, word in _WORDS.items()}
+"""Netid -> protocol (``protocols.tsv``)."""
+_SOCKET_TYPES = {netid: word.socket_type for netid, word in _WORDS.items() if word.socket_type}
 _OPTION_PROTOCOLS = {
     "t": "tcp",
     "u": "udp",
@@ -116,6 +92,8 @@ _FILTER_STATES = {
     "closing": "CLOSING",
 }
 _TCP_ONLY = frozenset(w for w, s in TCP_STATES.items() if s not in ("ESTABLISHED", "CLOSED"))
+"""Words of states only TCP has, as any system prints them: the table is TCP (and a word ss does
+not print is refused as such, not read as no state)."""
 _SHUTDOWN = frozenset(("<->", "<--", "-->", "---"))
 _LINKS = frozenset(("netlink", "packet"))
 
@@ -127,23 +105,26 @@ class LinuxSs(Dialect):
     priority = 10
     weak_kinds = frozenset(("details",))
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
+    table_fields = ("table_proto", "columns")
+    columns: tuple[bool, bool] | None = None
+    """Whether the header has a Netid and a State column (None: no header seen, ss -H)."""
+
+    def __init__(self, path: str | None = None, command: str | None = None, **options: Any) -> None:
+        super().__init__(path, command, **options)
         self.asked = protocol_from_command(command)
         self.filtered_state = state_from_command(command)
         self.table_proto = self.asked
-        self.columns: tuple[bool, bool] | None = None
-        """Whether the header has a Netid and a State column (None: no header seen, ss -H)."""
+        """The protocol of the table's rows: asked for, or revealed by a TCP-only state."""
 
-    def header(self, values: list) -> None:
+    def header(self, values: Values) -> None:
         self.table_proto = self.asked
         words = values[0].split()
         self.columns = (words[0] == "Netid", "State" in words[:2])
 
-    def inet_row(self, v: list) -> Record:
+    def inet_row(self, v: Values) -> Record:
         netid, state_raw, recv_q, send_q, local, peer, details = v
         if netid is not None:
-            proto = _NETIDS[netid]
+            proto: str | None = _NETIDS[netid]
         else:
             proto = self.table_proto or self._table_proto(state_raw)
         self._check_columns(netid, state_raw)
@@ -167,7 +148,7 @@ class LinuxSs(Dialect):
             )
         return self._finish(record, netid, details)
 
-    def unix_row(self, v: list) -> Record:
+    def unix_row(self, v: Values) -> Record:
         netid, state_raw, recv_q, send_q, path, inode, peer, peer_inode, details = v
         self._check_columns(netid, state_raw)
         record = self.socket(
@@ -191,7 +172,7 @@ class LinuxSs(Dialect):
     def unparsed(self, line: str) -> None:
         self._last = None
 
-    def details(self, values: list) -> object:
+    def details(self, values: Values) -> object:
         if self._last is None:
             raise RowError("detail line with no socket above it")
         self._add_details(self._last, values[0])

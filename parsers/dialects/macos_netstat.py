@@ -1,6 +1,7 @@
 """macOS ``netstat``: the FreeBSD dialect with Apple's columns and its system tables.
 
-Grammar: ``grammars/bsd_netstat.lark`` (shared with FreeBSD). Differences from FreeBSD: -A
+Grammar: ``grammars/macos_netstat.lark``, importing the rows it shares with FreeBSD from
+``grammars/bsd_netstat.lark``. Differences from FreeBSD: -A
 prints ``Socket`` and ``Flowhash`` (``extra.pcb``, ``extra.flowhash``); -b adds ``rxbytes`` and
 ``txbytes``; -v adds buffer sizes, ``pid``/``epid`` and two hex columns, the socket's so_state
 and so_options flags (``extra.socket_state``, ``extra.socket_options``: NOT the TCP state).
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 
 from ..model.addresses import split_dot
 from ..model.record import Record
-from .base import CONTINUES, RowError
+from .base import CONTINUES, RowError, Values
 from .freebsd_netstat import Column, FreebsdNetstat, split_proto, typed
 
 
@@ -23,26 +24,30 @@ def _hex(text: str) -> int:
     return int(text, 16)
 
 
+def _module_columns(columns: dict[str, Column], text: str) -> list[Column]:
+    return _known(columns, text.split()[:-1])
+
+
+def _system_columns(columns: dict[str, Column], text: str) -> list[Column]:
+    words = text.split()
+    return _known(columns, [w for w in words[words.index("Proto") + 1 :] if w != "name"])
+
+
+def _known(columns: dict[str, Column], words: list[str]) -> list[Column]:
+    """The columns a header's words name; RowError for a word that names none."""
+    unknown = [w for w in words if w not in columns]
+    if unknown:
+        raise RowError(f"unknown column {unknown[0]!r}")
+    return [columns[w] for w in words]
+
+
 class MacosNetstat(FreebsdNetstat):
     name = "macos-netstat"
-    sections = tuple(
-        "mac_" + s
-        for s in ("inet", "mptcp", "unix", "kctl_module", "kevt", "kctl", "iface", "route")
-    )
+    grammar = "macos_netstat"
+    sections = ("inet", "mptcp", "unix", "kctl_module", "kevt", "kctl", "iface", "route")
     priority = 10
 
-    TITLES: ClassVar[dict[str, str]] = {
-        "Active Internet connections": "inet",
-        "Active Multipath Internet connections": "mptcp",
-        "Active LOCAL (UNIX) domain sockets": "unix",
-        "Registered kernel control modules": "kctl_module",
-        "Active kernel event sockets": "kevt",
-        "Active kernel control sockets": "kctl",
-        "Routing tables": "route",
-    }
     INET_PREFIX: ClassVar[tuple[str, ...]] = ("Socket", "Flowhash")
-    SECTION_PREFIX: ClassVar[str] = "mac_"
-    INET_TABLES: ClassVar[tuple[str | None, ...]] = (None, "mac_inet")
     INET_TAIL: ClassVar[dict[str, Column]] = {
         "rxbytes": ("rxbytes", int),
         "txbytes": ("txbytes", int),
@@ -62,6 +67,8 @@ class MacosNetstat(FreebsdNetstat):
     }
     TCP_ONLY: ClassVar[frozenset[str]] = frozenset()
     weak_kinds = frozenset(("mptcp_detail",))
+    continuations = weak_kinds
+    table_fields = (*FreebsdNetstat.table_fields, "_columns")
     SYSTEM_COLUMNS: ClassVar[dict[str, Column]] = {
         "Recv-Q": ("recv_q", int),
         "Send-Q": ("send_q", int),
@@ -89,24 +96,17 @@ class MacosNetstat(FreebsdNetstat):
     }
     """Columns of the registered kernel control modules (id and flags printed in hex)."""
     _RECORD_FIELDS = frozenset(("recv_q", "send_q", "pid"))
+    _columns: dict[str, list[Column]] = {  # noqa: RUF012 (replaced, never changed)
+        "kctl_module": _module_columns(MODULE_COLUMNS, "id flags pcbcount rcvbuf sndbuf name"),
+        "kevt": _system_columns(SYSTEM_COLUMNS, "Proto Recv-Q Send-Q vendor class subcla"),
+        "kctl": _system_columns(SYSTEM_COLUMNS, "Proto Recv-Q Send-Q unit id name"),
+    }
+    """The columns of the kernel tables' rows, after the headers above (a new dict each)."""
+    _mptcp: Record | None = None
+    """The Multipath connection whose subflows follow (None after an unparsed line)."""
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        self._columns: dict[str, list[Column]] = {
-            "kctl_module": self._module_columns("id flags pcbcount rcvbuf sndbuf name"),
-            "kevt": self._system_columns("Proto Recv-Q Send-Q vendor class subcla"),
-            "kctl": self._system_columns("Proto Recv-Q Send-Q unit id name"),
-        }
-        self._mptcp: Record | None = None
-        """The Multipath connection whose subflows follow (None after an unparsed line)."""
-
-    # -- titles and headers ----------------------------------------------------------------------
-    mac_title = FreebsdNetstat.title
-    mac_inet_header = FreebsdNetstat.inet_header
-    mac_iface_header = FreebsdNetstat.iface_header
-    mac_route_header = FreebsdNetstat.route_header
-
-    def mptcp_header(self, v: list) -> None:
+    # -- titles and headers (others: the base's defaults, and FreeBSD's methods) ----------------
+    def mptcp_header(self, v: Values) -> None:
         self._mptcp = None
         self.enter("mptcp")
 
@@ -114,30 +114,22 @@ class MacosNetstat(FreebsdNetstat):
         super().unparsed(line)
         self._mptcp = None  # the subflows below may be a rejected connection's
 
-    def kctl_module_header(self, v: list) -> None:
-        self._columns["kctl_module"] = self._module_columns(v[0])
-        self.enter("kctl_module")
+    def kctl_module_header(self, v: Values) -> None:
+        self._learn("kctl_module", _module_columns(self.MODULE_COLUMNS, v[0]))
 
-    def kevt_header(self, v: list) -> None:
-        self._columns["kevt"] = self._system_columns(v[0].replace("subclarhiwat", "subcla rhiwat"))
-        self.enter("kevt")
+    def kevt_header(self, v: Values) -> None:
+        text = v[0].replace("subclarhiwat", "subcla rhiwat")
+        self._learn("kevt", _system_columns(self.SYSTEM_COLUMNS, text))
 
-    def kctl_header(self, v: list) -> None:
-        self._columns["kctl"] = self._system_columns(v[0])
-        self.enter("kctl")
+    def kctl_header(self, v: Values) -> None:
+        self._learn("kctl", _system_columns(self.SYSTEM_COLUMNS, v[0]))
 
-    def _module_columns(self, text: str) -> list[Column]:
-        return _known(self.MODULE_COLUMNS, text.split()[:-1])
-
-    def _system_columns(self, text: str) -> list[Column]:
-        words = text.split()
-        return _known(
-            self.SYSTEM_COLUMNS, [w for w in words[words.index("Proto") + 1 :] if w != "name"]
-        )
+    def _learn(self, table: str, columns: list[Column]) -> None:
+        self._columns = {**self._columns, table: columns}
+        self.enter(table)
 
     # -- records -------------------------------------------------------------------------------
-    def mptcp_row(self, v: list) -> Record:
-        self.expect("mptcp")
+    def mptcp_row(self, v: Values) -> Record:
         ident, flags, state_raw = v
         mpte_flags, mp_flags = flags.split("/")
         extra = {
@@ -148,8 +140,7 @@ class MacosNetstat(FreebsdNetstat):
         self._mptcp = self.record(kind="mptcp", proto="mptcp", state_raw=state_raw, extra=extra)
         return self._mptcp
 
-    def mptcp_subflow(self, v: list) -> Record:
-        self.expect("mptcp")
+    def mptcp_subflow(self, v: Values) -> Record:
         ident, flags, local, remote, state_raw = v
         printed, _, cid = ident.partition("/")
         _, version = split_proto(printed)
@@ -157,17 +148,12 @@ class MacosNetstat(FreebsdNetstat):
         extra: dict[str, Any] = {"subflow_id": int(cid), "flags": _hex(flags)}
         if self._mptcp is not None:
             extra["mptcp_id"] = self._mptcp.extra["id"]
-        return self.record(
-            kind="mptcp-subflow",
-            proto="tcp",
-            ip_version=int(version),
-            **self.endpoints(here, there),
-            state=self.tcp_state(state_raw),
-            state_raw=state_raw,
-            extra=extra,
+        state = self.tcp_state(state_raw)
+        return self.socket(
+            "tcp", int(version), here, there, state, state_raw, extra=extra, kind="mptcp-subflow"
         )
 
-    def mptcp_detail(self, v: list) -> object:
+    def mptcp_detail(self, v: Values) -> object:
         """``[tok(0x..) snd(0x..) rcv(0x..) aid(1)]`` or ``[relseq(0001), err(0)]``: name(value)."""
         if self._last is None or not self._last.kind.startswith("mptcp"):
             raise RowError("detail line with no Multipath connection above it")
@@ -176,29 +162,25 @@ class MacosNetstat(FreebsdNetstat):
             value = value.rstrip(")")
             if key in self._last.extra:
                 raise RowError(f"a second {key!r} for one Multipath connection")
-            base = 16 if value.startswith("0x") else 10
-            self._last.extra[key] = typed(lambda text, base=base: int(text, base), value, key)
+            self._last.extra[key] = typed(_hex if value.startswith("0x") else int, value, key)
         return CONTINUES
 
-    def kctl_module_row(self, v: list) -> Record:
-        self.expect("kctl_module")
+    def kctl_module_row(self, v: Values) -> Record:
         *fields, name = v
         extra = self._typed("kctl_module", fields)
         extra["name"] = name
         return self.record(kind="kernel-control-module", extra=extra)
 
-    def kevt_row(self, v: list) -> Record:
-        self.expect("kevt")
+    def kevt_row(self, v: Values) -> Record:
         pcb, *fields = v
         return self._system_record("kernel-event", "kevt", pcb, fields, {})
 
-    def kctl_row(self, v: list) -> Record:
-        self.expect("kctl")
+    def kctl_row(self, v: Values) -> Record:
         pcb, *fields, name = v
         return self._system_record("kernel-control", "kctl", pcb, fields, {"name": name})
 
     def _system_record(
-        self, kind: str, proto: str, pcb: str | None, fields: list, more: dict
+        self, kind: str, proto: str, pcb: str | None, fields: Values, more: dict[str, Any]
     ) -> Record:
         values = self._typed(proto, fields)
         extra = {} if pcb is None else {"pcb": pcb}
@@ -207,18 +189,10 @@ class MacosNetstat(FreebsdNetstat):
         typed = {k: v for k, v in values.items() if k in self._RECORD_FIELDS}
         return self.record(kind=kind, proto=proto, **typed, extra=extra)
 
-    def _typed(self, section: str, fields: list) -> dict[str, Any]:
+    def _typed(self, section: str, fields: Values) -> dict[str, Any]:
         """The row's values named and typed by the header's columns; RowError on a bad count."""
         values = [f for f in fields if f is not None]
         columns = self._columns[section]
         if len(values) != len(columns):
             raise RowError(f"{len(values)} values where the header has {len(columns)}")
         return {key: typed(kind, v, key) for (key, kind), v in zip(columns, values, strict=True)}
-
-
-def _known(columns: dict[str, Column], words: list[str]) -> list[Column]:
-    """The columns a header's words name; RowError for a word that names none."""
-    unknown = [w for w in words if w not in columns]
-    if unknown:
-        raise RowError(f"unknown column {unknown[0]!r}")
-    return [columns[w] for w in words]

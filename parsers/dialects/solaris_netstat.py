@@ -7,12 +7,12 @@ before 2018) and the newer illumos one (6-wide windows, aligned UNIX table, ``-u
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.record import Record
-from .base import Dialect, RowError
+from .base import NO_ENDPOINT, Dialect, RowError, Values
 
-_TITLE_SECTIONS = {"UDP": "udp", "TCP": "tcp", "SCT": "sctp", "Act": "unix"}
 _SOCKETPAIR = "(socketpair)"
 _CLASSIC_BLANK = " " * 15
 """A classic UNIX row prints an absent path as 15 spaces, a socketpair as " (socketpair)  "."""
@@ -26,74 +26,65 @@ class SolarisNetstat(Dialect):
     sections = ("udp", "tcp", "sctp", "unix")
     priority = 10
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        self.ip_version: int | None = None
-        self.unix_aligned = False
-        """True under the illumos UNIX header, whose columns have fixed widths."""
-        self.table: str | None = None
-        """The table (section) the title or header above opened; None before one."""
-        self.unix_users: bool | None = None
-        """Whether the UNIX header above is -u's (Type User Pid Command ...); None before one."""
+    table_fields = ("ip_version", "unix_aligned", "unix_users")
+    ip_version: int | None = None
+    """The IP version the title above names (``TCP: IPv6``); None before one."""
+    unix_aligned = False
+    """True under the illumos UNIX header, whose columns have fixed widths."""
+    unix_users: bool | None = None
+    """Whether the UNIX header above is -u's (Type User Pid Command ...); None before one."""
 
-    # -- lines that are no records ------------------------------------------------------------
-    def title(self, values: list) -> None:
+    # -- lines that are no records (other headers and rules: the base's defaults) -------------
+    def title(self, values: Values) -> None:
+        self.opened("title", values)
         text = values[0]
-        self.section = self.table = _TITLE_SECTIONS[text[:3]]
         # "TCP"/"UDP" alone: inet_type v4compat mode, which prints the IPv4 tables only
         self.ip_version = 6 if text.endswith("IPv6") else 4 if text[:3] in ("TCP", "UDP") else None
 
-    def tcp_header(self, values: list) -> None:
-        self.section = self.table = "tcp"
-
-    def udp_header(self, values: list) -> None:
-        self.section = self.table = "udp"
-
-    def sctp_header(self, values: list) -> None:
-        self.section = self.table = "sctp"
-
-    def unix_header(self, values: list) -> None:
-        self.section = self.table = "unix"
+    def unix_header(self, values: Values) -> None:
+        self.enter("unix")
         self.unix_aligned = values[0].endswith("Address")
         self.unix_users = values[0].startswith("Type")
 
-    def rule(self, values: list) -> None:
-        return None
-
     # -- records -------------------------------------------------------------------------------
-    def udp_row(self, v: list) -> Record:
+    def udp_row(self, v: Values) -> Record:
         local, remote, user, pid, program, state_raw, iface = v
-        self._expect("udp")
         if (remote is not None) != (state_raw == "Connected"):
             raise RowError("a UDP remote address is printed when, and only when, Connected")
-        return self._inet(
+        here = split_dot(local, "udp")._replace(interface=iface)
+        there = split_dot(remote, "udp")._replace(interface=None) if remote else NO_ENDPOINT
+        return self.socket(
             "udp",
-            split_dot(local, "udp"),
-            split_dot(remote, "udp") if remote else None,
-            state_raw=state_raw,
-            local_interface=iface,
-            **_process(user, pid, program),
+            self.ip_version,
+            here,
+            there,
+            None,
+            state_raw,
+            None,
+            None,
+            *_process(user, pid, program),
         )
 
-    def tcp_row(self, v: list) -> Record:
+    def tcp_row(self, v: Values) -> Record:
         local, remote, user, pid, program, swind, send_q, rwind, recv_q, state_raw, iface = v
-        self._expect("tcp")
-        return self._inet(
+        here = split_dot(local, "tcp")._replace(interface=iface)
+        there = split_dot(remote, "tcp")._replace(interface=None)
+        state = None if state_raw.startswith("Unknown") else self.tcp_state(state_raw)
+        return self.socket(
             "tcp",
-            split_dot(local, "tcp"),
-            split_dot(remote, "tcp"),
-            state=None if state_raw.startswith("Unknown") else self.tcp_state(state_raw),
-            state_raw=state_raw,
-            local_interface=iface,
-            send_q=int(send_q),
-            recv_q=int(recv_q),
+            self.ip_version,
+            here,
+            there,
+            state,
+            state_raw,
+            int(recv_q),
+            int(send_q),
+            *_process(user, pid, program),
             extra={"swind": int(swind), "rwind": int(rwind)},
-            **_process(user, pid, program),
         )
 
-    def sctp_row(self, v: list) -> Record:
+    def sctp_row(self, v: Values) -> Record:
         local, remote, swind, send_q, rwind, recv_q, streams, user, pid, program, state_raw = v
-        self._expect("sctp")
         here, there = split_sctp(local), split_sctp(remote)
         streams_in, _, streams_out = streams.partition("/")
         extra = {
@@ -102,21 +93,24 @@ class SolarisNetstat(Dialect):
             "streams_in": int(streams_in),
             "streams_out": int(streams_out),
         }
-        return self._inet(
+        return self.socket(
             "sctp",
-            here,
-            there,
-            ip=ip_version(here.address) or ip_version(there.address),
-            state_raw=state_raw,
-            send_q=int(send_q),
-            recv_q=int(recv_q),
+            ip_version(here.address) or ip_version(there.address) or self.ip_version,
+            here._replace(interface=None),
+            there._replace(interface=None),
+            None,
+            state_raw,
+            int(recv_q),
+            int(send_q),
+            *_process(user, pid, program),
             extra=extra,
-            **_process(user, pid, program),
         )
 
-    def unix_row(self, v: list) -> Record:
+    def unix_row(self, v: Values) -> Record:
         address, kind, vnode, tail = v
         self._layout(tail, users=False)
+        local: str | None
+        remote: str | None
         if self.unix_aligned:  # %-16.16s conn, then two %-39.39s paths
             conn, local, remote = fixed_width(tail, 16, 39)
         else:
@@ -127,7 +121,7 @@ class SolarisNetstat(Dialect):
         extra = {"address": address, "type": kind, "vnode": _vnode(vnode), "conn": _vnode(conn)}
         return self._unix(local, remote, extra)
 
-    def unix_user_row(self, v: list) -> Record:
+    def unix_user_row(self, v: Values) -> Record:
         kind, user, pid, tail = v  # %-14.14s command, then two %-39.39s paths
         self._layout(tail, users=True)
         command, local, remote = fixed_width(tail, 14, 39)
@@ -136,43 +130,17 @@ class SolarisNetstat(Dialect):
         )
 
     # -- helpers -------------------------------------------------------------------------------
-    def _expect(self, table: str) -> None:
-        """RowError when the row is not of the table the title or header above opened."""
-        if self.table not in (None, table):
-            raise RowError(f"a {table} row in the {self.table} table")
-
     def _layout(self, tail: str, *, users: bool) -> None:
         """RowError unless a UNIX row has the layout of the header above (-u or not), and no tab
         in the columns it decodes by their widths."""
-        self._expect("unix")
         if self.unix_users is not None and users != self.unix_users:
             raise RowError("a UNIX row of another layout than its header's")
         if "\t" in tail:
             raise RowError("a tab among fixed-width columns")
 
-    def _inet(
-        self,
-        proto: str,
-        here: Endpoint,
-        there: Endpoint | None,
-        *,
-        ip: int | None = None,
-        **fields: object,
+    def _unix(
+        self, local: str | None, remote: str | None, extra: dict[str, Any], **fields: object
     ) -> Record:
-        there = there or Endpoint(None, None, None, None)
-        return self.record(
-            proto=proto,
-            ip_version=ip or self.ip_version,
-            local_address=here.address,
-            local_port=here.port,
-            local_service=here.service,
-            remote_address=there.address,
-            remote_port=there.port,
-            remote_service=there.service,
-            **fields,
-        )
-
-    def _unix(self, local: str | None, remote: str | None, extra: dict, **fields: object) -> Record:
         if any(
             _POINTER.fullmatch(word)
             for path in (local, remote)
@@ -192,11 +160,13 @@ class SolarisNetstat(Dialect):
         )
 
 
-def _process(user: str | None, pid: str | None, program: str | None) -> dict:
-    """The -u columns as record fields (nothing when absent)."""
+def _process(
+    user: str | None, pid: str | None, program: str | None
+) -> tuple[int | None, str | None, str | None]:
+    """The -u columns (pid, program, user) as record fields (None when absent)."""
     if user is None:
-        return {}
-    return {"user": user, "pid": int(pid), "program": program}  # type: ignore[arg-type]
+        return None, None, None
+    return int(pid), program, user  # type: ignore[arg-type]
 
 
 def fixed_width(tail: str, *widths: int) -> list[str]:

@@ -7,13 +7,11 @@ state words (``ABHÖREN``), also as mangled by a wrong code page, map through th
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from ..model.addresses import ip_version, split_colon
 from ..model.record import Record
-from .base import CONTINUES, Dialect, RowError
-
-_OWNER_KINDS = frozenset(
-    ("owner_exe", "owner_service", "owner_component", "unknown_component", "no_owner")
-)
+from .base import CONTINUES, Dialect, RowError, Values
 
 
 class WindowsNetstat(Dialect):
@@ -21,30 +19,22 @@ class WindowsNetstat(Dialect):
     grammar = "windows_netstat"
     sections = ("connections",)
     weak_kinds = frozenset(("owner_exe", "owner_service", "owner_component"))
+    continuations = frozenset((*weak_kinds, "unknown_component", "no_owner"))
 
-    def __init__(self, path: str | None = None, command: str | None = None) -> None:
-        super().__init__(path, command)
-        flags = "".join(w[1:] for w in (command or "").split() if w[:1] in "-/")
-        self.owners = command is None or "b" in flags.lower()
+    @cached_property
+    def owners(self) -> bool:
         """Whether owner lines may appear: only ``-b`` prints them (so without the command)."""
+        flags = "".join(w[1:] for w in (self.command or "").split() if w[:1] in "-/")
+        return self.command is None or "b" in flags.lower()
 
-    # -- lines that are no records ------------------------------------------------------------
-    def title(self, values: list) -> None:
+    # -- lines that are no records: after a title or header, owner lines have no connection ---
+    def title(self, values: Values) -> None:
         self._last = None
 
-    def header(self, values: list) -> None:
-        self._last = None
-
-    def warning(self, values: list) -> None:
-        return None
-
-    def unparsed(self, line: str) -> None:
-        """After an unparsed line that may be a connection, the owner lines below have none."""
-        if not self.continues(line, _OWNER_KINDS):
-            self._last = None
+    header = title
 
     # -- records -------------------------------------------------------------------------------
-    def row(self, v: list) -> Record:
+    def row(self, v: Values) -> Record:
         printed, local, remote, state_raw, pid = v
         proto = printed.lower()
         here, there = split_colon(local, proto), split_colon(remote, proto)
@@ -63,29 +53,29 @@ class WindowsNetstat(Dialect):
         )
 
     # -- -b / -v owner lines: they complete the row above ---------------------------------------
-    def owner_exe(self, v: list) -> object:
+    def owner_exe(self, v: Values) -> object:
         owner = self._owner(closing=True)
         if owner.program is not None or owner.extra.get("owner_unavailable"):
             raise RowError("a second owner for one connection")
         owner.program = v[0][1:-1]
         return CONTINUES
 
-    def owner_service(self, v: list) -> object:
+    def owner_service(self, v: Values) -> object:
         owner = self._owner()
         if "service" in owner.extra:
             raise RowError("a second service for one connection")
         owner.extra["service"] = v[0]
         return CONTINUES
 
-    def owner_component(self, v: list) -> object:
+    def owner_component(self, v: Values) -> object:
         self._owner().extra.setdefault("components", []).append(v[0])
         return CONTINUES
 
-    def unknown_component(self, v: list) -> object:
+    def unknown_component(self, v: Values) -> object:
         self._owner().extra["unknown_components"] = True
         return CONTINUES
 
-    def no_owner(self, v: list) -> object:
+    def no_owner(self, v: Values) -> object:
         owner = self._owner(closing=True)
         if owner.program is not None:
             raise RowError("ownership unavailable for a connection with an owner")

@@ -176,12 +176,14 @@ def _parser(
     *,
     foreign: bool,
 ) -> Dialect:
-    parser = DIALECTS[name](options["path"], options["command"])
-    parser.member = options["member"]
-    parser.accounting = accounting
-    parser.marker = marker
-    parser.foreign = claimants(DIALECTS[name].grammar) if foreign else None
-    return parser
+    return DIALECTS[name](
+        options["path"],
+        options["command"],
+        member=options["member"],
+        accounting=accounting,
+        marker=marker,
+        foreign=claimants(DIALECTS[name].kin or DIALECTS[name].grammar) if foreign else None,
+    )
 
 
 def _unrecognised(
@@ -207,18 +209,18 @@ def _unrecognised(
 
 
 @cache
-def claimants(grammar: str | None) -> Callable[[str], list[str]]:
-    """The dialects, of other grammars than ``grammar``, that read a line as one opening a
-    capture (a title, header or leading warning)."""
-    others = [d(None) for d in DIALECTS.values() if d.grammar != grammar]
+def claimants(kin: str | None) -> Callable[[str], list[str]]:
+    """The dialects, of other kin than ``kin`` (a ``Dialect.kin``, or the grammar of a dialect
+    with none), that read a line as one opening a capture (a title, header or leading warning)."""
+    others = [(d.name, d.line_grammar()) for d in DIALECTS.values() if (d.kin or d.grammar) != kin]
 
     def claim(line: str) -> list[str]:
         found = []
-        for other in others:
-            for section in other.sections:
-                kind = other.lines.match(line, section)
+        for name, lines in others:
+            for section in lines.sections:
+                kind = lines.match(line, section)
                 if kind is not None and kind[0].endswith(_OPENING_KINDS):
-                    found.append(other.name)
+                    found.append(name)
                     break
         return found
 

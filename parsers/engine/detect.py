@@ -40,7 +40,7 @@ def score(dialect: type[Dialect], lines: list[str]) -> float:
     if not lines:
         return 0.0
     try:
-        grammar = dialect(None).lines
+        grammar = dialect.line_grammar()
         matched = 0
         marked = strong = False
         for line in lines:
@@ -68,7 +68,7 @@ def rank(lines: Iterable[str]) -> list[Detection]:
 
 def closeness(dialect: type[Dialect], lines: list[str]) -> float:
     """How far into the lines the dialect's LALR parser gets before failing, on average."""
-    grammar = dialect(None).lines
+    grammar = dialect.line_grammar()
     reached = 0.0
     for line in lines[:20]:
         best = 0

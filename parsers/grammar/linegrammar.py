@@ -167,6 +167,20 @@ class LineGrammar:
         self._by_first[section][first] = found
         return found
 
+    def kinds(self, section: str) -> list[str]:
+        """The line kinds a section's start rule lists, in order."""
+        return _kinds(section, self._rules)
+
+    def patterns(self, kind: str) -> list[str]:
+        """The regexes of a line kind whose expansions are each one terminal (a title, a
+        header), else none."""
+        found = []
+        for rule in self._rules[kind]:
+            if len(rule.expansion) != 1 or not isinstance(rule.expansion[0], Terminal):
+                return []
+            found.append(self._terminals[rule.expansion[0].name])
+        return found
+
     def parse_exact(self, line: str, section: str) -> Parsed:
         """Parse one line with the LALR parser (the reference the fast path must agree with)."""
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from functools import cache
 from importlib.resources import files
 
 
@@ -31,32 +32,58 @@ class TcpState(str, Enum):
         return None if found is None else cls(found)
 
 
-def _load() -> dict[str, str]:
-    table: dict[str, str] = {}
+def _load() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """The table: printed word -> canonical state, and -> the dialects that print it.  A word
+    may have several rows (one per dialect added), which must agree on its state."""
+    states: dict[str, str] = {}
+    printers: dict[str, frozenset[str]] = {}
     text = files(__package__).joinpath("data/tcp_states.tsv").read_text("utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
-            printed, canonical, _ = line.split("\t")
-            table[printed] = TcpState(canonical).value
-    return table
+            printed, canonical, by = line.split("\t")
+            state = TcpState(canonical).value
+            if states.setdefault(printed, state) != state:
+                raise ValueError(f"tcp_states.tsv: {printed!r} is {states[printed]} and {state}")
+            printers[printed] = printers.get(printed, frozenset()) | frozenset(by.split())
+    return states, printers
 
 
-TCP_STATES: dict[str, str] = _load()
-"""Printed state word -> canonical state, for every dialect (the one place states are mapped)."""
+TCP_STATES, PRINTED_BY = _load()
+"""Printed state word -> canonical state, for every dialect (the one place states are mapped);
+printed state word -> the dialects that print it."""
 
 
-def state_named(word: str) -> str | None:
-    """The canonical state a person means by ``word``, spelt as any system prints it or as RFC
-    9293 names it, in any case, with ``_`` or ``-`` (``TIME_WAIT``, ``time-wait``, ``ESTAB``,
-    ``LISTENING``, ``ABHÖREN``); None for no state."""
-    word = word.strip()
-    upper = word.upper()
-    for spelling in (word, upper, upper.replace("_", "-"), upper.replace("-", "_")):
-        if spelling in TCP_STATES:
-            return TCP_STATES[spelling]
-        if spelling in _CANONICAL:
-            return spelling
-    return None
+@cache
+def states_printed_by(dialect: str) -> dict[str, str]:
+    """Printed state word -> canonical state, for the words ``dialect`` prints."""
+    return {word: state for word, state in TCP_STATES.items() if dialect in PRINTED_BY[word]}
 
 
-_CANONICAL = frozenset(state.value for state in TcpState)
+def _spelling(word: str) -> str:
+    """A state word without case, ``_``, ``-`` or spaces: ``TIME_WAIT``, ``TimeWait``, ``time wait``
+    all become ``timewait``."""
+    return word.casefold().replace("_", "").replace("-", "").replace(" ", "")
+
+
+def _load_codes() -> dict[str, str]:
+    text = files(__package__).joinpath("data/proc_tcp_states.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {code.casefold(): TcpState(canonical).value for code, canonical in rows}
+
+
+_SPELLINGS: dict[str, str] = {
+    **{_spelling(state.value): state.value for state in TcpState},
+    **{_spelling(printed): canonical for printed, canonical in TCP_STATES.items()},
+    **_load_codes(),
+}
+
+
+def canonical_state(word: str) -> str | None:
+    """The canonical state of any spelling a dialect prints (``SYN_RCVD``, ``LISTENING``,
+    ``ABHÖREN``, ``TimeWait``, ``time-wait``) or of a Linux /proc/net/tcp code (``0A``); None
+    for a word that is no TCP state."""
+    return _SPELLINGS.get(_spelling(word.strip()))
+
+
+state_named = canonical_state
+"""The same lookup under the name ``parse --state`` and ``TcpState("time_wait")`` use."""
