@@ -82,13 +82,14 @@ class LinuxNetstat(Dialect):
             raise RowError(f"{printed} row with state {state_raw!r}")  # raw: a number, else a word
         lookup = "ip" if proto == "raw" else proto
         here, there = split_colon(local, lookup), split_colon(remote, lookup)
+        v6 = printed.endswith("6") or ":" in f"{here.address}{there.address}"  # busybox: "tcp"
         pid, name = split_program(program)
         cut = [] if self.wide else [*_cut("local", local), *_cut("remote", remote)]
         if program is not None and len(program) == _PROGRAM_WIDTH:
             cut.append("program")
         return self.socket(
             proto,
-            6 if printed.endswith("6") else 4,
+            6 if v6 else 4,
             here,
             there,
             self.tcp_state(state_raw) if proto == "tcp" else None,
