@@ -373,3 +373,98 @@ def test_macos_system_header_with_an_unknown_column_is_a_diagnostic(
     assert records == []
     assert [d.line for d in diagnostics] == [2]
     assert "'foo'" in diagnostics[0].reason
+
+
+# -- tolerant headers (issue 12): unknown columns, values with spaces, grepped rows ------------
+def _socket_fields(record: Record) -> dict[str, object]:
+    found = record.to_dict()
+    del found["source"]
+    return found
+
+
+def test_an_unknown_column_is_kept_as_printed_with_one_notice() -> None:
+    rows = Rows("macos-netstat", "anvv-26")
+    notices = [r for r in rows.records if r.kind == "notice"]
+    assert [(n.source["line"], n.extra["columns"]) for n in notices] == [
+        (2, ["rxbytes/packets", "txbytes/packets", "eprocess:epid"])
+    ]
+    fusion = rows["Autodesk Fusion:22712   Autodesk"]
+    assert (fusion.program, fusion.pid, fusion.state) == ("Autodesk Fusion", 22712, "ESTABLISHED")
+    assert fusion.extra["rxbytes/packets"] == "918273/656"
+    assert fusion.extra["eprocess:epid"] == "Autodesk Fusion:22712"
+    assert (fusion.extra["rhiwat"], fusion.extra["gencnt"]) == (262144, 0x1A31)
+    assert rows["TIME_WAIT"].extra["eprocess:epid"] == ":"
+
+
+def test_an_unknown_freebsd_column_keeps_its_rows() -> None:
+    records, diagnostics = run(
+        "freebsd-netstat",
+        [
+            "Proto Recv-Q Send-Q Local Address          Foreign Address        (state)     Stack",
+            "tcp4       0      0 192.168.1.20.22        203.0.113.45.52814     ESTABLISHED rack",
+            "udp4       0      0 *.514                  *.*                                -",
+            "tcp4       0      0 192.168.1.20.22        203.0.113.45.52815     ESTABLISHED rack x",
+        ],
+    )
+    assert [r.kind for r in records] == ["notice", "socket", "socket"]
+    assert records[0].extra == {
+        "notice": "columns this dialect does not know, kept as printed",
+        "columns": ["Stack"],
+    }
+    assert (records[1].state, records[1].extra) == ("ESTABLISHED", {"Stack": "rack"})
+    assert records[2].extra == {"Stack": "-"}
+    assert [d.line for d in diagnostics] == [4]  # two words for one column: not guessed
+
+
+@pytest.mark.parametrize("case", ["anv-26", "anvl-26"])
+def test_macos_26_process_names_hold_spaces(case: str) -> None:
+    rows = Rows("macos-netstat", case)
+    assert [(r.program, r.pid) for r in rows.records[:5]] == [
+        ("apsd", 402),
+        ("Autodesk Fusion", 22712),
+        ("Google Chrome He", 1877),
+        ("Microsoft Teams", 2044),
+        (None, 0),
+    ]
+    assert "epid" not in rows.records[0].extra
+    assert rows.records[0].extra["usecnt"] == 1
+
+
+def test_macos_14_spells_usecnt_usscnt() -> None:
+    rows = Rows("macos-netstat", "anv-14")
+    assert rows["CLOSE_WAIT"].extra == {
+        "rhiwat": 131072,
+        "shiwat": 131072,
+        "epid": 2044,
+        "socket_state": 0x122,
+        "socket_options": 8,
+        "gencnt": 0x19F0,
+        "flags": 0x40000,
+        "flags1": 0,
+        "usecnt": 1,
+        "rtncnt": 0,
+        "fltrs": 0,
+    }
+    assert rows["CLOSE_WAIT"].recv_q == 31
+
+
+@pytest.mark.parametrize("release", ["14", "15", "26"])
+def test_grepped_macos_rows_read_as_under_their_header(release: str) -> None:
+    headed = [r for r in Rows("macos-netstat", f"anv-{release}").records if r.kind != "notice"]
+    grepped = Rows("macos-netstat", f"anv-{release}-grep").records
+    assert list(map(_socket_fields, grepped)) == list(map(_socket_fields, headed))
+    assert len(grepped) == 11
+
+
+def test_a_moved_column_is_not_taken_for_a_process_name() -> None:
+    line = (
+        "tcp4       0      0  192.168.1.42.52814     17.57.146.20.5223      ESTABLISHED"
+        "        48213 48213        12044  131072  131072             apsd:402    00102 00000000"
+        " 0000000000001a3f 00040000 00000000      1      0 000000"
+    )
+    header = (FIXTURES / "macos-netstat" / "anv-26.out").read_text().splitlines()[1]
+    records, diagnostics = run("macos-netstat", [header, line])
+    assert records == []
+    assert "a column moved" in diagnostics[0].reason
+    records, diagnostics = run("macos-netstat", [line])  # grepped: no layout has that shape
+    assert (records, len(diagnostics)) == ([], 1)
