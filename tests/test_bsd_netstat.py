@@ -468,3 +468,40 @@ def test_a_moved_column_is_not_taken_for_a_process_name() -> None:
     assert "a column moved" in diagnostics[0].reason
     records, diagnostics = run("macos-netstat", [line])  # grepped: no layout has that shape
     assert (records, len(diagnostics)) == ([], 1)
+
+
+# -- KAME scoped IPv6 (issue 12) -------------------------------------------------------------
+@pytest.mark.parametrize("case", ["an-kame", "anW-kame"])
+def test_kame_embedded_zone_fills_the_interface(case: str) -> None:
+    rows = Rows("freebsd-netstat", case)
+    est = rows[".50122"]
+    assert est.ip_version == 6
+    assert (est.local_port, est.local_interface, est.remote_port, est.remote_interface) == (
+        22,
+        "1",
+        50122,
+        "1",
+    )
+    assert est.local_address.startswith("fe80:1::20c:29ff")  # as printed (cut without -W)
+    assert est.local_scope == "link-local"
+    multicast = rows["ff02:1::fb"]
+    assert (multicast.local_address, multicast.local_interface) == ("ff02:1::fb", "1")
+    assert rows["fe80:2::1.631"].local_interface == "2"
+    assert rows["::1.123"].local_interface is None
+
+
+def test_a_printed_zone_wins_and_unscoped_words_stay() -> None:
+    records, diagnostics = run(
+        "freebsd-netstat",
+        [
+            "udp6       0      0 fe80::1%lo0.123        *.*                    ",
+            "udp6       0      0 fe80:0:0:0::1.123      *.*                    ",
+            "udp6       0      0 2001:db8:1::1.123      *.*                    ",
+        ],
+    )
+    assert diagnostics == []
+    assert [(r.local_address, r.local_interface) for r in records] == [
+        ("fe80::1", "lo0"),
+        ("fe80:0:0:0::1", None),
+        ("2001:db8:1::1", None),
+    ]

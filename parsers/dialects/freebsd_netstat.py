@@ -232,6 +232,8 @@ class FreebsdNetstat(Dialect):
             there = self.cut_endpoint(remote, lookup, "remote", extra)
         else:
             here, there = split_dot(local, lookup), split_dot(remote, lookup)
+        if local[:3] in _SCOPED or remote[:3] in _SCOPED:
+            here, there = kame_zone(here), kame_zone(there)
         if version == "46":
             extra["dual_stack"] = True
         elif number is None:
@@ -378,6 +380,21 @@ class FreebsdNetstat(Dialect):
             extra[f"{side}_port_printed"] = port
             end = end._replace(port=None)
         return end
+
+
+_SCOPED = frozenset(("fe8", "fe9", "fea", "feb", "ff0", "ff1"))
+"""How link-local unicast and link- or interface-local multicast addresses begin."""
+_KAME = re.compile(r"(?:fe[89ab][0-9a-f]|ff[0-9a-f][12]):([0-9a-f]{1,4}):", re.IGNORECASE)
+
+
+def kame_zone(end: Endpoint) -> Endpoint:
+    """A KAME scoped address as the kernel holds it, the zone (interface index) embedded in
+    its second 16-bit word (``fe80:1::20c:29ff``, printed by FreeBSD's netstat -n): the
+    address stays as printed, the index (``1``) fills the interface when none is printed."""
+    found = _KAME.match(end.address or "")
+    if found is None or end.interface is not None or not int(found[1], 16):
+        return end
+    return end._replace(interface=str(int(found[1], 16)))
 
 
 def _as_printed(text: str) -> str:
