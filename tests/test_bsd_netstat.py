@@ -487,7 +487,7 @@ def test_kame_embedded_zone_fills_the_interface(case: str) -> None:
     multicast = rows["ff02:1::fb"]
     assert (multicast.local_address, multicast.local_interface) == ("ff02:1::fb", "1")
     assert rows["fe80:2::1.631"].local_interface == "2"
-    assert rows["::1.123"].local_interface is None
+    assert rows[" ::1.123"].local_interface is None
 
 
 def test_a_printed_zone_wins_and_unscoped_words_stay() -> None:
