@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from netstat_normalizer import parse as nn_parse
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.freebsd_netstat import header_words, split_proto
 from netstat_normalizer.model.record import Diagnostic, Record
@@ -505,3 +506,51 @@ def test_a_printed_zone_wins_and_unscoped_words_stay() -> None:
         ("fe80:0:0:0::1", None),
         ("2001:db8:1::1", None),
     ]
+
+
+# -- OpenBSD (issue 12) ----------------------------------------------------------------------
+def test_openbsd_blocks_are_one_capture_and_their_last_column_is_typed() -> None:
+    rows = Rows("openbsd-netstat", "an")
+    assert {r.capture for r in rows.records} == {0}
+    assert len(rows.records) == 15
+    wait = rows["198.51.100.7.443"]
+    assert (wait.proto, wait.ip_version, wait.state, wait.state_raw) == (
+        "tcp",
+        4,
+        "TIME-WAIT",
+        "TIME_WAIT",
+    )
+    assert (rows["::1.25"].proto, rows["::1.25"].ip_version) == ("tcp", 6)
+    assert [(r.proto, r.ip_version, r.extra) for r in rows.records[-3:]] == [
+        ("raw", 4, {"ip_proto": 17}),
+        ("raw", 4, {"ip_proto": 1}),
+        ("raw", 6, {"ip_proto": 58}),
+    ]
+    dns = rows["10.0.2.3.53"]
+    assert (dns.proto, dns.state, dns.remote_port, dns.extra) == ("udp", None, 53, {})
+
+
+def test_openbsd_grepped_rows_read_as_under_their_headers() -> None:
+    headed = Rows("openbsd-netstat", "an").records
+    grepped = Rows("openbsd-netstat", "an-grep").records
+    assert list(map(_socket_fields, grepped)) == list(map(_socket_fields, headed))
+
+
+def test_openbsd_state_out_of_range_is_kept_as_printed() -> None:
+    records, diagnostics = run(
+        "openbsd-netstat",
+        [
+            "Proto   Recv-Q Send-Q  Local Address          Foreign Address        TCP-State",
+            "tcp          0      0  10.0.2.15.22           10.0.2.2.51544         12",
+            "udp          0      0  10.0.2.15.123          *.*                    ESTABLISHED",
+        ],
+    )
+    assert [(r.state, r.state_raw) for r in records] == [(None, "12")]
+    assert [d.line for d in diagnostics] == [3]
+
+
+def test_openbsd_rows_are_not_freebsd_or_macos_rows() -> None:
+    text = (FIXTURES / "openbsd-netstat" / "an.out").read_text()
+    assert nn_parse(text).dialect == "openbsd-netstat"
+    freebsd = (FIXTURES / "freebsd-netstat" / "an.out").read_text()
+    assert nn_parse(freebsd).dialect == "freebsd-netstat"

@@ -7,6 +7,7 @@ from .freebsd_netstat import FreebsdNetstat
 from .linux_netstat import LinuxNetstat
 from .linux_ss import LinuxSs
 from .macos_netstat import MacosNetstat
+from .openbsd_netstat import OpenbsdNetstat
 from .solaris_netstat import SolarisNetstat
 from .windows_netstat import WindowsNetstat
 
@@ -21,5 +22,6 @@ DIALECTS: dict[str, type[Dialect]] = {
         LinuxSs,
         SolarisNetstat,
         WindowsNetstat,
+        OpenbsdNetstat,
     )
 }

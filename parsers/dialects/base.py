@@ -109,6 +109,9 @@ class Dialect:
     separate them by markers); a dialect with no kin is its grammar's only dialect."""
     tcp_states: ClassVar[Mapping[str, str]] = {}
     """The TCP state words this dialect prints -> their canonical states (``tcp_states.tsv``)."""
+    repeats: ClassVar[bool] = False
+    """Whether the dialect's titles and headers recur within one capture (OpenBSD prints both
+    again for each block of sockets), so that a repeat starts no other capture."""
     table_fields: ClassVar[tuple[str, ...]] = ()
     """The attributes holding what the dialect learns of the table (``TableState.known``)."""
 
@@ -228,7 +231,7 @@ class Dialect:
                 if kind.endswith(_OPENING_KINDS):
                     if self.opening is None:
                         self.opening = line
-                    elif line == self.opening and pending is not None:
+                    elif line == self.opening and pending is not None and not self.repeats:
                         self.boundary = Boundary(raw, "repeat")
                         break
                 counts["other"] += 1
