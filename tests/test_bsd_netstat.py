@@ -554,3 +554,44 @@ def test_openbsd_rows_are_not_freebsd_or_macos_rows() -> None:
     assert nn_parse(text).dialect == "openbsd-netstat"
     freebsd = (FIXTURES / "freebsd-netstat" / "an.out").read_text()
     assert nn_parse(freebsd).dialect == "freebsd-netstat"
+
+
+# -- NetBSD and DragonFly (issue 12) ---------------------------------------------------------
+def test_netbsd_state_header_and_internet6_table() -> None:
+    rows = Rows("netbsd-netstat", "an")
+    est = rows["10.9.7.4.46592"]
+    assert (est.proto, est.ip_version, est.state, est.local_port) == ("tcp", 4, "ESTABLISHED", 22)
+    six = rows["2001:db8:ff::9.50122"]
+    assert (six.proto, six.ip_version, six.remote_address, six.state) == (
+        "tcp",
+        6,
+        "2001:db8:ff::9",
+        "ESTABLISHED",
+    )
+    assert [r.ip_version for r in rows.records].count(6) == 3
+
+
+def test_netbsd_compact_states_and_pcb() -> None:
+    rows = Rows("netbsd-netstat", "Aan")
+    wait = rows["c3a1f400"]
+    assert (wait.state, wait.state_raw, wait.extra) == ("TIME-WAIT", "TMWAIT", {"pcb": "c3a1f400"})
+    assert rows["c3a1f800"].state == "ESTABLISHED"
+
+
+def test_netbsd_is_told_from_macos_linux_and_openbsd() -> None:
+    for dialect, case in [
+        ("netbsd-netstat", "an"),
+        ("netbsd-netstat", "an-grep"),
+        ("macos-netstat", "an"),
+        ("linux-netstat", "anp"),
+        ("openbsd-netstat", "an"),
+    ]:
+        text = (FIXTURES / dialect / f"{case}.out").read_text()
+        assert nn_parse(text).dialect == dialect, (dialect, case)
+
+
+def test_dragonfly_reads_as_freebsd() -> None:
+    rows = Rows("freebsd-netstat", "an-dragonfly")
+    assert rows["192.0.2.140.61022"].send_q == 44
+    assert (rows["fe80::1%lo0"].local_interface, rows["fe80::1%lo0"].ip_version) == ("lo0", 6)
+    assert rows["*.123"].extra == {"dual_stack": True}

@@ -7,7 +7,7 @@ from .freebsd_netstat import FreebsdNetstat
 from .linux_netstat import LinuxNetstat
 from .linux_ss import LinuxSs
 from .macos_netstat import MacosNetstat
-from .openbsd_netstat import OpenbsdNetstat
+from .openbsd_netstat import NetbsdNetstat, OpenbsdNetstat
 from .solaris_netstat import SolarisNetstat
 from .windows_netstat import WindowsNetstat
 
@@ -23,5 +23,6 @@ DIALECTS: dict[str, type[Dialect]] = {
         SolarisNetstat,
         WindowsNetstat,
         OpenbsdNetstat,
+        NetbsdNetstat,
     )
 }

@@ -21,7 +21,8 @@ from .base import Dialect, RowError, Values
 
 _PROTO = {word: found.protocol for word, found in protocol_words("openbsd-netstat").items()}
 """A printed protocol less its 6 -> the protocol (``protocols.tsv``)."""
-_LAST = {"TCP-State": "state", "IP-Proto": "ip_proto"}
+_LAST = {"TCP-State": "state", "IP-Proto": "ip_proto", "State": "state", "(state)": "state"}
+"""A header's last column -> what it holds (OpenBSD's, and NetBSD's ``State``/``(state)``)."""
 
 
 class OpenbsdNetstat(Dialect):
@@ -42,20 +43,22 @@ class OpenbsdNetstat(Dialect):
 
     def inet_header(self, v: Values) -> None:
         words = v[0].split()
-        self._pcb = words[0] == "PCB"
+        self._pcb = words[0] == "PCB"  # NetBSD and OpenBSD -A
         self._windows = "Recv-W" in words
         self._final = _LAST.get(words[-1])
         self._headed = True
         self.enter("inet")
 
-    def openbsd_row(self, v: Values) -> Record:
+    def inet_row(self, v: Values) -> Record:
         pcb, printed, recv_q, send_q, w1, w2, w3, local, remote, last = v
         if (pcb is not None) != self._pcb and self._headed:
             raise RowError("a PCB pointer where the header has none, or none where it has")
         base = printed.rstrip("6")
         proto = _PROTO.get(base, base)
         version = 6 if printed.endswith("6") else 4
-        extra: dict[str, Any] = {} if pcb is None else {"pcb": None if pcb == "0x0" else pcb}
+        extra: dict[str, Any] = {}
+        if pcb is not None:
+            extra["pcb"] = None if pcb in ("0", "0x0") else pcb
         if w1 is not None:
             if self._headed and not self._windows:
                 raise RowError("TCP windows where the header has none")
@@ -82,3 +85,15 @@ def _guess(proto: str, last: str | None) -> str | None:
     if last is None:
         return None
     return "state" if proto == "tcp" else "ip_proto"
+
+
+class NetbsdNetstat(OpenbsdNetstat):
+    """NetBSD ``netstat`` (and QNX's): IPv4 sockets under a header ending ``State``, IPv6 ones
+    under "Active Internet6 connections" and a header ending ``(state)``; rows as OpenBSD's.
+    Grammar: ``grammars/netbsd_netstat.lark``. Its IPv6 header is macOS's; the title and the
+    protocol names (``tcp``, never macOS's ``tcp4``) tell them apart."""
+
+    name = "netbsd-netstat"
+    grammar = "netbsd_netstat"
+    priority = 11
+    repeats = False
