@@ -595,3 +595,41 @@ def test_dragonfly_reads_as_freebsd() -> None:
     assert rows["192.0.2.140.61022"].send_q == 44
     assert (rows["fe80::1%lo0"].local_interface, rows["fe80::1%lo0"].ip_version) == ("lo0", 6)
     assert rows["*.123"].extra == {"dual_stack": True}
+
+
+# -- AIX (issue 12) --------------------------------------------------------------------------
+def test_aix_rows_wider_than_their_header() -> None:
+    rows = Rows("aix-netstat", "Aan")
+    oracle = rows["198.51.100.200.1521"]
+    assert (oracle.local_port, oracle.remote_port, oracle.send_q, oracle.extra) == (
+        57310,
+        1521,
+        120,
+        {"pcb": "f1000f0000b213c0"},
+    )
+    assert rows["10.20.30.41.22 "].local_port == 22  # 18 characters: not taken for cut
+    bare = rows["10.20.30.9.2049"]
+    assert (bare.proto, bare.ip_version, bare.state) == ("tcp", 4, "TIME-WAIT")  # "tcp": no 4
+    assert rows["*.111"].ip_version is None
+
+
+def test_aix_unix_sockets_take_two_lines() -> None:
+    rows = Rows("aix-netstat", "Aan")
+    src = rows["/dev/SRC"]
+    assert (src.proto, src.local_address, src.extra["address"], src.extra["pcb"]) == (
+        "unix",
+        "/dev/SRC",
+        "f1000f0000d0a408",
+        "f1000f0000e57280",
+    )
+    assert [r.extra["pcb"] for r in rows.records if r.proto == "unix"] == [
+        "f1000f0000d45580",
+        "f1000f0000e57280",
+        "f1000f0000e77780",
+        "f1000f0000e77880",
+    ]
+    _, diagnostics = run(
+        "aix-netstat",
+        ["f1000f0000e77880"],  # a PCB line with no socket above
+    )
+    assert [d.reason for d in diagnostics] == ["a PCB address with no UNIX socket above it"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .aix_netstat import AixNetstat
 from .base import Dialect
 from .freebsd_netstat import FreebsdNetstat
 from .linux_netstat import LinuxNetstat
@@ -24,5 +25,6 @@ DIALECTS: dict[str, type[Dialect]] = {
         WindowsNetstat,
         OpenbsdNetstat,
         NetbsdNetstat,
+        AixNetstat,
     )
 }
