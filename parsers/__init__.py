@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .analysis.config import Config
+from .analysis.findings import findings
+from .analysis.knowledge import explain
+from .analysis.summary import summarize
 from .engine.detect import Detection, detect
 from .engine.pipeline import (
     ParseResult,
@@ -27,6 +31,7 @@ except PackageNotFoundError:  # a source tree that is not installed
     __version__ = "unknown"
 
 __all__ = [
+    "Config",
     "Detection",
     "DetectionError",
     "Diagnostic",
@@ -40,7 +45,10 @@ __all__ = [
     "detect",
     "dialect_class",
     "dialects",
+    "explain",
+    "findings",
     "iter_parse",
     "iter_records",
     "parse",
+    "summarize",
 ]

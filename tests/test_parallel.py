@@ -80,7 +80,7 @@ def test_chunks_meeting_a_capture_fall_back_to_one_pass(
     one = _run(["parse", "--jobs", "1", "--format", "jsonl", str(path)], capsys)
     two = _run(["parse", "--jobs", "2", "--format", "jsonl", str(path)], capsys)
     assert two == one
-    assert '"capture": 39' in one[1]
+    assert '"capture":39' in one[1]
 
 
 def test_several_files_side_by_side_in_order(tmp_path: Path, capsys) -> None:

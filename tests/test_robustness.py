@@ -70,9 +70,11 @@ cases each run) when HYPOTHESIS_PROFILE=deep."""
 
 CONTEXT = frozenset(("dialect", "capture", "host", "captured_at", "meta", "source"))
 """Record fields that say where a record is, not what it says: not compared."""
-DERIVED = frozenset(("proto", "ip_version", "state", "local_port", "remote_port"))
-"""Fields computed from printed words (the protocol from ``tcp6``, a port from a service name):
-they may change with the words a mutation altered."""
+DERIVED = frozenset(
+    ("proto", "ip_version", "state", "local_port", "remote_port", "local_scope", "remote_scope")
+)
+"""Fields computed from printed words (the protocol from ``tcp6``, a port from a service name, a
+scope from an address): they may change with the words a mutation altered."""
 
 
 # -- the fixtures, as strategies draw from them --------------------------------------------------
@@ -322,6 +324,7 @@ def swapped_columns(draw: st.DrawFn, dialect: str) -> Mutated:
     number = draw(st.sampled_from(sorted(capture.records)))
     line = capture.lines[number - 1]
     words = list(re.finditer(r"\S+", line))
+    assume(len(words) > 1)  # a CSV row is one word
     first, second = sorted(draw(st.sets(st.integers(0, len(words) - 1), min_size=2, max_size=2)))
     a, b = words[first], words[second]
     types = terminals(dialect, line)

@@ -57,6 +57,7 @@ def test_fast_path_agrees_with_parser(case: str) -> None:
     [
         ("a", 32),
         ("an", 54),
+        ("an-grep-mixed", 22),
         ("an-P-tcp", 35),
         ("an-f-inet", 35),
         ("an-illumos", 29),
@@ -318,3 +319,15 @@ def test_a_classic_unix_path_of_unicode_whitespace_is_kept(blank: str) -> None:
     )
     assert diagnostics == []
     assert (records[0].local_address, records[0].remote_address) == (blank, "/var/run/x")
+
+
+def test_rows_grepped_from_several_tables_take_the_ip_version_of_their_addresses() -> None:
+    rows = Rows("an-grep-mixed")
+    assert (rows["2001:db8:10::10.22 "].proto, rows["2001:db8:10::10.22 "].ip_version) == ("tcp", 6)
+    assert rows["192.168.1.10.33012"].ip_version == 4
+    v6_udp = rows["fe80::214:4fff:fe0a:1b2c.123"]
+    assert (v6_udp.proto, v6_udp.ip_version, v6_udp.local_interface) == ("udp", 6, "net0")
+    assert rows["10.0.0.53.53"].state_raw == "Connected" and rows["10.0.0.53.53"].state is None
+    assert rows["*.161"].ip_version is None  # a wildcard tells no version, and no title does
+    titled = Rows("an")
+    assert titled["*.161"].ip_version == 4

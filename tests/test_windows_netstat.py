@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import netstat_normalizer as nn
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.grammar.linegrammar import LineError
 from netstat_normalizer.model.record import Diagnostic, Record
@@ -15,6 +16,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "windows-netstat"
 CODECS = {
     "an-de": "cp850", "ano-de": "cp850", "ano-fr": "cp850", "ano-es": "cp850", "ano-it": "cp850",
     "ano-pt": "cp850", "ano-ru": "cp866", "ano-ja": "cp932", "ano-zh": "cp936", "ano-ko": "cp949",
+    "tn-zh": "cp936",
     "ano-utf16": "utf-16", "ano-de-utf16": "utf-16",
 }  # fmt: skip
 CASES = sorted(p.stem for p in FIXTURES.glob("*.out"))
@@ -58,7 +60,8 @@ def test_fast_path_agrees_with_lalr(case: str) -> None:
     [("a", 12), ("an", 24), ("ano", 24), ("anob", 18), ("anobv-xp", 6), ("aonq", 9),
      ("ano-ipv6-zone", 10), ("ano-findstr", 9), ("ano-utf16", 24), ("an-de", 23), ("ano-de", 22),
      ("ano-de-utf16", 22), ("ano-de-mangled", 22), ("ano-fr", 24), ("ano-es", 24), ("ano-it", 24),
-     ("ano-pt", 24), ("ano-ru", 24), ("ano-ja", 24), ("ano-zh", 24), ("ano-ko", 24)],
+     ("ano-pt", 24), ("ano-ru", 24), ("ano-ja", 24), ("ano-zh", 24), ("ano-ko", 24),
+     ("nat", 12), ("oat", 8), ("tn-zh", 4), ("ano-es-mangled", 24)],
 )  # fmt: skip
 def test_every_line_is_understood(case: str, count: int) -> None:
     assert len(parse(case)) == count
@@ -319,4 +322,46 @@ def test_unknown_state_and_udp_state_are_diagnosed() -> None:
     assert [d.reason for d in diagnostics] == [
         "unknown TCP state 'LAUSCHEN'",
         "UDP row with a state 'LISTENING'",
+    ]
+
+
+def test_offload_state_after_the_state() -> None:
+    records = parse("nat")
+    assert find(records, "192.0.2.15", 1033).extra == {"offload_state": "Offloaded"}
+    assert find(records, "0.0.0.0", 80).extra == {"offload_state": "InHost"}
+    udp = find(records, "127.0.0.1", 1029)
+    assert (udp.proto, udp.state, udp.extra) == ("udp", None, {})
+
+
+def test_offload_state_after_pid_and_tab() -> None:
+    records = parse("oat")
+    r = find(records, "192.0.2.20", 5985)
+    assert (r.state, r.pid, r.extra) == ("TIME-WAIT", 0, {"offload_state": "InHost"})
+    assert find(records, "0.0.0.0", 123).pid == 1620
+
+
+def test_offload_state_zh_header_and_mangled_es_header() -> None:
+    assert {r.extra["offload_state"] for r in parse("tn-zh")} == {"InHost"}
+    assert "Direcci\u00a2n" in text("ano-es-mangled")
+    assert [r.to_dict() for r in parse("ano-es-mangled")] == [r.to_dict() for r in parse("ano-es")]
+
+
+def test_offload_word_on_a_udp_row_is_refused() -> None:
+    records, diagnostics = run(["  UDP    0.0.0.0:500            *:*                    InHost"])
+    assert records == [] and "UDP row" in diagnostics[0].reason
+
+
+def test_headerless_offload_rows_are_detected() -> None:
+    rows = "".join(
+        f"  TCP    {local:21}  {'192.0.2.132:9091':21}  {state:12}    {'InHost':12}\r\n"
+        for local, state in (
+            ("192.0.2.182:51725", "ESTABLISHED"),
+            ("192.0.2.182:51726", "CLOSE_WAIT"),
+        )
+    )  # netstat -tn | findstr 9091
+    assert nn.detect(rows).dialect == "windows-netstat"
+    result = nn.parse(rows)
+    assert [(r.state, r.extra) for r in result.records] == [
+        ("ESTABLISHED", {"offload_state": "InHost"}),
+        ("CLOSE-WAIT", {"offload_state": "InHost"}),
     ]

@@ -1,12 +1,14 @@
 """The project's own Parquet output (``convert --format parquet``) read back through pyarrow
-datasets: records for ``timeline``, ``diff`` and ``report``, and state counts per capture computed
-by Arrow's group-by rather than a Python loop (needs ``pip install '.[parquet]'``)."""
+datasets: records for ``timeline``, ``diff``, ``report`` (every column for ``summary`` and
+``findings``), and state counts per capture computed by Arrow's group-by rather than a Python
+loop (needs ``pip install '.[parquet]'``)."""
 
 from __future__ import annotations
 
 import importlib
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from typing import Any
 
 from ..errors import NetstatNormalizerError
@@ -32,6 +34,8 @@ COLUMNS = (
     "source",
 )
 """The columns the analysis reads; the others stay on disk."""
+ALL_COLUMNS = tuple(f.name for f in fields(Record) if f.init)
+"""Every column a record is built from (``summary`` and ``findings`` read the queues and meta)."""
 
 
 def is_parquet(path: str) -> bool:
@@ -62,15 +66,18 @@ def _fragments(paths: Iterable[str]) -> Iterator[Any]:
         yield from sorted(dataset.get_fragments(), key=lambda f: str(f.path))
 
 
-def read_records(paths: Iterable[str]) -> Iterator[Record]:
-    """The records of Parquet files or folders, in file and row order, with the columns
-    COLUMNS (``extra`` parsed back from its JSON text)."""
+def read_records(paths: Iterable[str], columns: tuple[str, ...] = COLUMNS) -> Iterator[Record]:
+    """The records of Parquet files or folders, in file and row order, with ``columns``
+    (``extra`` parsed back from its JSON text, ``meta`` from its map; ``ALL_COLUMNS`` for
+    every field)."""
     for fragment in _fragments(paths):
-        for batch in fragment.to_batches(columns=list(COLUMNS)):
+        for batch in fragment.to_batches(columns=list(columns)):
             data = batch.to_pydict()
-            for row in zip(*(data[c] for c in COLUMNS)):
-                values = dict(zip(COLUMNS, row))
-                extra = values.pop("extra")
+            for row in zip(*(data[c] for c in columns)):
+                values = dict(zip(columns, row))
+                extra = values.pop("extra", None)
+                if "meta" in values:
+                    values["meta"] = dict(values["meta"] or [])
                 yield Record(extra=json.loads(extra) if extra and extra != "{}" else {}, **values)
 
 

@@ -11,9 +11,21 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from ..errors import NetstatNormalizerError
-from . import capture, common, convert, detect, diff, parse, report, timeline
+from . import (
+    capture,
+    common,
+    convert,
+    detect,
+    diff,
+    explain,
+    findings,
+    parse,
+    report,
+    summary,
+    timeline,
+)
 
-COMMANDS = (parse, convert, detect, capture, diff, timeline, report)
+COMMANDS = (parse, convert, detect, capture, explain, summary, findings, diff, timeline, report)
 DESCRIPTION = """\
 Read netstat and ss output of Linux, Windows, macOS, FreeBSD and Solaris and write canonical
 records (JSON, JSON Lines, a table or CSV), every input line accounted for."""
@@ -23,6 +35,9 @@ which command do I want:
   capture   this machine's sockets, now (runs ss or netstat)
   convert   many files, folders or archives into one output file each (a fleet)
   detect    which system and tool a file came from
+  explain   what a state (any spelling) or a findings rule means
+  summary   counts per capture: states, listeners, peers, TIME-WAIT; OpenMetrics
+  findings  piles and leaks worth a look (CLOSE-WAIT, SYN-RECEIVED...), Nagios status
   diff      what changed between two captures (added, removed sockets)
   timeline  how a fleet's captures evolve over time, with findings
   report    one offline HTML page of a fleet's captures
@@ -33,6 +48,8 @@ examples:
   netstat-normalizer parse --format table --fields state,remote_address,remote_port,program ss.txt
   ssh web3 'ss -tanp' | netstat-normalizer parse --format jsonl --command 'ss -tanp' -
   netstat-normalizer convert fleet/ logs/day1.tar.gz --out json/
+  netstat-normalizer explain SYN_RCVD --lang ko
+  netstat-normalizer findings --format nagios ss.txt
   netstat-normalizer COMMAND --help    (each command's options, examples and exit status)
 
 exit status: 0 all lines accounted for; 1 some lines not parsed (reported on stderr);

@@ -1,13 +1,18 @@
 """Linux net-tools ``netstat``: connections, UNIX sockets, routes and interfaces.
 
 Grammar: ``grammars/linux_netstat.lark``.
+
+Values cut to their column's width are kept as printed and named in ``extra.cut``: without
+``-W``/``--wide`` an endpoint is cut to 23 characters (net-tools' ``addr_do_one``: the address is
+cut so that ``address:port`` fits, a service name to 18 characters), and ``PID/Program name`` to
+19; a value that fills its column may have been cut, and is flagged.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 
 from ..model.addresses import split_colon
@@ -15,6 +20,12 @@ from ..model.protocols import protocol_words
 from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError, Values
 
+_ENDPOINT_WIDTH = 23
+"""net-tools' ``addr_do_one(..., short_len=22, ...)``: ``address:port`` in at most 23 characters."""
+_SERVICE_WIDTH = _ENDPOINT_WIDTH - 5
+"""A service name is cut to ``short_len - 4`` characters."""
+_PROGRAM_WIDTH = 19
+"""``PID/Program name`` is built in a buffer of ``PROGNAME_WIDTH`` (20) bytes."""
 _BASE_PROTO = {word: found.protocol for word, found in protocol_words("linux-netstat").items()}
 """A printed protocol less its ``6`` -> the protocol (``protocols.tsv``)."""
 
@@ -37,6 +48,12 @@ class LinuxNetstat(Dialect):
     """The names of an interface row's numbers, after the header above."""
     _ifconfig: dict[str, Any] | None = None
     """The extra of the interface whose ifconfig block is being read."""
+
+    @cached_property
+    def wide(self) -> bool:
+        """Whether the command asked for -W/--wide (addresses never cut); False when unknown."""
+        words = (self.command or "").split()
+        return "--wide" in words or any(w[:1] == "-" != w[1:2] and "W" in w for w in words)
 
     # -- lines that are no records (titles, warnings, other headers: the base's defaults) -----
     def blank(self) -> None:
@@ -65,10 +82,14 @@ class LinuxNetstat(Dialect):
             raise RowError(f"{printed} row with state {state_raw!r}")  # raw: a number, else a word
         lookup = "ip" if proto == "raw" else proto
         here, there = split_colon(local, lookup), split_colon(remote, lookup)
+        v6 = printed.endswith("6") or ":" in f"{here.address}{there.address}"  # busybox: "tcp"
         pid, name = split_program(program)
+        cut = [] if self.wide else [*_cut("local", local), *_cut("remote", remote)]
+        if program is not None and len(program) == _PROGRAM_WIDTH:
+            cut.append("program")
         return self.socket(
             proto,
-            6 if printed.endswith("6") else 4,
+            6 if v6 else 4,
             here,
             there,
             self.tcp_state(state_raw) if proto == "tcp" else None,
@@ -80,6 +101,7 @@ class LinuxNetstat(Dialect):
             user,
             None if inode is None else int(inode),
             None if timer is None else parse_timer(timer),
+            {"cut": cut} if cut else None,
         )
 
     def unix_row(self, v: Values) -> Record:
@@ -197,6 +219,15 @@ class LinuxNetstat(Dialect):
 
 
 _IFCONFIG_WORDS = re.compile(r"\([^()]*\)|\S+")
+
+
+def _cut(side: str, text: str) -> list[str]:
+    """The fields of an endpoint that fills its column (``local_address``...) and may be cut."""
+    if len(text) != _ENDPOINT_WIDTH:
+        return []
+    port = text.rpartition(":")[2]
+    cut = [f"{side}_address"]
+    return [*cut, f"{side}_port"] if len(port) == _SERVICE_WIDTH else cut
 
 
 @lru_cache(maxsize=4096)

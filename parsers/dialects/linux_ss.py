@@ -5,15 +5,20 @@ Grammar: ``grammars/linux_ss.lark``; detail fields: ``ss_fields.py``.
 ss prints no Netid column when one kind of socket was asked for, and no State column with a state
 filter.  The protocol then comes from the ``command`` hint (``ss -tan``), else from the evidence of
 the table itself: from its first row in a state only TCP has (LISTEN, SYN-SENT, TIME-WAIT, ...), the
-table's rows are TCP; rows before that evidence keep a null protocol.
+table's rows are TCP; rows before that evidence keep a null protocol.  Details only TCP prints are
+evidence too: a ``timer:(on|keepalive|persist|timewait,...)`` and ``-i``'s congestion control and
+``rtt:``, ``cwnd:``, ``mss:``... (on the row or its continuation line).
+
+``ss -s`` prints a summary: its ``Total:`` line is its title, its other lines records of kind
+``summary``, each with ``extra.summary`` naming the line (``tcp``, ``transport``), its counts typed
+(``-``: None) and the title's.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Any
-
-import pyparsing as pp
 
 from ..model.addresses import Endpoint, ip_version, split_colon
 from ..model.protocols import protocol_words
@@ -94,6 +99,17 @@ _FILTER_STATES = {
 _TCP_ONLY = frozenset(w for w, s in TCP_STATES.items() if s not in ("ESTABLISHED", "CLOSED"))
 """Words of states only TCP has, as any system prints them: the table is TCP (and a word ss does
 not print is refused as such, not read as no state)."""
+_TCP_DETAILS = re.compile(
+    r"(?<!\S)(?:timer:\((?:on|keepalive|persist|timewait),"
+    r"|(?:rtt|rto|ato|cwnd|ssthresh|mss|advmss|rcvmss|pmtu|minrtt|unacked|retrans|bytes_acked"
+    r"|segs_out|lastsnd|lastack|delivery_rate):"
+    r"|(?:cubic|reno|bbr[23]?|dctcp|vegas|westwood|htcp|bic|illinois|hybla|highspeed|scalable"
+    r"|veno|yeah|cdg)(?:\s|:|$))"
+)
+"""Detail fields only TCP sockets print: timers and ``-i``'s tcp_info (evidence of a TCP table)."""
+_SUMMARY_PROTOS = {"RAW": "raw", "UDP": "udp", "TCP": "tcp"}
+"""``ss -s`` transport rows naming one protocol (``*``, ``INET`` and ``FRAG`` name none)."""
+_COUNTS = re.compile(r"([a-z]+) (\d+)(?:/(\d+))?")
 _SHUTDOWN = frozenset(("<->", "<--", "-->", "---"))
 _LINKS = frozenset(("netlink", "packet"))
 
@@ -101,11 +117,11 @@ _LINKS = frozenset(("netlink", "packet"))
 class LinuxSs(Dialect):
     name = "linux-ss"
     grammar = "linux_ss"
-    sections = ("sockets",)
+    sections = ("sockets", "summary")
     priority = 10
     weak_kinds = frozenset(("details",))
 
-    table_fields = ("table_proto", "columns")
+    table_fields = ("table_proto", "columns", "sockets")
     columns: tuple[bool, bool] | None = None
     """Whether the header has a Netid and a State column (None: no header seen, ss -H)."""
 
@@ -115,8 +131,11 @@ class LinuxSs(Dialect):
         self.filtered_state = state_from_command(command)
         self.table_proto = self.asked
         """The protocol of the table's rows: asked for, or revealed by a TCP-only state."""
+        self.sockets: dict[str, int] = {}
+        """``ss -s``: the summary's count of all sockets (its ``Total:`` line), else empty."""
 
     def header(self, values: Values) -> None:
+        self.enter("sockets")
         self.table_proto = self.asked
         words = values[0].split()
         self.columns = (words[0] == "Netid", "State" in words[:2])
@@ -128,6 +147,8 @@ class LinuxSs(Dialect):
         else:
             proto = self.table_proto or self._table_proto(state_raw)
         self._check_columns(netid, state_raw)
+        if proto is None and details is not None and _TCP_DETAILS.search(details):
+            proto = self.table_proto = "tcp"
         if proto in _LINKS or (proto is None and peer == "*" and local != "*"):
             record = self._link_row(proto, local, peer, state_raw, recv_q, send_q)
         else:
@@ -173,10 +194,43 @@ class LinuxSs(Dialect):
         self._last = None
 
     def details(self, values: Values) -> object:
-        if self._last is None:
+        last = self._last
+        if last is None:
             raise RowError("detail line with no socket above it")
-        self._add_details(self._last, values[0])
+        if last.proto is None and last.kind == "socket" and _TCP_DETAILS.search(values[0]):
+            last.proto = self.table_proto = "tcp"
+            last.state = self.tcp_state(last.state_raw)
+        self._add_details(last, values[0])
         return CONTINUES
+
+    # -- ss -s ---------------------------------------------------------------------------------
+    def summary_title(self, v: Values) -> None:
+        """``Total: 5`` (older: ``Total: 1104 (kernel 1162)``): the sockets in all, which every
+        record of the summary it opens carries (``extra.sockets``, ``extra.sockets_kernel``)."""
+        self.enter("summary")
+        counts = [int(n) for n in re.findall(r"\d+", v[0])]
+        self.sockets = {"sockets": counts[0]}
+        if len(counts) > 1:
+            self.sockets["sockets_kernel"] = counts[1]
+
+    def summary_tcp(self, v: Values) -> Record:
+        """``TCP:   6 (estab 2, closed 2, orphaned 0, timewait 1)``; older ss adds ``synrecv``,
+        ``timewait 1/0`` (sockets, then the slab's count: ``timewait_slab``) and ``ports``."""
+        head, _, counts = v[0].partition("(")
+        extra: dict[str, Any] = {"summary": "tcp", "total": int(head.split()[1])}
+        for word, number, slab in _COUNTS.findall(counts):
+            extra[word] = int(number)
+            if slab:
+                extra[f"{word}_slab"] = int(slab)
+        return self.record(kind="summary", proto="tcp", extra=extra | self.sockets)
+
+    def summary_row(self, v: Values) -> Record:
+        """``TCP\t  4         3         1``: a transport's sockets in all, over IPv4, over IPv6."""
+        transport, *counts = v
+        total, ip, ipv6 = (None if n == "-" else int(n) for n in counts)
+        extra = {"summary": "transport", "transport": transport, "total": total}
+        extra |= {"ip": ip, "ipv6": ipv6, **self.sockets}
+        return self.record(kind="summary", proto=_SUMMARY_PROTOS.get(transport), extra=extra)
 
     # -- helpers -------------------------------------------------------------------------------
     def _table_proto(self, state_raw: str | None) -> str | None:
@@ -232,7 +286,7 @@ class LinuxSs(Dialect):
     def _add_details(self, record: Record, text: str) -> None:
         try:
             fields = parse_fields(text)
-        except (pp.ParseException, ValueError) as err:
+        except ValueError as err:  # ss_fields.FieldError too
             raise RowError(f"malformed detail field: {err}") from None
         extra = record.extra
         users = fields.pop("users", None)

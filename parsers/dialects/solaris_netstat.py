@@ -2,6 +2,10 @@
 
 Grammar: ``grammars/solaris_netstat.lark``.  Covers the classic layout (Solaris 10, 11.0, illumos
 before 2018) and the newer illumos one (6-wide windows, aligned UNIX table, ``-u`` columns).
+Rows with no title above (grepped from several tables at once) take their IP version from their
+addresses.  Values cut to their column's width are kept as printed and named in ``extra.cut``:
+-u's User (8 characters) and Command (14) when they fill their column, and the IPv6 UDP table's
+``Unknown St`` (``Unknown State(n)`` cut to 10).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ _CLASSIC_BLANK = " " * 15
 """A classic UNIX row prints an absent path as 15 spaces, a socketpair as " (socketpair)  "."""
 _DOTTED_QUAD = re.compile(r"(?:[\w:]*:)?\d+\.\d+\.\d+\.\d+")
 _POINTER = re.compile(r"[0-9a-f]+")
+_WIDTHS = (("user", 8), ("program", 14))
+"""-u's columns printed ``%-8.8s`` and ``%-14.14s``: cut to these widths."""
 
 
 class SolarisNetstat(Dialect):
@@ -55,7 +61,7 @@ class SolarisNetstat(Dialect):
         there = split_dot(remote, "udp")._replace(interface=None) if remote else NO_ENDPOINT
         return self.socket(
             "udp",
-            self.ip_version,
+            self.ip_version or ip_version(here.address) or ip_version(there.address),
             here,
             there,
             None,
@@ -63,6 +69,7 @@ class SolarisNetstat(Dialect):
             None,
             None,
             *_process(user, pid, program),
+            extra=_cut(user, program, state_raw == "Unknown St"),
         )
 
     def tcp_row(self, v: Values) -> Record:
@@ -72,7 +79,7 @@ class SolarisNetstat(Dialect):
         state = None if state_raw.startswith("Unknown") else self.tcp_state(state_raw)
         return self.socket(
             "tcp",
-            self.ip_version,
+            self.ip_version or ip_version(here.address) or ip_version(there.address),
             here,
             there,
             state,
@@ -80,7 +87,7 @@ class SolarisNetstat(Dialect):
             int(recv_q),
             int(send_q),
             *_process(user, pid, program),
-            extra={"swind": int(swind), "rwind": int(rwind)},
+            extra={"swind": int(swind), "rwind": int(rwind), **_cut(user, program)},
         )
 
     def sctp_row(self, v: Values) -> Record:
@@ -92,6 +99,7 @@ class SolarisNetstat(Dialect):
             "rwind": int(rwind),
             "streams_in": int(streams_in),
             "streams_out": int(streams_out),
+            **_cut(user, program),
         }
         return self.socket(
             "sctp",
@@ -125,9 +133,8 @@ class SolarisNetstat(Dialect):
         kind, user, pid, tail = v  # %-14.14s command, then two %-39.39s paths
         self._layout(tail, users=True)
         command, local, remote = fixed_width(tail, 14, 39)
-        return self._unix(
-            local, remote, {"type": kind}, user=user, pid=int(pid), program=command or None
-        )
+        extra = {"type": kind, **_cut(user, command)}
+        return self._unix(local, remote, extra, user=user, pid=int(pid), program=command or None)
 
     # -- helpers -------------------------------------------------------------------------------
     def _layout(self, tail: str, *, users: bool) -> None:
@@ -167,6 +174,16 @@ def _process(
     if user is None:
         return None, None, None
     return int(pid), program, user  # type: ignore[arg-type]
+
+
+def _cut(user: str | None, program: str | None, state: bool = False) -> dict[str, Any]:
+    """``extra.cut``: the -u columns that fill their width (and so may be cut), and the state
+    when it is printed cut; empty when none is."""
+    printed = {"user": user, "program": program}
+    cut = [name for name, width in _WIDTHS if len(printed[name] or "") == width]
+    if state:
+        cut.append("state_raw")
+    return {"cut": cut} if cut else {}
 
 
 def fixed_width(tail: str, *widths: int) -> list[str]:

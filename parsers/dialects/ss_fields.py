@@ -5,10 +5,11 @@
 wscale:7,7 rtt:0.03/0.015 send 123bps bbr:(bw:1bps,...)`` all become one dict.
 
 The text is split into fields by one linear tokenizer; the parenthesised sub-languages (users,
-timer, skmem) are pyparsing elements, each a single anchored ``Regex``.  Like the line grammars'
-fast path, a field is matched with the element's own compiled pattern, and pyparsing runs only on
-a field that does not match, to say why: a pyparsing call costs about 15 us, and every ``ss -p``
-row carries such fields.  As the same users:(...) and timer:(...) texts recur row after row, each
+timer, skmem) are each a single anchored pattern.  Like the line grammars' fast path, a field is
+matched with ``re``, and pyparsing (a pyparsing ``Regex`` of the same pattern) is imported and run
+only on a field that does not match, to say where and why: a pyparsing call costs about 15 us,
+every ``ss -p`` row carries such fields, and importing pyparsing costs more than the rest of the
+start-up.  As the same users:(...) and timer:(...) texts recur row after row, each
 distinct one is parsed once (into a bounded cache) and handed out as a fresh copy.
 """
 
@@ -17,18 +18,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pyparsing as pp
-
 _PROCESS = r'\("{}",pid={},fd={}\)'
 _PROCESS_RE = re.compile(_PROCESS.format(r'((?:[^"\\]|\\.)*)', r"(\d+)", r"(\d+)"))
 _ONE_PROCESS = _PROCESS.format(r'(?:[^"\\]|\\.)*', r"\d+", r"\d+")
 
-USERS = pp.Regex(r"users:\((?:" + _ONE_PROCESS + r",?)+\)\Z")
+USERS = re.compile(r"users:\((?:" + _ONE_PROCESS + r",?)+\)\Z")
 """``users:(("name",pid=N,fd=N),...)``: the processes holding the socket."""
-TIMER = pp.Regex(r"timer:\((?P<name>\w+),(?P<expires>[\w.]*),(?P<retransmits>\d+)\)\Z")
+TIMER = re.compile(r"timer:\((?P<name>\w+),(?P<expires>[\w.]*),(?P<retransmits>\d+)\)\Z")
 """``timer:(name,expires,retransmits)``; expires is empty when the timer is due, and read by
 ``duration`` (a pattern for its syntax here would backtrack quadratically on ``1.1.1.1...``)."""
-SKMEM = pp.Regex(r"skmem:\((?P<body>[a-z]+\d+(?:,[a-z]+\d+)*)\)\Z")
+SKMEM = re.compile(r"skmem:\((?P<body>[a-z]+\d+(?:,[a-z]+\d+)*)\)\Z")
 """``skmem:(r0,rb131072,...)``: socket memory counters."""
 
 _FIELD = re.compile(
@@ -54,7 +53,8 @@ _FLAGS: set[str] = set()
 
 
 def parse_fields(text: str) -> dict[str, Any]:
-    """The fields in ``text`` as a dict; raises ``pyparsing.ParseException`` on a malformed one."""
+    """The fields in ``text`` as a dict; raises ``ValueError`` (``FieldError`` for a malformed
+    users, timer or skmem field) on a malformed one."""
     found = _PARSED.get(text)
     if found is not None:  # one field alone, as ss -p prints its users:(...)
         return {found[0]: _copy(found[1])}
@@ -146,12 +146,27 @@ _PARSERS = {"users": _users, "timer": _timer, "skmem": _skmem}
 """The parenthesised fields' parsers; a field's text fully matches its element when cached."""
 
 
-def _match(element: pp.Regex, token: str) -> re.Match[str]:
-    """The element's pattern matched on the token; pyparsing's ParseException when it fails."""
-    found = element.re.match(token)
+class FieldError(ValueError):
+    """A users, timer or skmem field its pattern does not match; the message is pyparsing's."""
+
+
+def _match(pattern: re.Pattern[str], token: str) -> re.Match[str]:
+    """The pattern matched on the token; FieldError, saying where and why, when it fails."""
+    found = pattern.match(token)
     if found is None:
-        element.parse_string(token)  # the same pattern fails again: raises, saying where and why
-    return found  # type: ignore[return-value]
+        raise FieldError(_explain(pattern, token))
+    return found
+
+
+def _explain(pattern: re.Pattern[str], token: str) -> str:
+    """pyparsing's account of why the pattern does not match the token (imported only here)."""
+    import pyparsing as pp
+
+    try:
+        pp.Regex(pattern.pattern).parse_string(token)
+    except pp.ParseException as err:
+        return str(err)
+    return f"{token!r} does not match {pattern.pattern!r}"  # pyparsing disagrees: say so
 
 
 def duration(text: str) -> float | None:

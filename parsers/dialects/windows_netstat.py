@@ -3,6 +3,7 @@
 Grammar: ``grammars/windows_netstat.lark``.  Input is text (decoding the console code page or
 UTF-16 is done before); titles and headers are recognised in several UI languages, and German
 state words (``ABHÖREN``), also as mangled by a wrong code page, map through the state table.
+``-t`` adds each TCP connection's offload state (``InHost``...), kept in ``extra.offload_state``.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ class WindowsNetstat(Dialect):
 
     # -- records -------------------------------------------------------------------------------
     def row(self, v: Values) -> Record:
-        printed, local, remote, state_raw, pid = v
+        printed, local, remote, state_raw, pid, offload = v
         proto = printed.lower()
         here, there = split_colon(local, proto), split_colon(remote, proto)
-        if proto == "udp" and state_raw is not None:
-            raise RowError(f"UDP row with a state {state_raw!r}")
+        if proto == "udp" and (state_raw or offload) is not None:
+            raise RowError(f"UDP row with a state {state_raw or offload!r}")
         return self.socket(
             proto,
             ip_version(here.address) or ip_version(there.address),
@@ -50,6 +51,7 @@ class WindowsNetstat(Dialect):
             None,
             None,
             None if pid is None else int(pid),
+            extra=None if offload is None else {"offload_state": offload},
         )
 
     # -- -b / -v owner lines: they complete the row above ---------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -126,7 +127,7 @@ def parse(
     if isinstance(text, bytes):
         text, used = decode(text, encoding, score=confidence)
     accounting: dict[str, int] = {}
-    items = list(
+    items = _without_gc(
         iter_parse(
             split_lines(text),
             dialect,
@@ -149,3 +150,16 @@ def parse(
         lines=accounting,
         encoding=used,
     )
+
+
+def _without_gc(items: Iterable[Record | Diagnostic]) -> list[Record | Diagnostic]:
+    """The items as a list, built with the cyclic garbage collector paused (restored after, even
+    on an error): records hold no cycles, and a list that grows by thousands of records would
+    otherwise have the collector walk them again and again (a third of ``parse``'s time)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return list(items)
+    finally:
+        if paused:
+            gc.enable()

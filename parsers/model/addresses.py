@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from typing import NamedTuple
 
@@ -35,12 +35,18 @@ SERVICES: dict[tuple[str, str], int] = _load_services()
 _NO_PORT = frozenset(("*", "", "0*"))
 
 
+_new = partial(tuple.__new__, Endpoint)
+"""An Endpoint from a tuple of its four values, without the Python-level ``Endpoint.__new__``."""
+
+
 @lru_cache(maxsize=4096)
 def split_colon(text: str, proto: str = "") -> Endpoint:
     """Split an endpoint whose port follows the last colon: Linux, Windows."""
     host, sep, port = text.rpartition(":")
     if not sep:
         host, port = text, "*"
+    elif port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
+        return _new((host, int(port), None, None))  # the common case: 10.0.0.1:22, ::1:631
     return _endpoint(host, port, proto)
 
 
@@ -50,10 +56,14 @@ def split_dot(text: str, proto: str = "") -> Endpoint:
     host, sep, port = text.strip().rpartition(".")
     if not sep:
         host, port = text.strip(), "*"
+    elif port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
+        return _new((host, int(port), None, None))  # the common case: 10.0.0.1.22
     return _endpoint(host, port, proto)
 
 
 def _endpoint(host: str, port: str, proto: str) -> Endpoint:
+    """An endpoint from its host and port texts: brackets and zone taken off, the port typed
+    (a number, ``*`` or a service name looked up for ``proto``)."""
     interface = None
     if host.startswith("["):
         inside, _, after = host[1:].partition("]")
@@ -63,11 +73,11 @@ def _endpoint(host: str, port: str, proto: str) -> Endpoint:
         interface = interface or zone
     address = host or None
     if port in _NO_PORT:
-        return Endpoint(address, None, None, interface)
+        return _new((address, None, None, interface))
     if port.isascii() and port.isdigit():  # not "²80": int() refuses it
-        return Endpoint(address, int(port), None, interface)
+        return _new((address, int(port), None, interface))
     number = SERVICES.get((port, proto)) or SERVICES.get((port, ""))
-    return Endpoint(address, number, port, interface)
+    return _new((address, number, port, interface))
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,8 @@ from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, TypedDict, cast, get_type_hints, is_typeddict
 
+import orjson
+
 from .addresses import NO_SCOPE_PROTOS, scope_of
 
 
@@ -69,8 +71,8 @@ class Record:
         return dict(zip(RECORD_FIELDS, _values(self)))
 
     def to_json(self) -> str:
-        """``to_dict()`` as one line of JSON, as ``json.dumps(..., ensure_ascii=False)`` writes
-        it, without building the dict (a third of the time)."""
+        """``to_dict()`` as one line of compact JSON (what ``json.loads`` reads back as
+        ``to_dict()``), without building the dict (a third of the time)."""
         try:
             return _fast_json(self)
         except (TypeError, KeyError):  # a value of another type than declared
@@ -79,14 +81,26 @@ class Record:
 
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 _values = attrgetter(*RECORD_FIELDS)
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
+"""orjson's options for a record's values: keys that are no text written as text, as json does."""
+
+
+def nested_json(value: Any) -> str:
+    """A nested value (``extra``, ``timer``, ``meta``) as compact JSON: by orjson, 3-4x faster
+    than json on ss's ``extra``; by json when orjson refuses it (an int beyond 64 bits, a lone
+    surrogate)."""
+    try:
+        return orjson.dumps(value, option=JSON_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return _ENCODE(value)
 
 
 def _json_writer(hints: dict[str, Any], of: str) -> str:
     """An f-string body writing the fields ``hints`` types, read as ``of.format(name)``: a text
     or a number directly (``encode_basestring`` and ``int.__repr__`` raise on another type; a
-    bool is an int json writes as a word), a TypedDict field by field, anything else through
-    the json module (but an empty dict)."""
+    bool is an int json writes as a word), a TypedDict field by field, anything else (but an
+    empty dict) through ``nested_json``."""
     parts = []
     for name, hint in hints.items():
         value = of.format(name)
@@ -101,15 +115,16 @@ def _json_writer(hints: dict[str, Any], of: str) -> str:
         else:
             encoded = f'"{{}}" if {value} == {{}} else _encode({value})'
             written = f'{{"null" if {value} is None else {encoded}}}'
-        parts.append(f"{json.dumps(name)}: {written}")
-    return ", ".join(parts)
+        parts.append(f"{json.dumps(name)}:{written}")
+    return ",".join(parts)
 
 
 def _compile_json() -> Callable[[Record], str]:
     """``Record.to_json``'s writer, generated from the fields' types (as dataclasses generate
-    ``__init__``): one f-string, most values written without a call into json."""
+    ``__init__``): one f-string, most values written without a call (faster than orjson on a
+    dataclass, whose per-call cost exceeds a plain record's whole f-string)."""
     body = _json_writer(get_type_hints(Record), "record.{}")
-    namespace: dict[str, Any] = {"_text": encode_basestring, "_encode": _ENCODE}
+    namespace: dict[str, Any] = {"_text": encode_basestring, "_encode": nested_json}
     exec(f"def to_json(record):\n    return f'''{{{{{body}}}}}'''", namespace)
     return namespace["to_json"]  # type: ignore[no-any-return]
 

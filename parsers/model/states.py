@@ -59,18 +59,31 @@ def states_printed_by(dialect: str) -> dict[str, str]:
     return {word: state for word, state in TCP_STATES.items() if dialect in PRINTED_BY[word]}
 
 
-def state_named(word: str) -> str | None:
-    """The canonical state a person means by ``word``, spelt as any system prints it or as RFC
-    9293 names it, in any case, with ``_`` or ``-`` (``TIME_WAIT``, ``time-wait``, ``ESTAB``,
-    ``LISTENING``, ``ABHÖREN``); None for no state."""
-    word = word.strip()
-    upper = word.upper()
-    for spelling in (word, upper, upper.replace("_", "-"), upper.replace("-", "_")):
-        if spelling in TCP_STATES:
-            return TCP_STATES[spelling]
-        if spelling in _CANONICAL:
-            return spelling
-    return None
+def _spelling(word: str) -> str:
+    """A state word without case, ``_``, ``-`` or spaces: ``TIME_WAIT``, ``TimeWait``, ``time wait``
+    all become ``timewait``."""
+    return word.casefold().replace("_", "").replace("-", "").replace(" ", "")
 
 
-_CANONICAL = frozenset(state.value for state in TcpState)
+def _load_codes() -> dict[str, str]:
+    text = files(__package__).joinpath("data/proc_tcp_states.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {code.casefold(): TcpState(canonical).value for code, canonical in rows}
+
+
+_SPELLINGS: dict[str, str] = {
+    **{_spelling(state.value): state.value for state in TcpState},
+    **{_spelling(printed): canonical for printed, canonical in TCP_STATES.items()},
+    **_load_codes(),
+}
+
+
+def canonical_state(word: str) -> str | None:
+    """The canonical state of any spelling a dialect prints (``SYN_RCVD``, ``LISTENING``,
+    ``ABHÖREN``, ``TimeWait``, ``time-wait``) or of a Linux /proc/net/tcp code (``0A``); None
+    for a word that is no TCP state."""
+    return _SPELLINGS.get(_spelling(word.strip()))
+
+
+state_named = canonical_state
+"""The same lookup under the name ``parse --state`` and ``TcpState("time_wait")`` use."""

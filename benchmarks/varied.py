@@ -1,0 +1,342 @@
+"""Speed on varied rows, side by side with jc: every row's addresses, ports and pids differ.
+
+    pip install '.[bench,parquet]'
+    python benchmarks/varied.py [--rows N] [--repeat N] [--only NAME ...] [--skip PART ...]
+                                [--big MiB] [--keep DIR]
+
+Each input is a bundled real capture (``fixtures/``): its lines before the first row once, then
+its socket rows (with their continuation lines, ss ``-i``) copied up to N rows, every copy's
+numbers rewritten (``vary``): IPv4 octets, IPv6 groups, ports, pids, queues, inodes, fds, ``-i``
+counters, each to another value of the same width that stays valid (an octet <= 255, a port
+<= 65535, zero stays zero). So no cache of addresses or ports is what the numbers measure.
+``build`` checks that our parser still reads every row as a record of its dialect.
+
+Parts (``--skip`` any of them), each best of ``--repeat`` fresh processes, ours and jc in turn,
+timed by CPU seconds (user + system: the machine may be shared, which stretches wall time), with
+wall seconds beside; rows/s and "x jc" are per CPU second:
+
+- ``parse``: in-process ``netstat_normalizer.parse(text)`` against ``jc.parse(parser, text)``,
+  and the floor ``for line in f: line.split()``: rows/s and peak RSS of the whole process.
+- ``cli``: the commands end to end, file to JSON: ``netstat-normalizer parse --format jsonl FILE``
+  against ``jc --netstat < FILE`` (or ``--ss``); wall seconds, rows/s, peak RSS.
+- ``parquet``: ``netstat-normalizer convert FILE --out DIR --format parquet --jobs 1`` against
+  jc's route to Parquet (``jc.parse`` then ``pyarrow.Table.from_pylist`` and ``write_table``).
+- ``start``: the CLI on a one-row file (start to first record), ours against jc's.
+
+``--big MiB`` also streams a file that big of varied ``ss -tanp`` rows through the CLI to JSONL
+and reports its peak RSS. ``--keep DIR`` writes the built inputs there. A shared machine only
+ever slows a run down, hence best of N; the figures still move by +-20% from minute to minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = {  # name: (bundled capture, dialect, jc parser)
+    "netstat -lnp": ("linux-netstat/lnp.out", "linux-netstat", "netstat"),
+    "netstat -aeep": ("linux-netstat/aeep.out", "linux-netstat", "netstat"),
+    "ss -tanp": ("linux-ss/tanp.out", "linux-ss", "ss"),
+    "ss -tulpen": ("linux-ss/tulpen.out", "linux-ss", "ss"),
+    "ss -tani": ("linux-ss/tani.out", "linux-ss", "ss"),
+    "windows -aon": ("windows-netstat/ano.out", "windows-netstat", "netstat"),
+    "freebsd -an": ("freebsd-netstat/an.out", "freebsd-netstat", "netstat"),
+    "macos -an": ("macos-netstat/an.out", "macos-netstat", "netstat"),
+}
+PARTS = ("parse", "cli", "parquet", "start")
+
+_IPV4 = re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w)")
+_IPV6_GROUP = re.compile(r"(?<=:)([0-9a-f]{2,4})(?=[:\].%]|$)")
+_PORT = re.compile(r"(?<=[\w\]*][:.])(\d+)$")
+_NUMBER = re.compile(r"(?<![\w.:=,(/-])(\d+)(?![\w.])|(?<=[=:,(/])(\d{2,})(?![\w.])")
+_WORD = re.compile(r"[A-Za-z_-]\d|\d[A-Za-z]")
+
+
+def _other(digits: str, seed: int, limit: int) -> str:
+    """Another number of the same width, at most ``limit``: zero stays zero."""
+    value = int(digits)
+    width = len(digits)
+    low, high = (1 if width == 1 else 10 ** (width - 1)), min(10**width - 1, limit)
+    if value == 0 or high < low:
+        return digits
+    return str(low + (seed * 2654435761 + value * 40503) % (high - low + 1)).zfill(width)
+
+
+def _other_hex(group: str, seed: int) -> str:
+    """Another hexadecimal group of the same width (zero and ``ffff`` kept)."""
+    value = int(group, 16)
+    if value == 0 or group == "ffff":
+        return group
+    low = 16 ** (len(group) - 1)
+    return format(low + (seed * 2654435761 + value) % (16 ** len(group) - low), f"0{len(group)}x")
+
+
+def vary(line: str, seed: int) -> str:
+    """The line with its addresses, ports and numbers rewritten for copy ``seed``."""
+
+    def octets(m: re.Match[str]) -> str:
+        return m[1] + "".join("." + _other(g, seed + i, 255) for i, g in enumerate(m.groups()[1:]))
+
+    def token(m: re.Match[str]) -> str:
+        text = m[0]
+        endpoint = _IPV4.search(text) or text.count(":") >= 2 or text[0] in "*["
+        if endpoint:
+            port = _PORT.search(text)
+            address, tail = (
+                (text[: port.start()], _other(port[1], seed, 65535)) if port else (text, "")
+            )
+            address = _IPV4.sub(octets, address)
+            if address.count(":") >= 2:
+                address = _IPV6_GROUP.sub(lambda g: _other_hex(g[1], seed), address)
+            return address + tail
+        if _WORD.search(text) and not re.search(r"[=:]", text):
+            return text  # tcp6, udp4: a word, not a number
+        return _NUMBER.sub(lambda g: _other(g[g.lastindex or 0], seed, 2**31 - 1), text)
+
+    return re.sub(r"\S+", token, line)
+
+
+def build(name: str, rows: int) -> str:
+    """The capture's lines before its first row once, then its rows (each with its continuation
+    lines) copied to ``rows``, every copy varied; checked to parse to ``rows`` records."""
+    from netstat_normalizer import parse
+
+    capture, dialect, _ = INPUTS[name]
+    text = (ROOT / "fixtures" / capture).read_text("utf-8")
+    lines = text.splitlines()
+    records = [r for r in parse(text, dialect).records if r.kind == "socket" and r.proto != "unix"]
+    starts = [r.source["line"] for r in records]
+    blocks = []  # the first table's rows, each with its continuation lines (ss -i: a tab)
+    for start, end in zip(starts, [*starts[1:], len(lines) + 1]):
+        block = [lines[start - 1]]
+        for line in lines[start : end - 1]:
+            if not line.startswith("\t"):
+                break
+            block.append(line)
+        blocks.append(block)
+        if len(block) < end - start:
+            break  # the table ends here
+    body = [vary(line, n) for n in range(rows) for line in blocks[n % len(blocks)]]
+    built = "\n".join(lines[: starts[0] - 1] + body) + "\n"
+    check = parse(built, dialect)
+    if len(check.records) != rows or check.diagnostics:
+        problem = check.diagnostics[0] if check.diagnostics else len(check.records)
+        raise SystemExit(f"{name}: the varied input does not parse to {rows} records: {problem}")
+    return built
+
+
+def built(name: str, rows: int, path: Path) -> None:
+    """``build`` in another process, so this one stays small: a child's peak RSS starts from its
+    parent's."""
+    subprocess.run([sys.executable, __file__, "--build", name, str(rows), str(path)], check=True)
+
+
+def in_process(kind: str, name: str, path: str) -> dict[str, float]:
+    """One in-process run of ``kind`` over the file: rows and seconds."""
+    import resource
+
+    _, dialect, jc_parser = INPUTS[name]
+    if kind == "floor":
+        start, cpu = time.perf_counter(), time.process_time()
+        with open(path, encoding="utf-8") as f:
+            rows = sum(1 for line in f if line.split())
+    else:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        start, cpu = time.perf_counter(), time.process_time()
+        if kind == "ours":
+            from netstat_normalizer import parse
+
+            rows = len(parse(text, dialect).records)
+        else:
+            import jc
+
+            rows = len(list(jc.parse(jc_parser, text, quiet=True)))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"rows": rows, "seconds": seconds, "cpu": cpu, "peak": peak}
+
+
+def jc_parquet(name: str, path: str, out: str) -> None:
+    """jc's route to Parquet: ``jc.parse``, then pyarrow (nested values as JSON text)."""
+    import jc
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with open(path, encoding="utf-8") as f:
+        rows = cast(list[dict[str, Any]], jc.parse(INPUTS[name][2], f.read(), quiet=True))
+    for row in rows:  # nested values as JSON text, as ours stores extra (ss: keyed by pid)
+        row.update({k: json.dumps(v) for k, v in row.items() if isinstance(v, (dict, list))})
+    pq.write_table(pa.Table.from_pylist(rows), out)
+
+
+Timing = tuple[float, float, float]
+"""Wall seconds, CPU seconds (user + system), peak RSS in MiB."""
+
+
+def timed(command: list[str], stdin: str | None = None) -> Timing | str:
+    """A command's timing, output discarded; or why it failed."""
+    with open(stdin or os.devnull, "rb") as source:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            command, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        error = child.stderr.read() if child.stderr else b""
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        return "failed: " + (error.decode(errors="replace").strip().splitlines() or ["?"])[-1][:60]
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def best(repeat: int, commands: dict[str, Callable[[], Timing | str]]) -> dict[str, Timing | str]:
+    """The fastest (CPU) of ``repeat`` runs of each command, run in turn (A B A B ...)."""
+    found: dict[str, Timing | str] = {}
+    for _ in range(repeat):
+        for label, run in commands.items():
+            result = run()
+            old = found.get(label)
+            if isinstance(result, str):
+                found.setdefault(label, result)
+            elif not isinstance(old, tuple) or result[1] < old[1]:
+                found[label] = result
+    return found
+
+
+def show(name: str, rows: int, found: dict[str, Timing | str]) -> None:
+    """One line per command: wall and CPU seconds, rows per CPU second, CPU ratio to jc, RSS."""
+    base = found.get("jc")
+    for label, result in found.items():
+        if isinstance(result, str):
+            print(f"  {name:<15}{label:<7}{result}")
+            continue
+        wall, cpu, peak = result
+        ratio = f"{base[1] / cpu:7.2f}" if isinstance(base, tuple) else f"{'-':>7}"
+        print(f"  {name:<15}{label:<7}{wall:8.3f}{cpu:8.3f}{rows / cpu:>11,.0f}{ratio}{peak:6.0f}")
+
+
+def part_parse(name: str, path: str, rows: int, repeat: int) -> None:
+    def run(kind: str) -> Callable[[], Timing | str]:
+        def one() -> Timing | str:
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", kind, name, path],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode:
+                return "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1][:60]
+            result = json.loads(done.stdout)
+            return result["seconds"], result["cpu"], result["peak"]
+
+        return one
+
+    show(name, rows, best(repeat, {k: run(k) for k in ("ours", "jc", "floor")}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="keep the fastest of N runs")
+    parser.add_argument("--only", nargs="+", choices=INPUTS, metavar="NAME", default=list(INPUTS))
+    parser.add_argument("--skip", nargs="+", choices=PARTS, default=[], metavar="PART")
+    parser.add_argument("--big", type=int, metavar="MiB", help="also stream a file this big")
+    parser.add_argument("--keep", metavar="DIR", help="write the built inputs there")
+    parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--jc-parquet", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--build", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        name, rows, path = args.build
+        Path(path).write_text(build(name, int(rows)), encoding="utf-8")
+        return
+    if args.one:
+        print(json.dumps(in_process(*args.one)))
+        return
+    if args.jc_parquet:
+        jc_parquet(*args.jc_parquet)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        run(args, folder)
+
+
+def run(args: argparse.Namespace, folder: Path) -> None:
+    """The parts asked for, input by input."""
+    ours = [sys.executable, "-m", "netstat_normalizer"]
+    paths = {name: folder / (re.sub(r"\W", "", name) + ".txt") for name in args.only}
+    for name, path in paths.items():
+        built(name, args.rows, path)
+    print(f"{args.rows:,} varied rows per input; fastest (CPU) of {args.repeat} runs")
+    print(f"  {'input':<15}{'who':<7}{'wall s':>8}{'cpu s':>8}{'rows/s':>11}{'x jc':>7}{'MiB':>6}")
+    if "parse" not in args.skip:
+        print("parse(): in process; floor: for line in f: line.split()")
+        for name, path in paths.items():
+            part_parse(name, str(path), args.rows, args.repeat)
+    if "cli" not in args.skip:
+        print("CLI end to end, file to JSON (ours: --format jsonl)")
+        for name, path in paths.items():
+            mine = [*ours, "parse", "--format", "jsonl", "--jobs", "1", str(path)]
+            versus(name, args.rows, args.repeat, mine, ["--" + INPUTS[name][2]], path)
+    if "parquet" not in args.skip:
+        print("to Parquet: convert --format parquet against jc.parse + pyarrow")
+        for name, path in paths.items():
+            mine = [*ours, "convert", str(path), "--out", str(folder / "pq"), "--format"]
+            mine += ["parquet", "--jobs", "1", "--force"]
+            theirs = [__file__, "--jc-parquet", name, str(path), str(folder / "jc.parquet")]
+            versus(name, args.rows, args.repeat, mine, theirs, None)
+    if "start" not in args.skip:
+        print("start to first record: the CLI on a one-row file")
+        for name in args.only:
+            path = folder / "one.txt"
+            built(name, 1, path)
+            mine = [*ours, "parse", "--format", "jsonl", str(path)]
+            versus(name, 1, args.repeat, mine, ["--" + INPUTS[name][2]], path)
+    if args.big:
+        big(folder, args.big)
+
+
+def versus(
+    name: str, rows: int, repeat: int, mine: list[str], theirs: list[str], stdin: Path | None
+) -> None:
+    """Our command against jc's (``python -m jc`` + ``theirs``, or a script when it starts with
+    a path), reading ``stdin`` for jc when given."""
+    jc = [sys.executable, *([] if theirs[0].endswith(".py") else ["-m", "jc"]), *theirs]
+    found = best(
+        repeat,
+        {
+            "ours": lambda: timed(mine),
+            "jc": lambda: timed(jc, None if stdin is None else str(stdin)),
+        },
+    )
+    show(name, rows, found)
+
+
+def big(folder: Path, mib: int) -> None:
+    """Stream a file of ``mib`` MiB of varied ``ss -tanp`` rows to JSONL: seconds, peak RSS."""
+    path = folder / "big.txt"
+    built("ss -tanp", 20_000, folder / "block.txt")
+    block = (folder / "block.txt").read_bytes()
+    with path.open("wb") as out:
+        while out.tell() < mib << 20:
+            out.write(block)
+    command = [sys.executable, "-m", "netstat_normalizer", "parse", "--format", "jsonl"]
+    result = timed([*command, "--jobs", "1", "-"], str(path))
+    print(f"{os.path.getsize(path) / 2**20:,.0f} MiB of ss -tanp to JSONL (stdin): {result}")
+    path.unlink()
+
+
+if __name__ == "__main__":
+    main()
