@@ -384,8 +384,29 @@ def test_capture_using_and_flags(monkeypatch: pytest.MonkeyPatch, capsys) -> Non
     assert main(["capture", "--using", "netstat", "--format", "jsonl", "--", "-antp"]) == 0
     assert ran == [["netstat", "-antp"]]
     assert len(capsys.readouterr().out.splitlines()) == 57
-    with pytest.raises(SystemExit):  # argparse: --using ss or netstat (no /proc reader yet)
-        main(["capture", "--using", "proc"])
+    with pytest.raises(SystemExit):  # argparse: no such tool
+        main(["capture", "--using", "lsof"])
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="no /proc/net/tcp")
+def test_capture_using_proc_on_this_machine() -> None:
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        done = run("capture", "--using", "proc", "--format", "jsonl")
+    assert done.returncode == 0, done.stderr.decode()
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert {r["dialect"] for r in records} == {"linux-proc-net"}
+    assert {r["proto"] for r in records} <= {"tcp", "udp"}
+    assert all(r["host"] and r["captured_at"] for r in records)
+    assert records[0]["source"]["path"].startswith("<cat /proc/net/tcp")
+    mine = [r for r in records if r["local_port"] == port]
+    assert [(r["local_address"], r["state"], r["state_raw"]) for r in mine] == [
+        ("127.0.0.1", "LISTEN", "0A")
+    ]
 
 
 def test_detect_reads_what_parse_reads(tmp_path: Path) -> None:

@@ -43,7 +43,10 @@ def test_live_counts_equal_the_kernels(live: Path, name: str) -> None:
     for summary, kernel in zip(summaries, counts, strict=True):
         if kernel["before"] == kernel["after"]:  # else a state changed while ss ran
             assert summary["states"] == {s: n for s, n in kernel["after"].items() if n}
-    assert summaries[1]["states"]["TIME-WAIT"] == 1000
+    # the scenario made 1000 TIME-WAIT and 150 CLOSE-WAIT; on a loaded machine the first
+    # TIME-WAIT sockets may reach their 60 s before the capture: compare with the kernel's count
+    kernel = sorted((counts[1]["before"]["TIME-WAIT"], counts[1]["after"]["TIME-WAIT"]))
+    assert 900 < kernel[0] <= summaries[1]["states"]["TIME-WAIT"] <= kernel[1] <= 1000
     assert summaries[1]["states"]["CLOSE-WAIT"] == 150
 
 

@@ -3,23 +3,26 @@
 Each source (see ``archive``) becomes ``DIR/<name><suffix>``; beside the outputs,
 ``diagnostics.jsonl`` holds every unparsed line and every failed or skipped source, and
 ``summary.json`` the totals, both in source order.  A source is parsed into temporary files in
-``DIR/.netstat-normalizer/tmp``; then its state (counts, and diagnostics, in
-``DIR/.netstat-normalizer/state``) and its output are renamed into place, in that order, so an
-output that exists is complete and has its state.  A rerun skips such outputs (unless the options
-changed, or ``force``) and reuses their state: an interrupted run, rerun, ends with the same tree
-as an uninterrupted one.
+``DIR/.netstat-normalizer/tmp``; then its earlier output is removed, and its state (counts, and
+diagnostics, in ``DIR/.netstat-normalizer/state``) and its output are renamed into place, in that
+order, so an output that exists is complete and has its state.  A rerun skips such outputs (unless
+the options changed, or ``force``) and reuses their state: an interrupted run (Ctrl-C, SIGTERM,
+SIGKILL), rerun, ends with the same tree as an uninterrupted one.
+
+Everything below ``DIR`` is reached through ``io.confined``: no symbolic link there is followed,
+and a link where the tool's own folders belong stops the run (``ConvertError``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import multiprocessing
 import os
+import secrets
 import shutil
-import signal
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,13 +34,29 @@ from ..engine.captures import host_from_path
 from ..engine.detect import confidence
 from ..engine.pipeline import iter_parse
 from ..errors import NetstatNormalizerError
-from ..io.archive import MAX_SOURCE_BYTES, READ_ERRORS, Archive, Problem, Source, reason_of, walk
+from ..io.archive import (
+    MAX_SOURCE_BYTES,
+    READ_ERRORS,
+    Archive,
+    Guarded,
+    Problem,
+    Source,
+    SourceError,
+    reason_of,
+    walk,
+)
+from ..io.confined import Confined, LinkError
+from ..io.decode import check_encoding, without_surrogates
 from ..io.reader import open_lines
 from ..model.record import Diagnostic, Record
 from ..sinks.json import RecordWriter
+from .stopping import die_with_parent, stop_signal, terminate_as_interrupt
 
 STATE_DIR = ".netstat-normalizer"
 """The folder in the output folder holding each output's state, and temporary files."""
+TMP = f"{STATE_DIR}/tmp"
+STATE = f"{STATE_DIR}/state"
+LOCK = f"{STATE_DIR}/lock"
 
 SUFFIXES = {"json": ".json", "jsonl": ".jsonl", "parquet": ".parquet"}
 
@@ -49,7 +68,8 @@ PROGRESS_INTERVAL = 0.1
 
 
 class ConvertError(NetstatNormalizerError):
-    """A run that cannot start: the output folder is in use, parquet is not installed."""
+    """A run that cannot start or finish: an unusable output folder (a file, read-only, a
+    symbolic link where the tool's folders belong), parquet not installed, a bad encoding."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +120,8 @@ class Report:
     """What a run did, in source order."""
 
     outcomes: list[Outcome] = field(default_factory=list)
-    interrupted: bool = False
+    interrupted: int = 0
+    """The signal that stopped the run (SIGINT, SIGTERM), else 0."""
 
     @property
     def problems(self) -> list[Problem]:
@@ -112,9 +133,10 @@ class Report:
 
     @property
     def exit_status(self) -> int:
-        """130 when interrupted, 1 when a source failed or was skipped or a line was not parsed."""
+        """128 + the signal when interrupted (130 for Ctrl-C), 1 when a source failed or was
+        skipped or a line was not parsed."""
         if self.interrupted:
-            return 130
+            return 128 + self.interrupted
         return 1 if self.problems or self.unparsed else 0
 
 
@@ -137,27 +159,33 @@ def convert(
 ) -> Report:
     """Convert every source in ``paths`` into ``settings.out``; each failure or skip is reported
     on stderr as it comes, and progress on ``progress`` (a terminal) if given.  On
-    KeyboardInterrupt, temporary files are removed and the report says ``interrupted``."""
+    KeyboardInterrupt or SIGTERM, temporary files are removed and the report says
+    ``interrupted``.  ConvertError when the output folder cannot be used."""
     if settings.format == "parquet":
         parquet_writer()
-    os.makedirs(settings.out, exist_ok=True)
+    if settings.encoding is not None:
+        check_encoding(settings.encoding)
+    try:
+        os.makedirs(settings.out, exist_ok=True)
+    except OSError as err:
+        raise ConvertError(f"cannot use {settings.out} as the output folder: {_why(err)}") from None
     plan = _plan(paths, settings)
     report = Report()
     jobs = min(jobs, sum(not isinstance(p, Problem) for p in plan))
     shown = _Progress(progress, len(plan))
-    with _workspace(settings.out):
-        with _workers(jobs) as pool:
-            try:
+    with terminate_as_interrupt(), _workspace(settings.out) as root:
+        try:
+            with _workers(jobs) as pool:
                 for outcome in _run(plan, settings, pool, shown):
                     report.outcomes.append(outcome)
                     if isinstance(outcome, Problem):
                         shown.clear()
                         _warn(f"{_where(outcome)}: {outcome.reason}")
-            except KeyboardInterrupt:
-                shown.clear()
-                report.interrupted = True
-                return report
-        _finish(settings.out, report)
+        except KeyboardInterrupt as err:
+            shown.clear()
+            report.interrupted = stop_signal(err)
+            return report
+        _finish(root, report)
     return report
 
 
@@ -217,13 +245,7 @@ def _workers(jobs: int) -> Iterator[Pool | None]:
 
 def _init_worker(parent: int | None) -> None:
     """A worker leaves Ctrl-C to the main process and, on Linux, dies with it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if parent is not None:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the main process died before prctl
-            os._exit(1)
+    die_with_parent(parent)
 
 
 def _run(
@@ -245,49 +267,75 @@ def _job(job: tuple[Source | Archive, Settings]) -> list[Outcome]:
     item, settings = job
     if isinstance(item, Source):
         return [_convert_source(item, item.open(settings.limit), settings)]
-    return [
-        entry if isinstance(entry, Problem) else _convert_source(entry[0], entry[1], settings)
-        for entry in item.members(settings.limit)
-    ]
+    names = _Names(SUFFIXES[settings.format])  # members' outputs must not clash either
+    outcomes: list[Outcome] = []
+    for entry in item.members(settings.limit):
+        taken = None if isinstance(entry, Problem) else names.claim(entry[0])
+        if isinstance(entry, Problem):
+            outcomes.append(entry)
+        elif taken is not None:
+            outcomes.append(Problem(item.path, entry[0].member, taken, failed=False))
+        else:
+            outcomes.append(_convert_source(entry[0], entry[1], settings))
+    return outcomes
 
 
 def _convert_source(
     source: Source, opened: contextlib.AbstractContextManager[IO[bytes]], settings: Settings
 ) -> Outcome:
     """Convert one source, unless its output is complete and current; ``opened`` gives its
-    bytes (a stream is a context manager too)."""
-    paths = _Paths(settings.out, source.name + SUFFIXES[settings.format])
-    state = None if settings.force else paths.state_if_current(settings.options())
-    if state is not None:
-        return Done(source.path, source.member, state, parsed=False)
+    bytes (a stream is a context manager too).  A failure to read the source, or to write its
+    output (a full disk, a name too long, a symbolic link in the way), fails the source alone."""
+    paths = _Paths(source.name + SUFFIXES[settings.format])
     try:
-        with opened as stream:
-            state = _parse(source, stream, settings, paths)
-    except (*READ_ERRORS, NetstatNormalizerError) as err:
-        paths.remove()
-        return Problem(source.path, source.member, reason_of(err), failed=True)
+        root = Confined(settings.out)
+    except OSError as err:  # the output folder gone
+        reason = f"cannot write {paths.name}: {_why(err)}"
+        return Problem(source.path, source.member, reason, failed=True)
+    with root, contextlib.ExitStack() as stack:
+        try:
+            state = None if settings.force else paths.state_if_current(root, settings.options())
+            if state is not None:
+                return Done(source.path, source.member, state, parsed=False)
+            try:
+                stream = stack.enter_context(opened)
+            except READ_ERRORS as err:
+                raise SourceError(source.where, reason_of(err)) from None
+            guarded = io.BufferedReader(Guarded(stream, source.where))
+            state = _parse(source, guarded, settings, paths, root)
+        except NetstatNormalizerError as err:  # reading: SourceError, DetectionError
+            paths.remove(root)
+            return Problem(source.path, source.member, reason_of(err), failed=True)
+        except OSError as err:  # writing
+            paths.remove(root)
+            reason = f"cannot write {paths.name}: {_why(err)}"
+            return Problem(source.path, source.member, reason, failed=True)
     return Done(source.path, source.member, state, parsed=True)
 
 
-def _parse(source: Source, stream: IO[bytes], settings: Settings, paths: _Paths) -> dict[str, Any]:
+def _parse(
+    source: Source, stream: IO[bytes], settings: Settings, paths: _Paths, root: Confined
+) -> dict[str, Any]:
     """Parse ``stream`` into the output and state files of ``paths``; the state."""
     encoding, lines = open_lines(stream, settings.encoding, score=confidence)
     counts: dict[str, int] = {}
     stats = _Stats()
+    text = without_surrogates if settings.format == "parquet" else _same  # Parquet wants UTF-8
+    host = host_from_path(settings.host_from_path, source.path, source.member)
     items = iter_parse(
         lines,
         settings.dialect,
-        source.path,
+        text(source.path),
         settings.command,
         accounting=counts,
-        member=source.member,
+        member=None if source.member is None else text(source.member),
         marker=settings.marker,
-        host=host_from_path(settings.host_from_path, source.path, source.member),
-        meta=dict(settings.meta) or None,
+        host=None if host is None else text(host),
+        meta={text(k): text(v) for k, v in settings.meta} or None,
     )
-    with paths.temporary() as (output, diagnostics, state_file):
-        with open(diagnostics, "wb") as diag:
-            _write_output(stats.records(items, diag), output, settings.format)
+    with paths.temporary(root) as (output, diagnostics, state_file):
+        with os.fdopen(root.open(diagnostics, os.O_WRONLY), "wb") as diag:
+            _write_output(stats.records(items, diag), root, output, settings.format)
         state = {
             "path": source.path,
             "member": source.member,
@@ -296,16 +344,26 @@ def _parse(source: Source, stream: IO[bytes], settings: Settings, paths: _Paths)
             "encoding": encoding,
             **stats.totals(counts),
         }
-        _write_json(state_file, state)
-        paths.commit(output, diagnostics, state_file)
+        _write_json(root, state_file, state)
+        paths.commit(root, output, diagnostics, state_file)
     return state
 
 
-def _write_output(records: Iterator[Record], path: str, fmt: str) -> None:
-    if fmt == "parquet":
-        parquet_writer()(records, path)
+def _same(text: str) -> str:
+    return text
+
+
+def _write_output(records: Iterator[Record], root: Confined, path: str, fmt: str) -> None:
+    if fmt == "parquet":  # pyarrow opens by name: the temporary file made in the checked TMP
+        parquet_writer()(records, os.path.join(root.root, *path.split("/")))
         return
-    with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as out:
+    with os.fdopen(
+        root.open(path, os.O_WRONLY),
+        "w",
+        encoding="utf-8",
+        errors="backslashreplace",
+        newline="\n",
+    ) as out:
         writer = RecordWriter(out, fmt)
         for record in records:
             writer.write(record)
@@ -348,79 +406,94 @@ class _Stats:
 
 
 class _Paths:
-    """Where one output and its state go, and their temporary files."""
+    """Where one output and its state go, relative to the output folder, and their temporary
+    files."""
 
-    def __init__(self, out: str, name: str) -> None:
-        self.out = out
+    def __init__(self, name: str) -> None:
         self.name = name
-        self.output = os.path.join(out, *name.split("/"))
-        self.state = os.path.join(out, STATE_DIR, "state", *name.split("/")) + ".json"
-        self.diagnostics = self.state[: -len(".json")] + ".diagnostics.jsonl"
+        self.output = name
+        self.state = f"{STATE}/{name}.json"
+        self.diagnostics = f"{STATE}/{name}.diagnostics.jsonl"
 
-    def state_if_current(self, options: dict[str, Any]) -> dict[str, Any] | None:
+    def state_if_current(self, root: Confined, options: dict[str, Any]) -> dict[str, Any] | None:
         """The state of a complete output made with ``options``, else None."""
-        if not (os.path.exists(self.output) and os.path.exists(self.diagnostics)):
+        if not (root.is_file(self.output) and root.is_file(self.diagnostics)):
             return None
         try:
-            with open(self.state, encoding="utf-8") as file:
+            with os.fdopen(root.open(self.state, os.O_RDONLY), encoding="utf-8") as file:
                 state: dict[str, Any] = json.load(file)
         except (OSError, ValueError):
             return None
         return state if state.get("options") == options else None
 
     @contextlib.contextmanager
-    def temporary(self) -> Iterator[tuple[str, str, str]]:
-        """Three temporary files (output, diagnostics, state), removed unless committed."""
-        folder = os.path.join(self.out, STATE_DIR, "tmp")
-        names = []
+    def temporary(self, root: Confined) -> Iterator[tuple[str, str, str]]:
+        """Three new temporary files (output, diagnostics, state), removed unless committed."""
+        names: list[str] = []
         try:
             for suffix in (".output", ".diagnostics", ".state"):
-                handle, name = tempfile.mkstemp(suffix, dir=folder)
-                os.close(handle)
+                name = f"{TMP}/{secrets.token_hex(8)}{suffix}"
+                os.close(root.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
                 names.append(name)
             yield names[0], names[1], names[2]
         finally:
             for name in names:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(name)
+                with contextlib.suppress(OSError):
+                    root.remove(name)
 
-    def commit(self, output: str, diagnostics: str, state: str) -> None:
-        """Rename the temporary files into place: the state first, the output last."""
-        moves = ((diagnostics, self.diagnostics), (state, self.state), (output, self.output))
-        for _, final in moves:
-            if not _inside(self.out, final):
-                raise NetstatNormalizerError(f"{final} would be outside {self.out}")
-        for temporary, final in moves:
-            os.makedirs(os.path.dirname(final), exist_ok=True)
-            os.replace(temporary, final)
+    def commit(self, root: Confined, output: str, diagnostics: str, state: str) -> None:
+        """Remove the earlier output, then rename the temporary files into place: the state
+        first, the output last (an output never stands beside another run's state)."""
+        root.remove(self.output)
+        for temporary, final in ((diagnostics, self.diagnostics), (state, self.state)):
+            root.replace(temporary, final)
+        root.replace(output, self.output)
 
-    def remove(self) -> None:
-        """Remove an earlier output and its state (the source now fails)."""
+    def remove(self, root: Confined) -> None:
+        """Remove an earlier output and its state (the source now fails), as far as possible."""
         for final in (self.output, self.state, self.diagnostics):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(final)
-
-
-def _inside(folder: str, path: str) -> bool:
-    """Whether ``path``'s folder, links resolved, is within ``folder``."""
-    root = os.path.realpath(folder)
-    return os.path.commonpath([root, os.path.realpath(os.path.dirname(path))]) == root
+            with contextlib.suppress(OSError, ValueError):
+                root.remove(final)
 
 
 @contextlib.contextmanager
-def _workspace(out: str) -> Iterator[None]:
-    """Hold the output folder's lock, with an empty temporary folder, removed at the end."""
-    state = os.path.join(out, STATE_DIR)
-    os.makedirs(state, exist_ok=True)
-    tmp = os.path.join(state, "tmp")
-    with open(os.path.join(state, "lock"), "a") as lock:
-        _lock(lock, out)
-        shutil.rmtree(tmp, ignore_errors=True)  # left by a killed run
-        os.makedirs(tmp)
+def _workspace(out: str) -> Iterator[Confined]:
+    """The output folder, with its lock held and an empty temporary folder, removed at the end.
+    ConvertError when it cannot be used: a symbolic link or a file where the tool's own folders
+    belong, no right to write."""
+    try:
+        root = Confined(out)
+    except OSError as err:
+        raise ConvertError(f"cannot use {out} as the output folder: {_why(err)}") from None
+    with root:
         try:
-            yield
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            with root.folder(STATE, create=True):
+                pass
+            lock = root.open(LOCK, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        except LinkError as err:
+            raise ConvertError(f"{os.path.join(out, err.path)} {err.what}: not used") from None
+        except OSError as err:
+            raise ConvertError(f"cannot use {out} as the output folder: {_why(err)}") from None
+        with os.fdopen(lock, "a") as file:
+            _lock(file, out)
+            try:
+                with root.folder(TMP):  # a link or a file there is refused, not removed
+                    pass
+                root.clear(TMP)  # left by a killed run
+            except FileNotFoundError:
+                pass
+            except LinkError as err:
+                raise ConvertError(f"{os.path.join(out, err.path)} {err.what}: not used") from None
+            try:
+                with root.folder(TMP, create=True):
+                    pass
+            except OSError as err:
+                raise ConvertError(f"cannot use {out} as the output folder: {_why(err)}") from None
+            try:
+                yield root
+            finally:
+                with contextlib.suppress(OSError):
+                    root.clear(TMP)
 
 
 def _lock(file: IO[str], out: str) -> None:
@@ -436,23 +509,32 @@ def _lock(file: IO[str], out: str) -> None:
         fcntl.flock(file, fcntl.LOCK_EX)
 
 
+def _why(err: OSError) -> str:
+    """An OSError's reason, as a diagnostic says it."""
+    return str(err.strerror or err)
+
+
 # -- reporting ----------------------------------------------------------------------------------
-def _finish(out: str, report: Report) -> None:
-    """Write ``diagnostics.jsonl`` and ``summary.json`` (each atomically) from the outcomes."""
-    tmp = os.path.join(out, STATE_DIR, "tmp")
-    with tempfile.NamedTemporaryFile("wb", dir=tmp, delete=False) as diag:
-        for outcome in report.outcomes:
-            if isinstance(outcome, Done):
-                with open(_Paths(out, outcome.state["output"]).diagnostics, "rb") as lines:
-                    shutil.copyfileobj(lines, diag)
-            else:
-                entry = {"path": outcome.path, "member": outcome.member, "line": None}
-                entry |= {"text": None, "reason": outcome.reason}
-                diag.write(_json_line(entry))
-    os.replace(diag.name, os.path.join(out, "diagnostics.jsonl"))
-    summary = os.path.join(tmp, "summary.json")
-    _write_json(summary, _summary(report.outcomes), indent=2)
-    os.replace(summary, os.path.join(out, "summary.json"))
+def _finish(root: Confined, report: Report) -> None:
+    """Write ``diagnostics.jsonl`` and ``summary.json`` (each atomically) from the outcomes;
+    ConvertError when they cannot be written (a full disk)."""
+    try:
+        with _Paths("").temporary(root) as (diagnostics, summary, _):
+            with os.fdopen(root.open(diagnostics, os.O_WRONLY), "wb") as diag:
+                for outcome in report.outcomes:
+                    if isinstance(outcome, Done):
+                        own = _Paths(outcome.state["output"]).diagnostics
+                        with os.fdopen(root.open(own, os.O_RDONLY), "rb") as lines:
+                            shutil.copyfileobj(lines, diag)
+                    else:
+                        entry = {"path": outcome.path, "member": outcome.member, "line": None}
+                        entry |= {"text": None, "reason": outcome.reason}
+                        diag.write(_json_line(entry))
+            root.replace(diagnostics, "diagnostics.jsonl")
+            _write_json(root, summary, _summary(report.outcomes), indent=2)
+            root.replace(summary, "summary.json")
+    except OSError as err:
+        raise ConvertError(f"cannot write the summary in {root.root}: {_why(err)}") from None
 
 
 def _summary(outcomes: list[Outcome]) -> dict[str, Any]:
@@ -491,8 +573,9 @@ def _json_line(value: Any) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
-def _write_json(path: str, value: Any, indent: int | None = None) -> None:
-    with open(path, "w", encoding="utf-8", errors="backslashreplace") as file:
+def _write_json(root: Confined, path: str, value: Any, indent: int | None = None) -> None:
+    file_ = root.open(path, os.O_WRONLY | os.O_TRUNC)
+    with os.fdopen(file_, "w", encoding="utf-8", errors="backslashreplace") as file:
         json.dump(value, file, ensure_ascii=False, indent=indent)
         file.write("\n")
 

@@ -7,31 +7,36 @@ that first reads the file's opening lines (its title, header and first rows), so
 table as the one process would; a chunk is kept only if that knowledge equals what the chunk
 before it ended with, and if no chunk met a capture boundary.  Otherwise the file is parsed again
 in one piece: the output never depends on the cutting.
+
+The workers die with the main process (Linux), and a janitor process then removes the scratch
+folder; SIGTERM is handled as Ctrl-C, which stops the workers and removes it too.
 """
 
 from __future__ import annotations
 
 import codecs
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import IO
+from typing import IO, Any
 
 from ..dialects import DIALECTS
 from ..dialects.base import TableState
-from ..engine.captures import claimants, host_from_path, labels_of
+from ..engine.captures import DETECT_MAX_CHARS, claimants, host_from_path, labels_of
 from ..engine.detect import confidence
 from ..engine.pipeline import iter_parse
-from ..io.decode import ERRORS
+from ..errors import NetstatNormalizerError
+from ..io.decode import ERRORS, check_encoding
 from ..io.reader import SNIFF_BYTES, open_lines
 from ..model.record import Diagnostic, Record
 from ..sinks.json import RecordWriter
 from .inputs import Note, Options, is_plain_file, read
+from .stopping import die_with_parent, janitor, terminate_as_interrupt
 
 CHUNK_BYTES = 32 << 20
 """A file at least this big (32 MiB) is parsed in chunks."""
@@ -39,6 +44,10 @@ _OPENING_BYTES = 1 << 16
 """How much of a big file is read to learn its table (64 KiB)."""
 _CUT_SEARCH = 1 << 20
 """How far past a chunk's nominal end a row to cut at is looked for."""
+
+
+class InputError(NetstatNormalizerError):
+    """A file ``parse`` cannot read: a usage error."""
 
 
 @dataclass(frozen=True)
@@ -73,22 +82,51 @@ class Outcome:
 def parse_files(paths: list[str], options: Options, jobs: int, out: IO[str], fmt: str) -> int:
     """Write the records of ``paths`` (``inputs.read``'s inputs) to ``out`` as ``fmt`` and their
     diagnostics and notes to stderr, in input order, with ``jobs`` processes; the worst status:
-    0, 1 when a line was not parsed, a note's severity."""
-    with tempfile.TemporaryDirectory(prefix="netstat-normalizer-") as scratch:
-        plans = [_plan(path, options, jobs) for path in paths]
-        writer = _Concatenation(out, fmt)
-        status = 0
-        with ProcessPoolExecutor(jobs) as pool:
-            results = pool.map(_run, [(t, scratch) for plan in plans for t in plan])
-            for plan in plans:
-                outcomes = [next(results) for _ in plan]
-                if not _consistent(outcomes):
-                    outcomes = [_run((Task(plan[0].path, plan[0].host, options), scratch))]
-                for outcome in outcomes:
-                    writer.copy(outcome)
-                    status = max(status, outcome.status)
-        writer.close()
+    0, 1 when a line was not parsed, a note's severity.  EncodingError for an encoding that
+    cannot decode a capture; InputError for a file gone while its chunks were planned."""
+    if options.encoding is not None:
+        check_encoding(options.encoding)
+    scratch = tempfile.mkdtemp(prefix="netstat-normalizer-")
+    try:
+        with janitor(scratch), terminate_as_interrupt():
+            plans = [_plan(path, options, jobs) for path in paths]
+            writer = _Concatenation(out, fmt)
+            status = 0
+            with _pool(jobs) as pool:
+                results = pool.imap(_run, [(t, scratch) for plan in plans for t in plan])
+                for plan in plans:
+                    outcomes = [next(results) for _ in plan]
+                    if not _consistent(outcomes):
+                        outcomes = [_run((Task(plan[0].path, plan[0].host, options), scratch))]
+                    for outcome in outcomes:
+                        writer.copy(outcome)
+                        status = max(status, outcome.status)
+            writer.close()
+    except OSError as err:  # a file gone or changed since its chunks were planned
+        raise InputError(f"cannot read {err.filename or 'a file'}: {err.strerror}") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return status
+
+
+class _pool:
+    """``jobs`` forked worker processes that die with the main process, closed on leaving,
+    terminated on an error or interruption."""
+
+    def __init__(self, jobs: int) -> None:
+        linux = sys.platform.startswith("linux")
+        context = multiprocessing.get_context("fork" if linux else None)
+        self.pool = context.Pool(jobs, die_with_parent, (os.getpid() if linux else None,))
+
+    def __enter__(self) -> Any:
+        return self.pool
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is None:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
 
 
 def _plan(path: str, options: Options, jobs: int) -> list[Task]:
@@ -104,7 +142,7 @@ def _plan(path: str, options: Options, jobs: int) -> list[Task]:
         encoding, lines = open_lines(raw, options.encoding, score=confidence)
         if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
             return whole  # a line end is not one byte b"\n"
-        head = [line for _, line in zip(range(SNIFF_BYTES // 32), lines)]
+        head = _bounded(lines, SNIFF_BYTES // 32, DETECT_MAX_CHARS)
         opening = _opening(head, options)
         if opening is None:
             return whole
@@ -113,14 +151,26 @@ def _plan(path: str, options: Options, jobs: int) -> list[Task]:
         # on 2 processes is cut in 4 chunks of 10 MB (in 16 and 24 MB when the least was 16 MiB)
         step = max(CHUNK_BYTES // 8, size // (2 * jobs))
         cuts = _cuts(raw, size, step, dialect, kind, encoding)
-    if not cuts:
+    numbers = _line_numbers(path, cuts) if cuts else None
+    if numbers is None:  # no cut, or the file shrank meanwhile
         return whole
     bounds = [0, *cuts, size]
-    numbers = _line_numbers(path, cuts)
     return [
         Task(path, host, options, start, end, first, dialect, encoding, tuple(lines_before))
         for start, end, first in zip(bounds, bounds[1:], [1, *numbers])
     ]
+
+
+def _bounded(lines: Iterator[str], most: int, chars: int) -> list[str]:
+    """The first lines, at most ``most`` of them and about ``chars`` characters."""
+    head: list[str] = []
+    size = 0
+    for line in lines:
+        head.append(line)
+        size += len(line)
+        if len(head) >= most or size >= chars:
+            break
+    return head
 
 
 def _opening(head: list[str], options: Options) -> tuple[str, str, list[str]] | None:
@@ -152,6 +202,8 @@ def _cuts(
         while raw.tell() < min(size, nominal + _CUT_SEARCH):
             at = raw.tell()
             piece = raw.readline(SNIFF_BYTES)  # a line, or the next part of a long one
+            if not piece:  # the file shrank since its size was taken
+                return []
             line = piece.decode(encoding, ERRORS).rstrip("\r\n")
             if starts and any(
                 (found := lines.match(line, s)) and found[0] == kind for s in lines.sections
@@ -162,14 +214,21 @@ def _cuts(
     return cuts
 
 
-def _line_numbers(path: str, cuts: list[int]) -> list[int]:
-    """The line number at each cut: one more than the line ends before it."""
+def _line_numbers(path: str, cuts: list[int]) -> list[int] | None:
+    """The line number at each cut: one more than the line ends before it, counted as
+    ``open_lines`` splits (``\n``, ``\r\n``, a lone ``\r``); None when the file is shorter
+    than a cut (it shrank)."""
     numbers, count, done = [], 0, 0
+    cr = False  # whether the block before ended with "\r"
     with open(path, "rb") as raw:
         for cut in cuts:
             while done < cut:
                 block = raw.read(min(1 << 20, cut - done))
-                count += block.count(b"\n")
+                if not block:
+                    return None
+                count += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+                count -= cr and block.startswith(b"\n")
+                cr = block.endswith(b"\r")
                 done += len(block)
             numbers.append(count + 1)
     return numbers

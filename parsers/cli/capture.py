@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import socket
 import subprocess
@@ -15,10 +16,13 @@ from ..engine.pipeline import iter_parse
 from ..io.reader import open_lines
 from . import common
 
+PROC_FILES = ("tcp", "tcp6", "udp", "udp6")
+"""What ``--using proc`` reads (a kernel without IPv6 has no tcp6 and udp6: they are left out)."""
 TOOLS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     "linux": {
         "ss": (("-a", "-n", "-p", "-e", "-o", "-i", "-m"), "linux-ss"),
         "netstat": (("-a", "-n", "-p", "-e", "-e", "-o"), "linux-netstat"),
+        "proc": (tuple(f"/proc/net/{name}" for name in PROC_FILES), "linux-proc-net"),
     },
     "win32": {"netstat": (("-a", "-n", "-o"), "windows-netstat")},
     "darwin": {"netstat": (("-a", "-n", "-v"), "macos-netstat")},
@@ -27,11 +31,14 @@ TOOLS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
 }
 """Per system (``sys.platform`` without its version): each tool ``capture`` may run, first
 preferred, with the flags that say the most, and the dialect of its output."""
+PROGRAMS = {"proc": "cat"}
+"""Tools that are no program of that name: the program that runs them."""
 
 EPILOG = """\
 what it runs (the first installed, unless --using says which):
   Linux    ss -a -n -p -e -o -i -m   (all sockets: processes, timers, TCP internals, memory)
            netstat -a -n -p -e -e -o
+           (--using proc: cat /proc/net/tcp tcp6 udp udp6, for machines without ss or netstat)
   Windows  netstat -a -n -o          macOS    netstat -a -n -v
   FreeBSD  netstat -A -a -n          Solaris  netstat -a -n
 Arguments after -- replace the flags (capture -- -tlnp runs ss -tlnp). Records carry host (this
@@ -84,11 +91,12 @@ def run(args: argparse.Namespace) -> int:
     if args.using is not None and args.using not in known:
         raise common.Usage(f"--using {args.using}: not on this system ({', '.join(known)})")
     names = [args.using] if args.using else list(known)
-    tool = next((name for name in names if shutil.which(name)), None)
+    tool = next((name for name in names if shutil.which(PROGRAMS.get(name, name))), None)
     if tool is None:
         raise common.Usage(f"{' nor '.join(names)} is installed")
     flags, dialect = known[tool]
-    command = [tool, *(args.flags or flags)]
+    given = args.flags or [f for f in flags if not f.startswith("/proc/") or os.path.exists(f)]
+    command = [PROGRAMS.get(tool, tool), *given]
     shown = " ".join(command)
     done = subprocess.run(command, capture_output=True, check=False)
     if done.returncode != 0:

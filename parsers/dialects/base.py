@@ -26,9 +26,23 @@ from ..model.states import TCP_STATES, states_printed_by
 
 _OPENING_KINDS = ("title", "header")
 """Line kinds that open a capture: seen again after records, they start the next one."""
-_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f\udc00-\udcff]")
-"""Characters no netstat or ss prints (tabs aside), and undecodable bytes (``decode.ERRORS``):
-all unprintable, so only a line ``str.isprintable`` rejects is searched."""
+_SUSPECT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    "\ud800-\udfff]"
+)
+"""Characters no netstat or ss prints (tabs aside): control characters, Unicode whitespace
+(which would separate fields as a space does), lone surrogates (undecodable bytes, see
+``decode.ERRORS``, or a broken ``str``).  All unprintable, so only a line ``str.isprintable``
+rejects is searched."""
+_NUMBER = re.compile(r"\d+(?:_\d+)*")
+"""What ``int()`` reads as a decimal number (Unicode digits, underscores between them)."""
+MAX_DIGITS = 4300
+"""The most digits of a number on a line: ``int()`` refuses more (Python's default
+``sys.get_int_max_str_digits()``), and no netstat prints a number a tenth as long."""
+
+MAX_CONTINUATIONS = 256
+"""The most continuation lines (ss details, Windows owner lines, ifconfig lines...) one record
+takes; the lines past it are reported as unparsed, so a record's size stays bounded."""
 
 NO_ENDPOINT = Endpoint(None, None, None, None)
 """The endpoint of a socket whose row prints none (a listener's foreign address)."""
@@ -185,6 +199,8 @@ class Dialect:
         says opens a capture of another dialect.
         """
         pending: Record | None = None
+        continued = 0  # continuation lines of the record above
+        continuing: set[str] = set()  # the line kinds seen continuing a record
         counts = self.accounting
         marker = self.marker
         match = self.lines.match
@@ -204,13 +220,20 @@ class Dialect:
             if marker is not None and marker.search(line):
                 self.boundary = Boundary(raw, "marker")
                 break
-            if not line.isprintable() and _SUSPECT.search(line) is not None:
+            if (not line.isprintable() and _SUSPECT.search(line) is not None) or (
+                len(line) > MAX_DIGITS and _too_long_number(line)
+            ):
                 counts["unparsed"] += 1
                 self.unparsed(line)
                 yield self.diagnostic(line, _suspect(line))
                 continue
             try:
                 kind, values = match(line, self.section) or self.classify(line)
+                if continued >= MAX_CONTINUATIONS and kind in continuing:
+                    counts["unparsed"] += 1
+                    reason = f"more than {MAX_CONTINUATIONS} continuation lines for one record"
+                    yield self.diagnostic(line, reason)
+                    continue
                 result = (handlers.get(kind) or self.handler(kind))(values)
             except (LineError, RowError) as err:
                 self._notices = None  # of a line that is not read after all
@@ -223,6 +246,7 @@ class Dialect:
                 continue
             if type(result) is Record:
                 counts["record"] += 1
+                continued = 0
                 if pending is not None:
                     yield pending
                 pending = self._last = result
@@ -246,6 +270,8 @@ class Dialect:
                 yield self.diagnostic(line, "continuation line with no record above it")
             else:  # CONTINUES: the line is part of the record above
                 counts["record"] += 1
+                continued += 1
+                continuing.add(kind)
         if pending is not None:
             yield pending
 
@@ -475,9 +501,24 @@ def _overlong(raw: str) -> tuple[str, str]:
     return raw[:HEAD_CHARS], f"line of {length} bytes, longer than {MAX_LINE}"
 
 
+def _too_long_number(line: str) -> bool:
+    """Whether ``line`` holds a number of more than ``MAX_DIGITS`` digits."""
+    return any(len(found[0]) - found[0].count("_") > MAX_DIGITS for found in _NUMBER.finditer(line))
+
+
 def _suspect(line: str) -> str:
-    """Why a line holding ``_SUSPECT`` characters is not read."""
+    """Why a line holding ``_SUSPECT`` characters, or too long a number, is not read."""
     if has_undecodable(line):
         return "bytes the encoding cannot decode"
     found = _SUSPECT.search(line)
-    return f"control character U+{ord(found[0]):04X} in the line"  # type: ignore[index]
+    if found is None:
+        return f"a number of more than {MAX_DIGITS} digits"
+    char = found[0]
+    what = (
+        "lone surrogate"
+        if "\ud800" <= char <= "\udfff"
+        else "Unicode whitespace"
+        if char.isspace()
+        else "control character"
+    )
+    return f"{what} U+{ord(char):04X} in the line"

@@ -19,11 +19,16 @@ from typing import Any
 from ..dialects import DIALECTS, Dialect
 from ..dialects.base import Boundary
 from ..errors import DetectionError
+from ..io.reader import OverlongLine
 from ..model.record import Diagnostic, Record
 from .detect import detect, rank
 
 DETECT_LINES = 64
 """How many non-blank lines of a capture detection reads before its parsing starts."""
+DETECT_MAX_LINES = 4096
+DETECT_MAX_CHARS = 1 << 20
+"""The most lines, and characters, detection holds whatever they are (blank lines before a
+capture's first non-blank one are counted, not held): memory stays bounded."""
 _OPENING_KINDS = ("title", "header", "warning")
 _TIME_FORMATS = ("%a %b %d %H:%M:%S %Z %Y", "%a %b %d %H:%M:%S %Y", "%Y-%m-%d %H:%M:%S")
 """Besides ISO 8601, RFC 2822 and epoch seconds: ``date``'s default output, a plain timestamp."""
@@ -54,7 +59,12 @@ def iter_captures(
     number, capture = 1, 0
     name: str | None = None if dialect == "auto" else dialect
     while True:
-        head = pending if name else _head(pending, rest, marker)
+        if name:
+            head = pending
+        else:
+            blank, head = _head(pending, rest, marker)
+            number += blank
+            accounting["other"] += blank
         if name is None:
             name = _detect(head, marker, first=capture == 0 and marker is None)
         before = accounting["record"] + accounting["unparsed"]
@@ -101,19 +111,38 @@ def labels_of(
     return labels, fields
 
 
-def _head(pending: list[str], rest: Iterator[str], marker: re.Pattern[str] | None) -> list[str]:
-    """The lines detection reads: up to DETECT_LINES non-blank ones, ending at a marker line."""
-    head = list(pending)
-    seen = 0
+def _head(
+    pending: list[str], rest: Iterator[str], marker: re.Pattern[str] | None
+) -> tuple[int, list[str]]:
+    """How many blank lines open the capture (counted, not held), and the lines detection reads
+    after them: up to DETECT_LINES non-blank ones, ending at a marker line, at most
+    DETECT_MAX_LINES lines and DETECT_MAX_CHARS characters."""
+    head: list[str] = []
+    blank = seen = size = 0
+    for line in pending:
+        if not head and _blank(line, marker):
+            blank += 1
+        else:
+            head.append(line)
+            size += len(line)
     for line in rest:
+        if not head and _blank(line, marker):
+            blank += 1
+            continue
         head.append(line)
+        size += len(line)
         if _is_marker(marker, line):
             break
         if line.strip():
             seen += 1
-            if seen >= DETECT_LINES:
-                break
-    return head
+        if seen >= DETECT_LINES or len(head) >= DETECT_MAX_LINES or size >= DETECT_MAX_CHARS:
+            break
+    return blank, head
+
+
+def _blank(line: str, marker: re.Pattern[str] | None) -> bool:
+    """A blank line (no overlong one, no marker), accounted for as ``other`` wherever it is."""
+    return not line.strip() and type(line) is not OverlongLine and not _is_marker(marker, line)
 
 
 def _is_marker(marker: re.Pattern[str] | None, line: str) -> bool:

@@ -16,6 +16,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import stat
 import tarfile
 import zipfile
@@ -149,19 +150,23 @@ class Archive:
         next one is asked for."""
         try:
             with TARS[self.suffix](self.path) as raw:
-                stream = _Limited(raw, total, self.path, "MAX_ARCHIVE_BYTES")
-                with tarfile.open(fileobj=stream, mode="r|") as tar:  # type: ignore[call-overload]
-                    yield from self._read(tar, limit)
+                stream = _Limited(raw, total, self.path, "MAX_ARCHIVE_BYTES", strict_end=True)
+                with tarfile.open(fileobj=stream, mode="r|", tarinfo=_StrictInfo) as tar:
+                    yield from self._read(tar, limit, total)
         except (*READ_ERRORS, SourceError) as err:
             yield Problem(self.path, None, reason_of(err), failed=True)
 
     def _read(
-        self, tar: tarfile.TarFile, limit: int
+        self, tar: tarfile.TarFile, limit: int, total: int
     ) -> Iterator[tuple[Source, IO[bytes]] | Problem]:
         seen: set[str] = set()
         for count, info in enumerate(tar):
             if count >= MAX_MEMBERS:
                 yield Problem(self.path, None, f"more than {MAX_MEMBERS} members", failed=True)
+                return
+            if info.offset_data + info.size > total:  # tarfile would skip to its end, forever
+                reason = f"member {info.name!r} declares {info.size} bytes, past MAX_ARCHIVE_BYTES"
+                yield Problem(self.path, None, reason, failed=True)
                 return
             if info.isdir():
                 continue
@@ -282,11 +287,18 @@ def _size_problem(size: int, limit: int) -> tuple[str, bool] | None:
     return None
 
 
+_DRIVE = re.compile(r"[A-Za-z]:[/\\]")
+"""A Windows path's drive and root (``C:/``, ``c:\\``)."""
+
+
 def _member_problem(name: str, seen: set[str]) -> tuple[str, bool] | None:
-    """Why a member's name is refused: absolute, with ``..``, empty, or seen before."""
+    """Why a member's name is refused: absolute, with ``..``, empty, or seen before; on Windows,
+    with a ``:`` (a drive or a stream there); ``x:y`` is a plain name elsewhere."""
     parts = name.replace("\\", "/").split("/")
-    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
         return "absolute path", False
+    if os.name == "nt" and ":" in name:
+        return "':' in path", False
     if ".." in parts:
         return "'..' in path", False
     clean = _clean(name)
@@ -345,22 +357,71 @@ def _zip(file: str) -> zipfile.ZipFile:
     return zipfile.ZipFile(file)
 
 
-class _Limited(io.RawIOBase):
-    """A stream that fails with SourceError once more than ``limit`` bytes were read from it."""
+_CORRUPT_HEADER: tuple[type[Exception], ...] = (
+    tarfile.TruncatedHeaderError,  # type: ignore[attr-defined]
+    tarfile.InvalidHeaderError,  # type: ignore[attr-defined]
+)
 
-    def __init__(self, inner: IO[bytes], limit: int, where: str, name: str) -> None:
+
+class _StrictInfo(tarfile.TarInfo):
+    """A tar header read strictly: tarfile takes a header cut short or garbage, after the first,
+    for the archive's end, and the members after it would be lost without a word."""
+
+    @classmethod
+    def fromtarfile(cls, tar: tarfile.TarFile) -> _StrictInfo:
+        try:
+            return super().fromtarfile(tar)
+        except _CORRUPT_HEADER as err:
+            raise tarfile.ReadError(f"corrupt archive: {err} at byte {tar.offset}") from None
+
+
+class Guarded(io.RawIOBase):
+    """A source's stream whose read errors (``READ_ERRORS``) are SourceErrors naming it: told
+    apart from the errors of writing its output."""
+
+    def __init__(self, inner: IO[bytes], where: str) -> None:
         self.inner = inner
-        self.limit = limit
         self.where = where
-        self.name_of_limit = name
-        self.count = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self.inner.read(len(buffer))
+        except SourceError:
+            raise
+        except READ_ERRORS as err:
+            raise SourceError(self.where, reason_of(err)) from None
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _Limited(io.RawIOBase):
+    """A stream that fails with SourceError once more than ``limit`` bytes were read from it;
+    with ``strict_end``, also when read again after its end (tarfile skipping a member that
+    declares more bytes than there are would read on forever)."""
+
+    def __init__(
+        self, inner: IO[bytes], limit: int, where: str, name: str, strict_end: bool = False
+    ) -> None:
+        self.inner = inner
+        self.limit = limit
+        self.where = where
+        self.name_of_limit = name
+        self.count = 0
+        self.strict_end = strict_end
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.ended and self.strict_end:
+            raise SourceError(self.where, "cannot read: truncated archive (ends inside a member)")
         want = min(len(buffer), self.limit + 1 - self.count)
         data = self.inner.read(want) if want > 0 else b""
+        self.ended = want > 0 and not data
         self.count += len(data)
         if self.count > self.limit:
             reason = f"decompresses to more than {self.limit} bytes ({self.name_of_limit})"

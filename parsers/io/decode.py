@@ -5,6 +5,9 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
+from functools import cache
+
+from ..errors import NetstatNormalizerError
 
 LEGACY = ("cp850", "cp437", "cp866", "cp932", "cp936", "cp949", "cp950", "cp1252")
 """Code pages tried, in this order, when the bytes are not UTF-8 (Windows OEM pages first)."""
@@ -61,11 +64,55 @@ def sniff(data: bytes, score: Callable[[str], float] | None = None) -> str:
     return max(candidates)[2] if candidates else "utf-8"
 
 
+class EncodingError(NetstatNormalizerError, LookupError):
+    """An encoding that does not exist, or cannot decode a capture (``idna``, ``punycode``,
+    ``rot13``, ``base64``...)."""
+
+
+_PROBE = "Proto Recv-Q Local Address\r\ntcp 0 0 127.0.0.1:22 ÉCOUTE\n"
+"""A capture's text: each encoding offered must decode it back, bytes it cannot as surrogates."""
+
+
+@cache
+def check_encoding(name: str) -> str:
+    """``name``'s canonical name when it is a text encoding a capture can be decoded with (by
+    ``ERRORS``, piecewise); EncodingError (a LookupError) otherwise."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise EncodingError(f"unknown encoding {name!r}") from None
+    try:
+        data = _PROBE.encode(name, "replace")
+        decoder = codecs.getincrementaldecoder(name)(errors=ERRORS)
+        text = "".join(decoder.decode(data[i : i + 1]) for i in range(len(data)))
+        text += decoder.decode(b"\xff", final=True)
+        ok = text.startswith(_PROBE.replace("É", "?")) or text.startswith(_PROBE)
+    except Exception:
+        ok = False
+    if not ok or not getattr(info, "_is_text_encoding", True):
+        raise EncodingError(f"{name!r} is not a text encoding a capture can be decoded with")
+    return info.name
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (an undecodable byte of a file name) as its escape
+    ``\\udcXX``, as the JSON outputs write it: valid UTF-8, for Parquet."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def decode(
     data: bytes, encoding: str | None = None, score: Callable[[str], float] | None = None
 ) -> tuple[str, str]:
     """``(text, encoding)``. Undecodable bytes become lone surrogates (``ERRORS``), so the lines
-    holding them can be reported rather than silently altered."""
+    holding them can be reported rather than silently altered.  EncodingError (a LookupError)
+    for an ``encoding`` that is none or cannot decode a capture."""
+    if encoding is not None:
+        check_encoding(encoding)
     name = encoding or sniff(data, score)
     return data.decode(name, errors=ERRORS), name
 

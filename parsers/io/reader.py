@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import IO
 
-from .decode import ERRORS, sniff
+from .decode import ERRORS, check_encoding, sniff
 
 MAX_LINE = 1 << 20
 """The longest line read whole, in bytes (1 MiB); a longer line is reported and skipped."""
@@ -56,11 +56,13 @@ def open_lines(
 
     The encoding is ``encoding``, else sniffed from the first ``SNIFF_BYTES`` (``score`` rates a
     legacy code page's decoding, e.g. ``engine.detect.confidence``).  Undecodable bytes
-    become lone surrogates (``decode.ERRORS``).  LookupError for an unknown encoding.
+    become lone surrogates (``decode.ERRORS``).  ``decode.EncodingError`` (a LookupError) for
+    an encoding that is unknown or cannot decode a capture.
     """
+    if encoding is not None:
+        check_encoding(encoding)
     head = _read_head(stream)
     name = encoding or sniff(_whole_lines(head), score=score)
-    codecs.lookup(name)
     return name, _lines(head, stream, name, max_line)
 
 
