@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from netstat_normalizer import parse as nn_parse
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.freebsd_netstat import header_words, split_proto
 from netstat_normalizer.model.record import Diagnostic, Record
@@ -373,3 +374,262 @@ def test_macos_system_header_with_an_unknown_column_is_a_diagnostic(
     assert records == []
     assert [d.line for d in diagnostics] == [2]
     assert "'foo'" in diagnostics[0].reason
+
+
+# -- tolerant headers (issue 12): unknown columns, values with spaces, grepped rows ------------
+def _socket_fields(record: Record) -> dict[str, object]:
+    found = record.to_dict()
+    del found["source"]
+    return found
+
+
+def test_an_unknown_column_is_kept_as_printed_with_one_notice() -> None:
+    rows = Rows("macos-netstat", "anvv-26")
+    notices = [r for r in rows.records if r.kind == "notice"]
+    assert [(n.source["line"], n.extra["columns"]) for n in notices] == [
+        (2, ["rxbytes/packets", "txbytes/packets", "eprocess:epid"])
+    ]
+    fusion = rows["Autodesk Fusion:22712   Autodesk"]
+    assert (fusion.program, fusion.pid, fusion.state) == ("Autodesk Fusion", 22712, "ESTABLISHED")
+    assert fusion.extra["rxbytes/packets"] == "918273/656"
+    assert fusion.extra["eprocess:epid"] == "Autodesk Fusion:22712"
+    assert (fusion.extra["rhiwat"], fusion.extra["gencnt"]) == (262144, 0x1A31)
+    assert rows["TIME_WAIT"].extra["eprocess:epid"] == ":"
+
+
+def test_an_unknown_freebsd_column_keeps_its_rows() -> None:
+    records, diagnostics = run(
+        "freebsd-netstat",
+        [
+            "Proto Recv-Q Send-Q Local Address          Foreign Address        (state)     Stack",
+            "tcp4       0      0 192.168.1.20.22        203.0.113.45.52814     ESTABLISHED rack",
+            "udp4       0      0 *.514                  *.*                                -",
+            "tcp4       0      0 192.168.1.20.22        203.0.113.45.52815     ESTABLISHED rack x",
+        ],
+    )
+    assert [r.kind for r in records] == ["notice", "socket", "socket"]
+    assert records[0].extra == {
+        "notice": "columns this dialect does not know, kept as printed",
+        "columns": ["Stack"],
+    }
+    assert (records[1].state, records[1].extra) == ("ESTABLISHED", {"Stack": "rack"})
+    assert records[2].extra == {"Stack": "-"}
+    assert [d.line for d in diagnostics] == [4]  # two words for one column: not guessed
+
+
+@pytest.mark.parametrize("case", ["anv-26", "anvl-26"])
+def test_macos_26_process_names_hold_spaces(case: str) -> None:
+    rows = Rows("macos-netstat", case)
+    assert [(r.program, r.pid) for r in rows.records[:5]] == [
+        ("apsd", 402),
+        ("Autodesk Fusion", 22712),
+        ("Google Chrome He", 1877),
+        ("Microsoft Teams", 2044),
+        (None, 0),
+    ]
+    assert "epid" not in rows.records[0].extra
+    assert rows.records[0].extra["usecnt"] == 1
+
+
+def test_macos_14_spells_usecnt_usscnt() -> None:
+    rows = Rows("macos-netstat", "anv-14")
+    assert rows["CLOSE_WAIT"].extra == {
+        "rhiwat": 131072,
+        "shiwat": 131072,
+        "epid": 2044,
+        "socket_state": 0x122,
+        "socket_options": 8,
+        "gencnt": 0x19F0,
+        "flags": 0x40000,
+        "flags1": 0,
+        "usecnt": 1,
+        "rtncnt": 0,
+        "fltrs": 0,
+    }
+    assert rows["CLOSE_WAIT"].recv_q == 31
+
+
+@pytest.mark.parametrize("release", ["14", "15", "26"])
+def test_grepped_macos_rows_read_as_under_their_header(release: str) -> None:
+    headed = [r for r in Rows("macos-netstat", f"anv-{release}").records if r.kind != "notice"]
+    grepped = Rows("macos-netstat", f"anv-{release}-grep").records
+    assert list(map(_socket_fields, grepped)) == list(map(_socket_fields, headed))
+    assert len(grepped) == 11
+
+
+def test_a_moved_column_is_not_taken_for_a_process_name() -> None:
+    line = (
+        "tcp4       0      0  192.168.1.42.52814     17.57.146.20.5223      ESTABLISHED"
+        "        48213 48213        12044  131072  131072             apsd:402    00102 00000000"
+        " 0000000000001a3f 00040000 00000000      1      0 000000"
+    )
+    header = (FIXTURES / "macos-netstat" / "anv-26.out").read_text().splitlines()[1]
+    records, diagnostics = run("macos-netstat", [header, line])
+    assert records == []
+    assert "a column moved" in diagnostics[0].reason
+    records, diagnostics = run("macos-netstat", [line])  # grepped: no layout has that shape
+    assert (records, len(diagnostics)) == ([], 1)
+
+
+# -- KAME scoped IPv6 (issue 12) -------------------------------------------------------------
+@pytest.mark.parametrize("case", ["an-kame", "anW-kame"])
+def test_kame_embedded_zone_fills_the_interface(case: str) -> None:
+    rows = Rows("freebsd-netstat", case)
+    est = rows[".50122"]
+    assert est.ip_version == 6
+    assert (est.local_port, est.local_interface, est.remote_port, est.remote_interface) == (
+        22,
+        "1",
+        50122,
+        "1",
+    )
+    assert est.local_address.startswith("fe80:1::20c:29ff")  # as printed (cut without -W)
+    assert est.local_scope == "link-local"
+    multicast = rows["ff02:1::fb"]
+    assert (multicast.local_address, multicast.local_interface) == ("ff02:1::fb", "1")
+    assert rows["fe80:2::1.631"].local_interface == "2"
+    assert rows[" ::1.123"].local_interface is None
+
+
+def test_a_printed_zone_wins_and_unscoped_words_stay() -> None:
+    records, diagnostics = run(
+        "freebsd-netstat",
+        [
+            "udp6       0      0 fe80::1%lo0.123        *.*                    ",
+            "udp6       0      0 fe80:0:0:0::1.123      *.*                    ",
+            "udp6       0      0 2001:db8:1::1.123      *.*                    ",
+        ],
+    )
+    assert diagnostics == []
+    assert [(r.local_address, r.local_interface) for r in records] == [
+        ("fe80::1", "lo0"),
+        ("fe80:0:0:0::1", None),
+        ("2001:db8:1::1", None),
+    ]
+
+
+# -- OpenBSD (issue 12) ----------------------------------------------------------------------
+def test_openbsd_blocks_are_one_capture_and_their_last_column_is_typed() -> None:
+    rows = Rows("openbsd-netstat", "an")
+    assert {r.capture for r in rows.records} == {0}
+    assert len(rows.records) == 15
+    wait = rows["198.51.100.7.443"]
+    assert (wait.proto, wait.ip_version, wait.state, wait.state_raw) == (
+        "tcp",
+        4,
+        "TIME-WAIT",
+        "TIME_WAIT",
+    )
+    assert (rows["::1.25"].proto, rows["::1.25"].ip_version) == ("tcp", 6)
+    assert [(r.proto, r.ip_version, r.extra) for r in rows.records[-3:]] == [
+        ("raw", 4, {"ip_proto": 17}),
+        ("raw", 4, {"ip_proto": 1}),
+        ("raw", 6, {"ip_proto": 58}),
+    ]
+    dns = rows["10.0.2.3.53"]
+    assert (dns.proto, dns.state, dns.remote_port, dns.extra) == ("udp", None, 53, {})
+
+
+def test_openbsd_grepped_rows_read_as_under_their_headers() -> None:
+    headed = Rows("openbsd-netstat", "an").records
+    grepped = Rows("openbsd-netstat", "an-grep").records
+    assert list(map(_socket_fields, grepped)) == list(map(_socket_fields, headed))
+
+
+def test_openbsd_state_out_of_range_is_kept_as_printed() -> None:
+    records, diagnostics = run(
+        "openbsd-netstat",
+        [
+            "Proto   Recv-Q Send-Q  Local Address          Foreign Address        TCP-State",
+            "tcp          0      0  10.0.2.15.22           10.0.2.2.51544         12",
+            "udp          0      0  10.0.2.15.123          *.*                    ESTABLISHED",
+        ],
+    )
+    assert [(r.state, r.state_raw) for r in records] == [(None, "12")]
+    assert [d.line for d in diagnostics] == [3]
+
+
+def test_openbsd_rows_are_not_freebsd_or_macos_rows() -> None:
+    text = (FIXTURES / "openbsd-netstat" / "an.out").read_text()
+    assert nn_parse(text).dialect == "openbsd-netstat"
+    freebsd = (FIXTURES / "freebsd-netstat" / "an.out").read_text()
+    assert nn_parse(freebsd).dialect == "freebsd-netstat"
+
+
+# -- NetBSD and DragonFly (issue 12) ---------------------------------------------------------
+def test_netbsd_state_header_and_internet6_table() -> None:
+    rows = Rows("netbsd-netstat", "an")
+    est = rows["10.9.7.4.46592"]
+    assert (est.proto, est.ip_version, est.state, est.local_port) == ("tcp", 4, "ESTABLISHED", 22)
+    six = rows["2001:db8:ff::9.50122"]
+    assert (six.proto, six.ip_version, six.remote_address, six.state) == (
+        "tcp",
+        6,
+        "2001:db8:ff::9",
+        "ESTABLISHED",
+    )
+    assert [r.ip_version for r in rows.records].count(6) == 3
+
+
+def test_netbsd_compact_states_and_pcb() -> None:
+    rows = Rows("netbsd-netstat", "Aan")
+    wait = rows["c3a1f400"]
+    assert (wait.state, wait.state_raw, wait.extra) == ("TIME-WAIT", "TMWAIT", {"pcb": "c3a1f400"})
+    assert rows["c3a1f800"].state == "ESTABLISHED"
+
+
+def test_netbsd_is_told_from_macos_linux_and_openbsd() -> None:
+    for dialect, case in [
+        ("netbsd-netstat", "an"),
+        ("netbsd-netstat", "an-grep"),
+        ("macos-netstat", "an"),
+        ("linux-netstat", "anp"),
+        ("openbsd-netstat", "an"),
+    ]:
+        text = (FIXTURES / dialect / f"{case}.out").read_text()
+        assert nn_parse(text).dialect == dialect, (dialect, case)
+
+
+def test_dragonfly_reads_as_freebsd() -> None:
+    rows = Rows("freebsd-netstat", "an-dragonfly")
+    assert rows["192.0.2.140.61022"].send_q == 44
+    assert (rows["fe80::1%lo0"].local_interface, rows["fe80::1%lo0"].ip_version) == ("lo0", 6)
+    assert rows["*.123"].extra == {"dual_stack": True}
+
+
+# -- AIX (issue 12) --------------------------------------------------------------------------
+def test_aix_rows_wider_than_their_header() -> None:
+    rows = Rows("aix-netstat", "Aan")
+    oracle = rows["198.51.100.200.1521"]
+    assert (oracle.local_port, oracle.remote_port, oracle.send_q, oracle.extra) == (
+        57310,
+        1521,
+        120,
+        {"pcb": "f1000f0000b213c0"},
+    )
+    assert rows["10.20.30.41.22 "].local_port == 22  # 18 characters: not taken for cut
+    bare = rows["10.20.30.9.2049"]
+    assert (bare.proto, bare.ip_version, bare.state) == ("tcp", 4, "TIME-WAIT")  # "tcp": no 4
+    assert rows["*.111"].ip_version is None
+
+
+def test_aix_unix_sockets_take_two_lines() -> None:
+    rows = Rows("aix-netstat", "Aan")
+    src = rows["/dev/SRC"]
+    assert (src.proto, src.local_address, src.extra["address"], src.extra["pcb"]) == (
+        "unix",
+        "/dev/SRC",
+        "f1000f0000d0a408",
+        "f1000f0000e57280",
+    )
+    assert [r.extra["pcb"] for r in rows.records if r.proto == "unix"] == [
+        "f1000f0000d45580",
+        "f1000f0000e57280",
+        "f1000f0000e77780",
+        "f1000f0000e77880",
+    ]
+    _, diagnostics = run(
+        "aix-netstat",
+        ["f1000f0000e77880"],  # a PCB line with no socket above
+    )
+    assert [d.reason for d in diagnostics] == ["a PCB address with no UNIX socket above it"]

@@ -42,7 +42,10 @@ def _values(records: list) -> list[dict]:
     return [{k: v for k, v in r.to_dict().items() if k not in _CAPTURE_FIELDS} for r in records]
 
 
-REPEATABLE = [c for c in fixture_cases() if _opens(c) and _clean(c)]
+# a dialect whose titles and headers recur within a capture (OpenBSD) is split by markers only
+REPEATABLE = [
+    c for c in fixture_cases() if _opens(c) and _clean(c) and not DIALECTS[c.parent.name].repeats
+]
 ONE_PER_DIALECT = {c.parent.name: c for c in reversed(REPEATABLE)}
 
 
@@ -67,6 +70,10 @@ def test_a_capture_repeated_is_split_at_its_opening_line(case: Path) -> None:
         (a, b)
         for a, b in permutations(sorted(ONE_PER_DIALECT), 2)
         if (DIALECTS[a].kin or a) != (DIALECTS[b].kin or b)  # FreeBSD and macOS need markers
+        # NetBSD and AIX print Linux's title word for word (NetBSD its IPv4 header too): a
+        # short capture of theirs before a long Linux one, detected as Linux, leaves its title
+        # in an empty first capture; markers separate them
+        and not ({a, b} & {"netbsd-netstat", "aix-netstat"} and "linux-netstat" in (a, b))
     ],
 )
 def test_captures_of_two_dialects_follow_each_other(first: str, second: str) -> None:

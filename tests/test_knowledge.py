@@ -117,6 +117,9 @@ def test_ephemeral_ranges() -> None:
         "macos": 16384,
         "solaris": 32768,
         "freebsd": 55536,
+        "openbsd": 48128,
+        "netbsd": 16384,
+        "aix": 32768,
     }
     assert set(knowledge.systems().values()) == set(sizes)
 

@@ -79,7 +79,8 @@ def test_empty_input_has_no_lines() -> None:
 def test_headers_alone_are_other_lines(dialect: str) -> None:
     text = "\n".join(HEADERS[dialect]) + "\n"
     result = nn.parse(text, dialect=dialect)
-    assert result.records == []
+    # a header with columns the dialect does not know adds a notice, no socket
+    assert [r for r in result.records if r.kind != "notice"] == []
     assert result.lines == {"record": 0, "other": len(HEADERS[dialect]), "unparsed": 0}
 
 

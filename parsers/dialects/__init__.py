@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .aix_netstat import AixNetstat
 from .base import Dialect
 from .freebsd_netstat import FreebsdNetstat
 from .freebsd_sockstat import FreebsdSockstat
@@ -10,6 +11,7 @@ from .linux_proc_net import LinuxProcNet
 from .linux_ss import LinuxSs
 from .lsof import Lsof
 from .macos_netstat import MacosNetstat
+from .openbsd_netstat import NetbsdNetstat, OpenbsdNetstat
 from .powershell_nettcp import PowershellNettcp
 from .solaris_netstat import SolarisNetstat
 from .windows_netstat import WindowsNetstat
@@ -29,5 +31,8 @@ DIALECTS: dict[str, type[Dialect]] = {
         PowershellNettcp,
         SolarisNetstat,
         WindowsNetstat,
+        OpenbsdNetstat,
+        NetbsdNetstat,
+        AixNetstat,
     )
 }

@@ -5,7 +5,9 @@ input starts), its tables and one handler method per row kind, named after the k
 of a Lark transformer; titles, headers and quiet lines get defaults derived from the grammar (see
 ``Dialect``).  A handler returns a new Record, ``None`` for a recognised line that is no record
 (title, header, warning), or ``CONTINUES`` when the line adds to the record above it; it raises
-``RowError`` for a line that parses but makes no sense (an unknown state word).
+``RowError`` for a line that parses but makes no sense (an unknown state word).  A title or
+header that the dialect reads only in part (a column it does not know) calls ``notice``: the line
+stays a recognised one, and one record of kind ``notice`` follows it, saying what was not known.
 """
 
 from __future__ import annotations
@@ -121,6 +123,9 @@ class Dialect:
     separate them by markers); a dialect with no kin is its grammar's only dialect."""
     tcp_states: ClassVar[Mapping[str, str]] = {}
     """The TCP state words this dialect prints -> their canonical states (``tcp_states.tsv``)."""
+    repeats: ClassVar[bool] = False
+    """Whether the dialect's titles and headers recur within one capture (OpenBSD prints both
+    again for each block of sockets), so that a repeat starts no other capture."""
     table_fields: ClassVar[tuple[str, ...]] = ()
     """The attributes holding what the dialect learns of the table (``TableState.known``)."""
 
@@ -131,6 +136,8 @@ class Dialect:
     """Where ``run`` stopped: the line that starts the next capture, and why."""
     _last: Record | None = None
     """The record above: continuation lines add to it (reset by each new record)."""
+    _notices: list[Record] | None = None
+    """Notices the current line's handler made (``notice``), yielded after it."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -229,6 +236,7 @@ class Dialect:
                     continue
                 result = (handlers.get(kind) or self.handler(kind))(values)
             except (LineError, RowError) as err:
+                self._notices = None  # of a line that is not read after all
                 if self.foreign is not None and self.line > first and self.foreign(line):
                     self.boundary = Boundary(raw, "foreign")
                     break
@@ -247,10 +255,15 @@ class Dialect:
                 if kind.endswith(_OPENING_KINDS):
                     if self.opening is None:
                         self.opening = line
-                    elif line == self.opening and pending is not None:
+                    elif line == self.opening and pending is not None and not self.repeats:
                         self.boundary = Boundary(raw, "repeat")
                         break
                 counts["other"] += 1
+                if self._notices:
+                    if pending is not None:
+                        yield pending
+                    yield from self._notices
+                    pending = self._notices = None
             elif pending is None:  # CONTINUES, with no record above
                 counts["unparsed"] += 1
                 self.unparsed(line)
@@ -386,6 +399,13 @@ class Dialect:
             {} if extra is None else extra,
             {"path": self.path, "member": self.member, "line": self.line},
         )
+
+    def notice(self, reason: str, **extra: Any) -> None:
+        """Report what the current (recognised, record-less) line holds that the dialect does
+        not know: a record of kind ``notice`` with ``extra["notice"]`` the reason, yielded after
+        the line's own result (a title or header returning None)."""
+        found = self.record(kind="notice", extra={"notice": reason, **extra})
+        self._notices = [*(self._notices or ()), found]
 
     def diagnostic(self, text: str, reason: str) -> Diagnostic:
         """A diagnostic for the current line."""

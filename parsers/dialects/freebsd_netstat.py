@@ -16,6 +16,7 @@ UNIX socket addresses, vnodes) stay hex strings, None where the kernel printed `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, NamedTuple
 
@@ -68,10 +69,10 @@ def header_words(text: str) -> list[str]:
 
 # -- what makes ``inet_row`` a straight line of lookups -----------------------------------------
 Tail = tuple[tuple[str, str, Callable[[str], Any]], ...]
-"""The columns after the state as (group, key, type), see ``_tail``."""
+"""The columns after the state as (group, key, type), see ``tail_of``."""
 
 
-def _tail(columns: Iterable[Column]) -> Tail:
+def tail_of(columns: Iterable[Column]) -> Tail:
     """Columns with their key's group split off: ``timers.2msl`` -> ("timers", "2msl", float)."""
     found = []
     for key, kind in columns:
@@ -136,7 +137,7 @@ class FreebsdNetstat(Dialect):
     opens: ClassVar[Mapping[str, str]] = {"listen_header": "inet"}
     table_fields: ClassVar[tuple[str, ...]] = (
         *("_prefix", "_middle", "_tail_tcp", "_tail_other"),
-        *("_iface_columns", "_route_columns", "_family"),
+        *("_iface_columns", "_route_columns", "_family", "_guessing"),
     )
     _prefix: tuple[str, ...] | None = ()
     """The header's columns before ``Proto`` (-A); None under a header this system does not
@@ -148,6 +149,8 @@ class FreebsdNetstat(Dialect):
     _iface_columns: tuple[str, ...] = ()
     _route_columns: tuple[str, ...] = ()
     _family: int | None = None
+    _guessing: bool = True
+    """No Internet header seen yet: a row's columns after the state are guessed (``guess_tail``)."""
 
     # -- lines that are no records (titles, other headers: the base's defaults) ---------------
     def family(self, v: Values) -> None:
@@ -170,10 +173,11 @@ class FreebsdNetstat(Dialect):
             rest = rest[1:]
         unknown = [w for w in rest if w not in self.INET_TAIL]
         if unknown:
-            raise RowError(f"unknown column {unknown[0]!r}")
-        columns = [self.INET_TAIL[w] for w in rest]
-        self._tail_tcp = _tail(columns)
-        self._tail_other = _tail(c for c in columns if c[0] not in self.TCP_ONLY)
+            self.notice("columns this dialect does not know, kept as printed", columns=unknown)
+        columns = [self.INET_TAIL.get(w, (w, _as_printed)) for w in rest]
+        self._tail_tcp = tail_of(columns)
+        self._tail_other = tail_of(c for c in columns if c[0] not in self.TCP_ONLY)
+        self._guessing = False
         self.enter("inet")
 
     def iface_header(self, v: Values) -> None:
@@ -209,15 +213,16 @@ class FreebsdNetstat(Dialect):
             else:
                 raise RowError(f"{len(numbers)} queue numbers where the header has {len(middle)}")
         columns = self._tail_tcp if proto == "tcp" else self._tail_other
-        pid = None
+        pid = program = None
         if tail is not None or columns:
-            words = tail.split() if tail else []
-            if len(words) != len(columns):
-                raise RowError(f"{len(words)} values after the addresses, header: {len(columns)}")
-            for (group, key, kind), word in zip(columns, words, strict=True):
+            if tail is not None and not columns and self._guessing:
+                columns = self.guess_tail(tail)
+            for (group, key, kind), word in zip(columns, _values(tail, columns), strict=True):
                 value = typed(kind, word, key)
                 if key == "pid":
                     pid = value
+                elif key == "process:pid":
+                    program, pid = value
                 elif group:
                     extra.setdefault(group, {})[key] = value
                 else:
@@ -227,6 +232,8 @@ class FreebsdNetstat(Dialect):
             there = self.cut_endpoint(remote, lookup, "remote", extra)
         else:
             here, there = split_dot(local, lookup), split_dot(remote, lookup)
+        if local[:3] in _SCOPED or remote[:3] in _SCOPED:
+            here, there = kame_zone(here), kame_zone(there)
         if version == "46":
             extra["dual_stack"] = True
         elif number is None:
@@ -245,7 +252,7 @@ class FreebsdNetstat(Dialect):
             recv_q,
             send_q,
             pid,
-            None,
+            program,
             None,
             None,
             None,
@@ -336,6 +343,11 @@ class FreebsdNetstat(Dialect):
         return self.record(kind="route", ip_version=self._family, extra=extra)
 
     # -- helpers -------------------------------------------------------------------------------
+    def guess_tail(self, tail: str) -> Tail:
+        """The columns after the state of a row read with no header above it (grepped): none
+        this system is known to print alone, so the row is rejected (macOS overrides)."""
+        raise RowError(f"values after the addresses ({tail!r}) with no header naming them")
+
     def pointers(self, pcb: str | None, flowhash: str | None) -> dict[str, Any]:
         """The extra fields of a row's pointers (-A); RowError when the header has others."""
         pointers = [p for p in (pcb, flowhash) if p is not None]
@@ -368,6 +380,57 @@ class FreebsdNetstat(Dialect):
             extra[f"{side}_port_printed"] = port
             end = end._replace(port=None)
         return end
+
+
+_SCOPED = frozenset(("fe8", "fe9", "fea", "feb", "ff0", "ff1"))
+"""How link-local unicast and link- or interface-local multicast addresses begin."""
+_KAME = re.compile(r"(?:fe[89ab][0-9a-f]|ff[0-9a-f][12]):([0-9a-f]{1,4}):", re.IGNORECASE)
+
+
+def kame_zone(end: Endpoint) -> Endpoint:
+    """A KAME scoped address as the kernel holds it, the zone (interface index) embedded in
+    its second 16-bit word (``fe80:1::20c:29ff``, printed by FreeBSD's netstat -n): the
+    address stays as printed, the index (``1``) fills the interface when none is printed."""
+    found = _KAME.match(end.address or "")
+    if found is None or end.interface is not None or not int(found[1], 16):
+        return end
+    return end._replace(interface=str(int(found[1], 16)))
+
+
+def _as_printed(text: str) -> str:
+    """The value of a column the dialect does not know: the text as printed."""
+    return text
+
+
+def _values(tail: str | None, columns: Tail) -> list[str]:
+    """The values of ``columns`` in ``tail``, split at whitespace.  When there are more words
+    than columns, some values hold spaces (macOS 26 ``Autodesk Fusion:22712``): a column named
+    ``a:b`` (known or not) takes the words up to the first holding a colon, as printed, unless
+    the first is a number (a column moved).  RowError when the words are not so placed."""
+    words = tail.split() if tail else []
+    if len(words) == len(columns):
+        return words
+    text = tail or ""
+    found = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    values = []
+    at = 0
+    for _, key, _ in columns:
+        last = at
+        if ":" in key:
+            while last < len(words) - 1 and ":" not in words[last]:
+                last += 1
+            if last > at and words[at].isdigit():
+                raise RowError(f"a number ({words[at]}) begins the {key} value: a column moved")
+        if at >= len(words):
+            break
+        values.append(text[found[at][0] : found[last][1]])
+        at = last + 1
+    if len(values) != len(columns) or at != len(words):
+        raise RowError(f"{len(words)} values after the addresses, header: {len(columns)}")
+    return values
+
+
+_WORD = re.compile(r"\S+")
 
 
 def _count(text: str) -> int | None:

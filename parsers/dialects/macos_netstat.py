@@ -4,7 +4,11 @@ Grammar: ``grammars/macos_netstat.lark``, importing the rows it shares with Free
 ``grammars/bsd_netstat.lark``. Differences from FreeBSD: -A
 prints ``Socket`` and ``Flowhash`` (``extra.pcb``, ``extra.flowhash``); -b adds ``rxbytes`` and
 ``txbytes``; -v adds buffer sizes, ``pid``/``epid`` and two hex columns, the socket's so_state
-and so_options flags (``extra.socket_state``, ``extra.socket_options``: NOT the TCP state).
+and so_options flags (``extra.socket_state``, ``extra.socket_options``: NOT the TCP state);
+macOS 13 and later add ``gencnt flags flags1 usecnt rtncnt fltrs`` (13-14 spell it ``usscnt``),
+macOS 15 prints -b's byte counts with -v, and macOS 26 prints ``process:pid`` for ``pid epid``
+(the name goes to ``program``; it may hold spaces).  Grepped rows with no header above are read
+by the shape of their values (``GREPPED``).
 Besides the Internet and UNIX ("LOCAL") tables, macOS prints tables of its own, read as records
 of their own kind: Multipath connections ("mptcp", "mptcp-subflow"), "kernel-control-module",
 "kernel-event" and "kernel-control".
@@ -12,16 +16,25 @@ of their own kind: Multipath connections ("mptcp", "mptcp-subflow"), "kernel-con
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from ..model.addresses import split_dot
 from ..model.record import Record
 from .base import CONTINUES, RowError, Values
-from .freebsd_netstat import Column, FreebsdNetstat, split_proto, typed
+from .freebsd_netstat import Column, FreebsdNetstat, Tail, split_proto, tail_of, typed
 
 
 def _hex(text: str) -> int:
     return int(text, 16)
+
+
+def _process(text: str) -> tuple[str | None, int]:
+    """``Autodesk Fusion:22712`` -> (name, pid); the name is None where none was printed."""
+    name, colon, pid = text.rpartition(":")
+    if not colon:
+        raise ValueError(text)
+    return name.strip() or None, int(pid)
 
 
 def _module_columns(columns: dict[str, Column], text: str) -> list[Column]:
@@ -55,13 +68,15 @@ class MacosNetstat(FreebsdNetstat):
         "shiwat": ("shiwat", int),
         "pid": ("pid", int),
         "epid": ("epid", int),
+        # macOS 26: the process name (may hold spaces) and pid, in one column
+        "process:pid": ("process:pid", _process),
         "state": ("socket_state", _hex),
         "options": ("socket_options", _hex),
-        # newer releases' -v
-        "gencnt": ("gencnt", _hex),
+        "gencnt": ("gencnt", _hex),  # with flags...fltrs: macOS 13 and later
         "flags": ("flags", _hex),
         "flags1": ("flags1", _hex),
         "usecnt": ("usecnt", int),
+        "usscnt": ("usecnt", int),  # so spelt by macOS 13 and 14
         "rtncnt": ("rtncnt", int),
         "fltrs": ("fltrs", _hex),
     }
@@ -127,6 +142,41 @@ class MacosNetstat(FreebsdNetstat):
     def _learn(self, table: str, columns: list[Column]) -> None:
         self._columns = {**self._columns, table: columns}
         self.enter(table)
+
+    GREPPED: ClassVar[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
+        (re.compile(shape), names)
+        for shape, names in (
+            (r"(?:\d+ ){4}0x[0-9a-f]{4} 0x[0-9a-f]{8}", "rhiwat shiwat pid epid state options"),
+            (
+                r"(?:\d+ ){4}[0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
+                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                "rhiwat shiwat pid epid state options gencnt flags flags1 usecnt rtncnt fltrs",
+            ),
+            (
+                r"(?:\d+ ){6}[0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
+                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                "rxbytes txbytes rhiwat shiwat pid epid state options gencnt flags flags1 usecnt"
+                " rtncnt fltrs",
+            ),
+            (
+                r"(?:\d+ ){4}[^:]*:\d+ [0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
+                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                "rxbytes txbytes rhiwat shiwat process:pid state options gencnt flags flags1"
+                " usecnt rtncnt fltrs",
+            ),
+        )
+    )
+    """The columns after the state of a row with no header above (grepped), by the shape of
+    its values (single-spaced): -v of macOS 12; of macOS 13-14; of macOS 15; of macOS 26, whose
+    process name before ``:pid`` may hold spaces.  Not -b's two counts: a -v row cut short
+    looks the same."""
+
+    def guess_tail(self, tail: str) -> Tail:
+        single = " ".join(tail.split())
+        for shape, names in self.GREPPED:
+            if shape.fullmatch(single):
+                return tail_of([self.INET_TAIL[name] for name in names.split()])
+        return super().guess_tail(tail)
 
     # -- records -------------------------------------------------------------------------------
     def mptcp_row(self, v: Values) -> Record:
