@@ -16,7 +16,10 @@ not.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -24,6 +27,7 @@ from importlib.resources import files
 from operator import itemgetter
 from typing import Any, cast
 
+import lark
 from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 from lark.grammar import NonTerminal, Terminal
@@ -75,7 +79,7 @@ class LineGrammar:
             maybe_placeholders=True,
             transformer=_KindTuples(),
             strict=strict,
-            cache=not strict,
+            cache=False if strict else cache_file(name, sections),
         )
         self._rules: dict[str, list[Any]] = {}
         for rule in self.lark.rules:
@@ -366,6 +370,42 @@ def _load_terminals() -> dict[str, str]:
 
 _TERMINALS = _load_terminals()
 """Terminal name -> what it stands for, in the tables' words."""
+
+
+CACHE_FOLDER = "netstat-normalizer"
+"""Lark's built parsers are kept in this folder of ``$XDG_CACHE_HOME`` (else ``~/.cache``)."""
+
+
+def cache_file(name: str, sections: tuple[str, ...]) -> str | bool:
+    """Where Lark keeps the built parser of ``name`` with these sections: a file in the user's own
+    cache folder, named by a digest of every grammar file, the sections and the Lark and Python
+    versions (so an edited imported grammar is never read stale); False (no cache) when that
+    folder cannot be made or others may write to it.  Lark's own default, a predictable name in
+    the shared temporary folder, would unpickle a file another local user could plant there."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, CACHE_FOLDER)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    owner = os.getuid() if hasattr(os, "getuid") else None
+    if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022 or owner is None:
+        return False
+    if info.st_uid != owner:
+        return False
+    key = f"{_grammars_digest()} {sections} {lark.__version__} {sys.version_info[:2]}"
+    return os.path.join(folder, f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle")
+
+
+@cache
+def _grammars_digest() -> str:
+    """A digest of every grammar file the package ships."""
+    digest = hashlib.sha256()
+    for item in sorted(files("netstat_normalizer.grammars").iterdir(), key=lambda i: i.name):
+        if item.name.endswith(".lark"):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return digest.hexdigest()
 
 
 @cache
