@@ -6,12 +6,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .analysis.config import Config
-from .analysis.findings import findings
-from .analysis.knowledge import explain
-from .analysis.summary import summarize
 from .engine.detect import Detection, detect
 from .engine.pipeline import (
     ParseResult,
@@ -25,10 +22,35 @@ from .errors import DetectionError, NetstatNormalizerError, UnknownDialectError,
 from .model.record import Diagnostic, Record
 from .model.states import TcpState
 
-try:
-    __version__ = version("netstat-normalizer")
-except PackageNotFoundError:  # a source tree that is not installed
-    __version__ = "unknown"
+if TYPE_CHECKING:
+    from .analysis.config import Config
+    from .analysis.findings import findings
+    from .analysis.knowledge import explain
+    from .analysis.summary import summarize
+
+    __version__: str
+
+_LAZY = {
+    "Config": ".analysis.config",
+    "findings": ".analysis.findings",
+    "explain": ".analysis.knowledge",
+    "summarize": ".analysis.summary",
+}
+"""Names imported when first used, so that parsing does not wait for the analysis modules."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from .cli import package_version
+
+        value: Any = package_version()
+    elif name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Config",

@@ -132,7 +132,7 @@ def test_explain_a_state() -> None:
     assert answer["spellings"]["freebsd-netstat"] == ["SYN_RCVD"]
     assert answer["spellings"]["linux-ss"] == ["SYN-RECV"]
     assert "SYN_RECEIVED" in answer["spellings"]["windows-netstat"]
-    assert answer["spellings"]["linux-proc"] == ["03"]
+    assert answer["spellings"]["linux-proc-net"] == ["03"]
     assert {n["state"] for n in answer["next"]} == {"ESTABLISHED", "FIN-WAIT-1", "LISTEN", "CLOSED"}
     linux = {t["name"]: t["default"] for t in answer["tunables"] if t["os"] == "linux"}
     assert linux["net.ipv4.tcp_synack_retries"] == "5"

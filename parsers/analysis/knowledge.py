@@ -18,8 +18,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 LANGS = ("en", "ko")
-PROC_DIALECT = "linux-proc"
-"""The name under which ``spellings`` lists the /proc/net/tcp codes."""
 
 
 class UnknownWordError(NetstatNormalizerError, LookupError):
@@ -109,14 +107,12 @@ def rules() -> dict[str, dict[str, Any]]:
 
 @cache
 def spellings() -> dict[str, dict[str, list[str]]]:
-    """Canonical state -> dialect -> the words that dialect prints for it (and /proc codes)."""
+    """Canonical state -> dialect -> the words that dialect prints for it (/proc codes too)."""
     found: dict[str, dict[str, list[str]]] = {state: {} for state in states()}
     model = __package__.rsplit(".", 1)[0] + ".model"
     for printed, canonical, dialects in _rows(model, "tcp_states.tsv"):
         for dialect in dialects.split():
             found[canonical].setdefault(dialect, []).append(printed)
-    for code, canonical in _rows(model, "proc_tcp_states.tsv"):
-        found[canonical].setdefault(PROC_DIALECT, []).append(code)
     return found
 
 

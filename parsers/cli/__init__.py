@@ -1,31 +1,33 @@
 """The ``netstat-normalizer`` command line.
 
 Each command is a module with ``add(commands)`` (its arguments) and ``run(args)``; ``COMMANDS``
-lists them in the order ``--help`` shows them.
+names them in the order ``--help`` shows them.  Only the module of the command run is imported
+(all of them for the top-level help), so that ``parse`` does not wait for the analysis modules.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from importlib.metadata import PackageNotFoundError, version
+from collections.abc import Sequence
+from importlib import import_module
+from typing import Any
 
 from ..errors import NetstatNormalizerError
-from . import (
-    capture,
-    common,
-    convert,
-    detect,
-    diff,
-    explain,
-    findings,
-    parse,
-    report,
-    summary,
-    timeline,
-)
+from . import common
 
-COMMANDS = (parse, convert, detect, capture, explain, summary, findings, diff, timeline, report)
+COMMANDS = (
+    "parse",
+    "convert",
+    "detect",
+    "capture",
+    "explain",
+    "summary",
+    "findings",
+    "diff",
+    "timeline",
+    "report",
+)
 DESCRIPTION = """\
 Read netstat and ss output of Linux, Windows, macOS, FreeBSD and Solaris and write canonical
 records (JSON, JSON Lines, a table or CSV), every input line accounted for."""
@@ -59,6 +61,8 @@ exit status: 0 all lines accounted for; 1 some lines not parsed (reported on std
 
 def package_version() -> str:
     """The installed package's version (from its metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("netstat-normalizer")
     except PackageNotFoundError:  # run from a source tree that is not installed
@@ -66,7 +70,8 @@ def package_version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(argv).parse_args(argv)
     try:
         return int(args.run(args))
     except (common.Usage, NetstatNormalizerError) as err:
@@ -79,15 +84,29 @@ def main(argv: list[str] | None = None) -> int:
         return common.EXIT_INTERRUPTED
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    """``--version``, reading the package metadata only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        print(f"{parser.prog} {package_version()}")
+        parser.exit()
+
+
+def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The argument parser, with the command ``argv`` names (every command when it names none
+    or an unknown one, so that help and argparse's errors list them all)."""
     parser = argparse.ArgumentParser(
         prog="netstat-normalizer",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    for command in COMMANDS:
-        command.add(commands)
+    chosen = next((word for word in argv if not word.startswith("-")), None)
+    for name in COMMANDS if chosen not in COMMANDS else (chosen,):
+        import_module(f".{name}", __name__).add(commands)
     return parser

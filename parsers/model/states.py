@@ -65,22 +65,15 @@ def _spelling(word: str) -> str:
     return word.casefold().replace("_", "").replace("-", "").replace(" ", "")
 
 
-def _load_codes() -> dict[str, str]:
-    text = files(__package__).joinpath("data/proc_tcp_states.tsv").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {code.casefold(): TcpState(canonical).value for code, canonical in rows}
-
-
 _SPELLINGS: dict[str, str] = {
     **{_spelling(state.value): state.value for state in TcpState},
     **{_spelling(printed): canonical for printed, canonical in TCP_STATES.items()},
-    **_load_codes(),
 }
 
 
 def canonical_state(word: str) -> str | None:
     """The canonical state of any spelling a dialect prints (``SYN_RCVD``, ``LISTENING``,
-    ``ABHÖREN``, ``TimeWait``, ``time-wait``) or of a Linux /proc/net/tcp code (``0A``); None
+    ``ABHÖREN``, ``TimeWait``, ``time-wait``, the /proc/net/tcp code ``0A``, in any case); None
     for a word that is no TCP state."""
     return _SPELLINGS.get(_spelling(word.strip()))
 
