@@ -22,8 +22,9 @@ from netstat_normalizer.options import ParseOptions
 from trees import MARKER, NETSTAT, PROBLEMS, SS, build, cli, jsonl, multi_capture, tree
 
 BIG_FILES = 6
-BIG_COPIES = 25
-"""The big tree: files of this many ss captures each (about half a second of parsing each)."""
+BIG_COPIES = 400
+"""The big tree: files of this many ss captures each (about a third of a second of parsing each, so
+that a signal sent when the first output appears finds the run still going)."""
 
 
 @pytest.fixture(scope="module")
