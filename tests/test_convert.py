@@ -200,11 +200,21 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C's default action, even where the tests run with SIGINT ignored (a
+    background job of a non-interactive shell), so that Python raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(root: Path, out: str, sig: signal.Signals) -> subprocess.CompletedProcess[str]:
     """Convert ``big`` into ``out`` and send ``sig`` as soon as the first output is there."""
     command = [sys.executable, "-m", "netstat_normalizer", "convert", "big", "--out", out]
     with subprocess.Popen(
-        [*command, "--jobs", "2"], cwd=root, stderr=subprocess.PIPE, text=True
+        [*command, "--jobs", "2"],
+        cwd=root,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
     ) as run:
         deadline = time.monotonic() + 60
         while not list((root / out).glob("big/*.jsonl")):
