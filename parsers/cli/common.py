@@ -7,15 +7,12 @@ import codecs
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import IO
 
 from ..batch.inputs import Note
 from ..engine.captures import iso_time
-from ..engine.detect import confidence
 from ..engine.pipeline import check, dialects
-from ..io.reader import open_lines
 from ..model.record import RECORD_FIELDS, Diagnostic, Record, printable
 from ..model.states import state_named
 from ..options import ParseOptions
@@ -166,15 +163,6 @@ def parse_options(args: argparse.Namespace) -> ParseOptions:
             value = stamp
         meta[key] = value
     return replace(options, meta=tuple(meta.items()))
-
-
-def open_text(path: str, encoding: str | None) -> Iterator[str]:
-    """The lines of a file (or stdin), decoded as given or detected, streaming."""
-    try:
-        raw: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
-        return open_lines(raw, encoding, score=confidence)[1]
-    except OSError as err:
-        raise Usage(f"cannot read {path}: {err.strerror}") from None
 
 
 def say(message: object) -> None:

@@ -13,7 +13,7 @@ from ..analysis.findings import SEVERITIES, findings
 from ..analysis.knowledge import LANGS
 from ..errors import NetstatNormalizerError
 from . import common
-from .summary import Reader, inputs
+from .sources import Reader, inputs
 
 NAGIOS = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 """The monitoring-plugins exit codes."""
