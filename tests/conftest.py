@@ -1,7 +1,9 @@
-"""Shared test helpers: where fixtures and the public corpus are."""
+"""Shared test helpers: where fixtures and the public corpus are; the command as a user runs it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,3 +24,13 @@ def command_of(case: Path) -> str | None:
 
 def case_id(case: Path) -> str:
     return f"{case.parent.name}/{case.stem}"
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``netstat-normalizer ARGS`` in a new process, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "netstat_normalizer", *args],
+        input=stdin,
+        capture_output=True,
+        check=False,
+    )

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 import netstat_normalizer as nn
-from conftest import FIXTURES
+from conftest import FIXTURES, run
 from netstat_normalizer.cli import main
 
 SS = FIXTURES / "linux-ss" / "tanp.out"
 NETSTAT = FIXTURES / "linux-netstat" / "antp.out"
-
-
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "netstat_normalizer", *args],
-        input=stdin,
-        capture_output=True,
-        check=False,
-    )
 
 
 def test_parse_detects_and_types_records() -> None:

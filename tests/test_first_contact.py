@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import netstat_normalizer as nn
-from conftest import FIXTURES
+from conftest import FIXTURES, run
 from netstat_normalizer.dialects.ss_fields import parse_fields
 
 SS = FIXTURES / "linux-ss" / "tanp.out"
@@ -23,15 +23,6 @@ NETLINK_E = (
     + "\nUNCONN 4352   0                  4:9611             *     sk=0 cb=0 groups=0x00000010\n"
 )
 """``ss -ean -f netlink`` on Debian 12 (iproute2 6.1), recorded on this machine."""
-
-
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "netstat_normalizer", *args],
-        input=stdin,
-        capture_output=True,
-        check=False,
-    )
 
 
 # -- capture on a stock machine ---------------------------------------------------------------
