@@ -75,6 +75,9 @@ DERIVED = frozenset(
 )
 """Fields computed from printed words (the protocol from ``tcp6``, a port from a service name, a
 scope from an address): they may change with the words a mutation altered."""
+DERIVED_EXTRA = frozenset(("cut",))
+"""``extra`` keys computed from printed widths (a value that fills its column may be cut): they
+may change when a mutation makes a word longer or shorter."""
 
 
 # -- the fixtures, as strategies draw from them --------------------------------------------------
@@ -451,9 +454,13 @@ def invented(original: nn.Record, record: nn.Record, own: Own | None) -> list[st
     """The invented values of ``record``, a mutated capture's reading of ``original``."""
     found = []
     for name, value in record.to_dict().items():
+        before = getattr(original, name)
         if name in CONTEXT or (own is not None and own.altered and name in DERIVED):
             continue
-        found += novel(name, getattr(original, name), value, own)
+        if name == "extra" and own is not None and own.altered:
+            value = {k: v for k, v in value.items() if k not in DERIVED_EXTRA}
+            before = {k: v for k, v in before.items() if k not in DERIVED_EXTRA}
+        found += novel(name, before, value, own)
     return found
 
 

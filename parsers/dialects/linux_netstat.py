@@ -85,7 +85,7 @@ class LinuxNetstat(Dialect):
         v6 = printed.endswith("6") or ":" in f"{here.address}{there.address}"  # busybox: "tcp"
         pid, name = split_program(program)
         cut = [] if self.wide else [*_cut("local", local), *_cut("remote", remote)]
-        if program is not None and len(program) == _PROGRAM_WIDTH:
+        if program is not None and len(program.rstrip()) == _PROGRAM_WIDTH:
             cut.append("program")
         return self.socket(
             proto,
