@@ -10,7 +10,7 @@ import tempfile
 from ..analysis.outliers import GROUP, SHARE
 from ..analysis.report import collect, render
 from . import common, sources
-from .timeline import settings
+from .timeline import rule_options, settings
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,14 +34,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="PERCENT",
         help=f"a port is an outlier below this share of its group's hosts (default {SHARE:g})",
     )
-    cmd.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="RULE.KEY=VALUE",
-        help="a timeline rule's threshold (as timeline --set); repeatable",
-    )
-    cmd.add_argument("--lang", choices=("en", "ko"), default="en", help="findings' texts")
+    rule_options(cmd, "a timeline rule's threshold (as timeline --set); repeatable")
     sources.add_input(cmd)
     cmd.set_defaults(run=run)
 

@@ -18,16 +18,15 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     cmd.add_argument("files", nargs="+", metavar="FILE", help="captures in time order; - for stdin")
     cmd.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
-    cmd.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="RULE.KEY=VALUE",
-        help="a rule's threshold, e.g. close-wait-leak.min_span_s=300; repeatable",
-    )
-    cmd.add_argument("--lang", choices=("en", "ko"), default="en", help="findings' texts")
+    rule_options(cmd, "a rule's threshold, e.g. close-wait-leak.min_span_s=300; repeatable")
     sources.add_input(cmd)
     cmd.set_defaults(run=run)
+
+
+def rule_options(cmd: argparse.ArgumentParser, about_set: str) -> None:
+    """``--set`` (the timeline rules' thresholds) and ``--lang`` (the findings' texts)."""
+    cmd.add_argument("--set", action="append", default=[], metavar="RULE.KEY=VALUE", help=about_set)
+    cmd.add_argument("--lang", choices=("en", "ko"), default="en", help="findings' texts")
 
 
 def run(args: argparse.Namespace) -> int:
