@@ -49,10 +49,14 @@ class Plan(TypedDict):
 
     blanks: str
     """The ASCII characters that may stand between tokens (the ``%ignore``'d class)."""
+    gap: str
+    """The regex of what may stand between tokens."""
     kinds: dict[str, list[str]]
     """Section -> the line kinds its start rule lists, in order."""
     patterns: dict[str, list[str]]
     """Kind -> the regexes of its expansions when each is one terminal (a title), else none."""
+    starts: dict[str, str]
+    """Kind with patterns -> the ASCII characters a line of it may begin with (after blanks)."""
     sections: dict[str, SectionPlan]
     regexes: list[Regex]
 
@@ -79,7 +83,7 @@ def plan(lark: Lark, name: str, sections: tuple[str, ...]) -> Plan:
         gap_here = gap + "+" if narrows else gap
         whole = regex(section, None, gap_here)
         firsts: dict[str, int] = {}
-        starts = [
+        heads = [
             rule.expansion[0].name
             for kind in _kinds(section, rules)
             for rule in rules[kind]
@@ -87,17 +91,24 @@ def plan(lark: Lark, name: str, sections: tuple[str, ...]) -> Plan:
         ]
         for char in map(chr, range(128) if narrows else ()):
             if char not in blanks:
-                names = frozenset(n for n in starts if may_start(terminals[n], char))
+                names = frozenset(n for n in heads if may_start(terminals[n], char))
                 firsts[char] = regex(section, names, gap_here)
         planned[section] = {"whole": whole, "firsts": firsts}
     kinds = {section: _kinds(section, rules) for section in sections}
     patterns = {
         kind: _patterns(rules[kind], terminals) for listed in kinds.values() for kind in listed
     }
+    starts = {
+        kind: "".join(c for c in map(chr, range(128)) if any(may_start(p, c) for p in found))
+        for kind, found in patterns.items()
+        if found
+    }
     return {
         "blanks": blanks,
+        "gap": gap,
         "kinds": kinds,
         "patterns": patterns,
+        "starts": starts,
         "sections": planned,
         "regexes": regexes,
     }
@@ -114,7 +125,9 @@ def _gap_of(lark: Lark, name: str, terminals: dict[str, str]) -> tuple[str, str]
     return ignore[:-1] + "*", blanks
 
 
-def _narrows(section: str, rules: dict[str, list[Any]], terminals: dict[str, str], blanks: str) -> bool:
+def _narrows(
+    section: str, rules: dict[str, list[Any]], terminals: dict[str, str], blanks: str
+) -> bool:
     """Whether no terminal of the section may begin with a blank (the usual case; decided on
     Python 3.11+).  Then a shorter gap can never let a token match, so the gap is possessive
     (a line the fast path rejects is rejected sooner), and the first token begins at the

@@ -23,6 +23,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from functools import cache, cached_property
 from importlib.resources import files
 from importlib.util import find_spec
@@ -43,7 +44,7 @@ _Expansion = tuple[str, Callable[[re.Match[str]], tuple[str | None, ...]]]
 _Section = tuple[re.Pattern[str], dict[int, _Expansion]]
 """A section's fast path: its regex, and its expansions by the group that ends them."""
 
-PLAN_FORMAT = 1
+PLAN_FORMAT = 3
 """The layout of a cached plan; part of its file's name."""
 
 
@@ -68,13 +69,14 @@ class LineGrammar:
         self.name = name
         self.sections = sections
         self.strict = strict
-        where = False if strict else plan_file(name, sections)
-        found = _read_plan(where, sections) if where else None
+        where = None if strict else plan_file(name, sections)
+        found = None if where is None else _read_plan(where, sections)
         self._plan = self._build(where) if found is None else found
         self.blanks = self._plan["blanks"]
         self._regexes: dict[int, _Section] = {}
         self._by_first: dict[str, dict[str, _Section]] = {section: {} for section in sections}
         """Each section's fast path for lines beginning (after blanks) with an ASCII character."""
+        self._among: dict[frozenset[str], re.Pattern[str] | None] = {}
 
     @cached_property
     def lark(self) -> Lark:
@@ -84,12 +86,12 @@ class LineGrammar:
         cached = False if self.strict else cache_file(self.name, self.sections)
         return open_lark(self.name, self.sections, cached, self.strict)
 
-    def _build(self, where: str | bool) -> Plan:
-        """The plan worked out from the grammar, and kept at ``where`` when that is a path."""
+    def _build(self, where: str | None) -> Plan:
+        """The plan worked out from the grammar, and kept at ``where`` (unless None)."""
         from .fastpath import plan
 
         built = plan(self.lark, self.name, self.sections)
-        if where:
+        if where is not None:
             _write_plan(where, built)
         return built
 
@@ -104,7 +106,8 @@ class LineGrammar:
             try:
                 self._regexes[number] = _compiled(self._plan["regexes"][number])
             except _Stale:
-                self._plan = self._build(plan_file(self.name, self.sections))
+                where = None if self.strict else plan_file(self.name, self.sections)
+                self._plan = self._build(where)
                 self._regexes.clear()
                 self._by_first = {section: {} for section in self.sections}
                 self._regexes[number] = _compiled(self._plan["regexes"][number])
@@ -121,6 +124,24 @@ class LineGrammar:
             return None
         kind, fetch = expansions[m.lastindex]  # type: ignore[index]
         return kind, list(fetch(m))
+
+    def may_be(self, line: str, kinds: frozenset[str]) -> bool:
+        """False when the line is certainly none of ``kinds`` in any section: it is no match of
+        their patterns (see ``patterns``; a kind that has none makes this True), tried only
+        for the kinds that may begin with the line's first character."""
+        first = line.lstrip(self.blanks)[:1]
+        if first.isascii() and first:
+            starts = self._plan["starts"]
+            kinds = frozenset(k for k in kinds if k not in starts or first in starts[k])
+            if not kinds:
+                return False
+        if kinds not in self._among:
+            patterns = self._plan["patterns"]
+            found = [p for kind in sorted(kinds) for p in patterns.get(kind, ())]
+            every = all(patterns.get(kind) for kind in kinds)
+            self._among[kinds] = _alternatives(found, self._plan["gap"]) if every else None
+        among = self._among[kinds]
+        return among is None or among.match(line) is not None
 
     def _for_first(self, first: str, section: str) -> _Section:
         """The fast path for lines beginning with ``first``: narrowed to the line kinds whose
@@ -165,6 +186,15 @@ def _compiled(planned: Any) -> _Section:
     except (re.error, KeyError, TypeError, ValueError) as err:
         raise _Stale from err
     return regex, expansions
+
+
+def _alternatives(patterns: list[str], gap: str) -> re.Pattern[str] | None:
+    """A regex matching a line that is one of ``patterns``, blanks around (None if it cannot
+    be compiled: a damaged plan, which ``match`` builds again)."""
+    try:
+        return re.compile(gap + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")" + gap + r"\Z")
+    except re.error:
+        return None
 
 
 def _fetcher(groups: list[int]) -> Callable[[re.Match[str]], tuple[str | None, ...]]:
@@ -216,13 +246,13 @@ def cache_file(name: str, sections: tuple[str, ...]) -> str | bool:
     return os.path.join(folder, f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle")
 
 
-def plan_file(name: str, sections: tuple[str, ...]) -> str | bool:
+def plan_file(name: str, sections: tuple[str, ...]) -> str | None:
     """Where the fast path of ``name`` with these sections is kept (JSON), named by a digest of
     all it is derived from: the grammar files, the code that derives it, the installed Lark and
-    the Python version; False when there is no cache folder."""
+    the Python version; None when there is no cache folder."""
     folder = cache_folder()
     if folder is None:
-        return False
+        return None
     key = f"{_grammars_digest()} {_code_digest()} {sections} {_lark_stamp()} {sys.version_info[:2]}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     return os.path.join(folder, f"{name}-{digest}.plan{PLAN_FORMAT}.json")
@@ -273,6 +303,8 @@ def _well_formed(plan: Any, sections: tuple[str, ...]) -> bool:
     try:
         regexes = plan["regexes"]
         fine = isinstance(plan["blanks"], str) and isinstance(regexes, list)
+        fine = fine and isinstance(plan["gap"], str)
+        fine = fine and all(type(c) is str for c in plan["starts"].values())
         for section in sections:
             planned = plan["sections"][section]
             numbers = [planned["whole"], *planned["firsts"].values()]
@@ -307,10 +339,8 @@ def _write_plan(where: str, plan: Plan) -> None:
             json.dump(plan, out)
         os.replace(partial, where)
     except OSError:
-        try:
+        with suppress(OSError):
             os.unlink(partial)
-        except OSError:
-            pass
 
 
 @cache
