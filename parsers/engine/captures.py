@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from functools import cache
 from itertools import chain
 from typing import Any
@@ -267,6 +266,8 @@ def iso_time(text: str) -> str | None:
     except ValueError:
         pass
     try:
+        from email.utils import parsedate_to_datetime  # 4 ms to import: only for a marker
+
         return parsedate_to_datetime(text).isoformat()
     except (TypeError, ValueError, IndexError):
         pass

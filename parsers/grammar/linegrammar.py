@@ -16,12 +16,11 @@ does not hold together, is built again and rewritten.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import stat
 import sys
+import zlib
 from collections.abc import Callable
 from contextlib import suppress
 from functools import cache, cached_property
@@ -30,6 +29,8 @@ from importlib.util import find_spec
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -237,13 +238,14 @@ def cache_file(name: str, sections: tuple[str, ...]) -> str | bool:
     versions (so an edited imported grammar is never read stale); False (no cache) when there is
     no such folder.  Lark's own default, in the shared temporary folder, would unpickle a file
     another local user could plant there."""
+
     import lark
 
     folder = cache_folder()
     if folder is None:
         return False
     key = f"{_grammars_digest()} {sections} {lark.__version__} {sys.version_info[:2]}"
-    return os.path.join(folder, f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle")
+    return os.path.join(folder, f"{name}-{_digest([key.encode()])}.pickle")
 
 
 def plan_file(name: str, sections: tuple[str, ...]) -> str | None:
@@ -254,27 +256,30 @@ def plan_file(name: str, sections: tuple[str, ...]) -> str | None:
     if folder is None:
         return None
     key = f"{_grammars_digest()} {_code_digest()} {sections} {_lark_stamp()} {sys.version_info[:2]}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return os.path.join(folder, f"{name}-{digest}.plan{PLAN_FORMAT}.json")
+    return os.path.join(folder, f"{name}-{_digest([key.encode()])}.plan{PLAN_FORMAT}.json")
+
+
+def _digest(parts: list[bytes]) -> str:
+    """A 64-bit digest of ``parts`` (two checksums: a cache key in the user's own folder, where
+    no one else can choose what collides; hashlib's OpenSSL costs 2 ms to load)."""
+    data = b"\0".join(parts)
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 @cache
 def _grammars_digest() -> str:
     """A digest of every grammar file the package ships."""
-    digest = hashlib.sha256()
-    for item in sorted(files("netstat_normalizer.grammars").iterdir(), key=lambda i: i.name):
-        if item.name.endswith(".lark"):
-            digest.update(item.name.encode() + b"\0" + item.read_bytes())
-    return digest.hexdigest()
+    grammars = sorted(files("netstat_normalizer.grammars").iterdir(), key=lambda i: i.name)
+    return _digest(
+        [g.name.encode() + b"\0" + g.read_bytes() for g in grammars if g.name.endswith(".lark")]
+    )
 
 
 @cache
 def _code_digest() -> str:
     """A digest of the modules that derive and read a plan."""
-    digest = hashlib.sha256()
-    for module in ("fastpath.py", "firsts.py", "linegrammar.py"):
-        digest.update(Path(__file__).with_name(module).read_bytes())
-    return digest.hexdigest()
+    modules = ("fastpath.py", "firsts.py", "linegrammar.py")
+    return _digest([Path(__file__).with_name(module).read_bytes() for module in modules])
 
 
 @cache
@@ -292,8 +297,8 @@ def _read_plan(where: str, sections: tuple[str, ...]) -> Plan | None:
     hold together (then it is built again)."""
     try:
         with open(where, "rb") as kept:
-            found = json.loads(kept.read())
-    except (OSError, ValueError):
+            found = orjson.loads(kept.read())
+    except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return None
     return found if _well_formed(found, sections) else None
 
@@ -335,8 +340,8 @@ def _write_plan(where: str, plan: Plan) -> None:
     except OSError:
         return
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            json.dump(plan, out)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(orjson.dumps(plan))
         os.replace(partial, where)
     except OSError:
         with suppress(OSError):
