@@ -77,6 +77,11 @@ def _corrupt(plan: Path, how: str) -> None:
         data = json.loads(plan.read_text())
         data["regexes"] = [{**r, "regex": "(" + r["regex"]} for r in data["regexes"]]
         plan.write_text(json.dumps(data))
+    elif how == "bad code":
+        data = json.loads(plan.read_text())
+        for regex in data["regexes"]:
+            regex["code"]["code"] = regex["code"]["code"][8:]
+        plan.write_text(json.dumps(data))
     else:  # groups that the regex does not have
         data = json.loads(plan.read_text())
         for regex in data["regexes"]:
@@ -84,7 +89,7 @@ def _corrupt(plan: Path, how: str) -> None:
         plan.write_text(json.dumps(data))
 
 
-@pytest.mark.parametrize("how", ["truncated", "not a plan", "bad regex", "bad groups"])
+@pytest.mark.parametrize("how", ["truncated", "not a plan", "bad regex", "bad code", "bad groups"])
 def test_a_corrupt_plan_is_built_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:

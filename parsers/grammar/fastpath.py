@@ -21,6 +21,7 @@ from lark import Lark
 from lark.grammar import NonTerminal, Terminal
 
 from .firsts import may_start
+from .regexes import Code, code_of
 
 NATIVE_ATOMIC = sys.version_info >= (3, 11)
 """Atomic groups and possessive repeats are in ``re`` from Python 3.11."""
@@ -33,6 +34,8 @@ class Regex(TypedDict):
     group named ``e<i>``, ``i`` its place here) the kind and the groups holding its values."""
 
     regex: str
+    code: Code | None
+    """What compiling ``regex`` makes (``regexes.code_of``), so that it is not compiled again."""
     ends: list[tuple[str, list[int]]]
 
 
@@ -185,7 +188,7 @@ def _section_regex(
         (kind, _fetched([n.group for n, k in zip(path, kept) if k], empty, kept))
         for kind, path, kept, empty in paths
     ]
-    return {"regex": text, "ends": ends}
+    return {"regex": text, "code": code_of(text), "ends": ends}
 
 
 def _emit(node: _Node, terminals: dict[str, str], gap: str, counter: list[int]) -> str:

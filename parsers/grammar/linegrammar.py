@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from . import regexes
+
 if TYPE_CHECKING:
     from lark import Lark
 
@@ -45,7 +47,7 @@ _Expansion = tuple[str, Callable[[re.Match[str]], tuple[str | None, ...]]]
 _Section = tuple[re.Pattern[str], dict[int, _Expansion]]
 """A section's fast path: its regex, and its expansions by the group that ends them."""
 
-PLAN_FORMAT = 3
+PLAN_FORMAT = 4
 """The layout of a cached plan; part of its file's name."""
 
 
@@ -105,6 +107,8 @@ class LineGrammar:
         compile or does not name its groups is built again."""
         if number not in self._regexes:
             try:
+                if type(number) is not int or not 0 <= number < len(self._plan["regexes"]):
+                    raise _Stale
                 self._regexes[number] = _compiled(self._plan["regexes"][number])
             except _Stale:
                 where = None if self.strict else plan_file(self.name, self.sections)
@@ -177,7 +181,7 @@ def _compiled(planned: Any) -> _Section:
     """A plan's regex compiled, with what fetches each expansion's values; ``_Stale`` when the
     plan's groups do not fit the regex."""
     try:
-        regex = re.compile(planned["regex"])
+        regex = regexes.compile(planned["regex"], planned["code"])
         expansions = {}
         for label, (kind, groups) in enumerate(planned["ends"]):
             numbers = [regex.groups if g < 0 else g for g in groups]
@@ -251,11 +255,11 @@ def cache_file(name: str, sections: tuple[str, ...]) -> str | bool:
 def plan_file(name: str, sections: tuple[str, ...]) -> str | None:
     """Where the fast path of ``name`` with these sections is kept (JSON), named by a digest of
     all it is derived from: the grammar files, the code that derives it, the installed Lark and
-    the Python version; None when there is no cache folder."""
+    the Python build; None when there is no cache folder."""
     folder = cache_folder()
     if folder is None:
         return None
-    key = f"{_grammars_digest()} {_code_digest()} {sections} {_lark_stamp()} {sys.version_info[:2]}"
+    key = f"{_grammars_digest()} {_code_digest()} {sections} {_lark_stamp()} {regexes.BUILD}"
     return os.path.join(folder, f"{name}-{_digest([key.encode()])}.plan{PLAN_FORMAT}.json")
 
 
@@ -278,7 +282,7 @@ def _grammars_digest() -> str:
 @cache
 def _code_digest() -> str:
     """A digest of the modules that derive and read a plan."""
-    modules = ("fastpath.py", "firsts.py", "linegrammar.py")
+    modules = ("fastpath.py", "firsts.py", "linegrammar.py", "regexes.py")
     return _digest([Path(__file__).with_name(module).read_bytes() for module in modules])
 
 
@@ -304,28 +308,17 @@ def _read_plan(where: str, sections: tuple[str, ...]) -> Plan | None:
 
 
 def _well_formed(plan: Any, sections: tuple[str, ...]) -> bool:
-    """Whether ``plan`` has a plan's shape, for these sections."""
+    """Whether ``plan`` has a plan's shape, for these sections (its regexes are checked as they
+    are compiled, see ``_compiled``)."""
     try:
-        regexes = plan["regexes"]
-        fine = isinstance(plan["blanks"], str) and isinstance(regexes, list)
-        fine = fine and isinstance(plan["gap"], str)
-        fine = fine and all(type(c) is str for c in plan["starts"].values())
+        fine = type(plan["blanks"]) is str and type(plan["gap"]) is str
+        fine = fine and isinstance(plan["regexes"], list) and isinstance(plan["starts"], dict)
         for section in sections:
             planned = plan["sections"][section]
-            numbers = [planned["whole"], *planned["firsts"].values()]
-            fine = fine and all(type(n) is int and 0 <= n < len(regexes) for n in numbers)
-            fine = fine and all(type(c) is str for c in planned["firsts"])
-            kinds = plan["kinds"][section]
-            fine = fine and isinstance(kinds, list)
-            for kind in kinds:
-                patterns = plan["patterns"][kind]
-                fine = fine and type(kind) is str and isinstance(patterns, list)
-                fine = fine and all(type(p) is str for p in patterns)
-        for regex in regexes:
-            fine = fine and type(regex["regex"]) is str and isinstance(regex["ends"], list)
-            fine = fine and all(len(end) == 2 and type(end[0]) is str for end in regex["ends"])
-            fine = fine and all(isinstance(end[1], list) for end in regex["ends"])
-    except (KeyError, TypeError, AttributeError):
+            fine = fine and type(planned["whole"]) is int and isinstance(planned["firsts"], dict)
+            for kind in plan["kinds"][section]:
+                fine = fine and type(kind) is str and isinstance(plan["patterns"][kind], list)
+    except (KeyError, TypeError):
         return False
     return bool(fine)
 
