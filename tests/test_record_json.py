@@ -105,6 +105,26 @@ def test_blocks_are_written_as_record_by_record(case: Path) -> None:
     assert block(result.records, ",\n") == expected
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "latin-1"])
+def test_a_utf8_stream_gets_the_same_bytes_through_its_buffer(fmt: str, encoding: str) -> None:
+    """Blocks go to the binary buffer of a UTF-8 stream, in order with what is written as text
+    (a block written record by record, the array's brackets)."""
+    records = [Record("x", pid=n, host="hôte") for n in range(RecordWriter.BLOCK * 2 + 3)]
+    records[RecordWriter.BLOCK + 1].extra = {"big": 2**70}  # this block by to_json, as text
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding=encoding)
+    text = io.StringIO()
+    for stream in (out, text):
+        writer = RecordWriter(stream, fmt)
+        assert (writer.raw is not None) is (stream is out and encoding != "latin-1")
+        for record in records:
+            writer.write(record)
+        writer.close()
+    out.flush()
+    assert raw.getvalue().decode(encoding) == text.getvalue()
+
+
 def test_an_empty_json_array() -> None:
     out = io.StringIO()
     RecordWriter(out, "json").close()
