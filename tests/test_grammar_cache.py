@@ -36,8 +36,10 @@ def test_the_cache_lives_in_a_private_folder(
     assert isinstance(plan, str) and Path(plan).parent == tmp_path / CACHE_FOLDER
     first = LineGrammar("windows_netstat", SECTIONS)
     found = sorted(p.name for p in (tmp_path / CACHE_FOLDER).iterdir())
-    assert found == sorted([Path(where).name, Path(plan).name])
+    regexes = Path(plan).name.replace(".json", ".regexes.json")
+    assert found == sorted([Path(where).name, Path(plan).name, regexes])
     assert Path(plan).stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / CACHE_FOLDER / regexes).stat().st_mode & 0o777 == 0o600
     again = LineGrammar("windows_netstat", SECTIONS)  # read back from the cache
     assert first.match(LINE, "connections") == again.match(LINE, "connections") == ROW
 
@@ -69,38 +71,50 @@ def test_the_plan_follows_the_code_and_lark(
 
 
 def _corrupt(plan: Path, how: str) -> None:
+    regexes = plan.with_name(plan.name.replace(".json", ".regexes.json"))
     if how == "truncated":
         plan.write_bytes(plan.read_bytes()[:100])
     elif how == "not a plan":
-        plan.write_text('{"regexes": 3}')
-    elif how == "bad regex":
-        data = json.loads(plan.read_text())
-        data["regexes"] = [{**r, "regex": "(" + r["regex"]} for r in data["regexes"]]
-        plan.write_text(json.dumps(data))
-    elif how == "bad code":
-        data = json.loads(plan.read_text())
-        for regex in data["regexes"]:
-            regex["code"]["code"] = regex["code"]["code"][8:]
-        plan.write_text(json.dumps(data))
-    else:  # groups that the regex does not have
-        data = json.loads(plan.read_text())
-        for regex in data["regexes"]:
-            regex["ends"] = [[kind, [*groups, 9999]] for kind, groups in regex["ends"]]
-        plan.write_text(json.dumps(data))
+        plan.write_text('{"sections": 3}')
+    elif how == "no regexes":
+        regexes.unlink()
+    elif how == "regexes not a list":
+        regexes.write_text("{}")
+    else:
+        data = json.loads(regexes.read_text())
+        for regex in data:
+            if how == "bad regex":
+                regex["regex"] = "(" + regex["regex"]
+            elif how == "bad code":
+                regex["code"]["code"] = regex["code"]["code"][8:]
+            else:  # groups that the regex does not have
+                regex["ends"] = [[kind, [*groups, 9999]] for kind, groups in regex["ends"]]
+        regexes.write_text(json.dumps(data))
 
 
-@pytest.mark.parametrize("how", ["truncated", "not a plan", "bad regex", "bad code", "bad groups"])
+CORRUPTIONS = [
+    "truncated",
+    "not a plan",
+    "no regexes",
+    "regexes not a list",
+    "bad regex",
+    "bad code",
+    "bad groups",
+]
+
+
+@pytest.mark.parametrize("how", CORRUPTIONS)
 def test_a_corrupt_plan_is_built_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     LineGrammar("windows_netstat", SECTIONS)
     plan = Path(str(plan_file("windows_netstat", SECTIONS)))
-    good = json.loads(plan.read_text())
+    kept = {p.name: p.read_bytes() for p in plan.parent.glob("*.json")}
     _corrupt(plan, how)
     again = LineGrammar("windows_netstat", SECTIONS)
     assert again.match(LINE, "connections") == ROW
-    assert json.loads(plan.read_text()) == good  # rewritten whole
+    assert {p.name: p.read_bytes() for p in plan.parent.glob("*.json")} == kept  # rewritten
     assert [p.name for p in plan.parent.iterdir() if p.name.endswith(".partial")] == []
 
 

@@ -28,7 +28,7 @@ from importlib.resources import files
 from importlib.util import find_spec
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
@@ -47,7 +47,7 @@ _Expansion = tuple[str, Callable[[re.Match[str]], tuple[str | None, ...]]]
 _Section = tuple[re.Pattern[str], dict[int, _Expansion]]
 """A section's fast path: its regex, and its expansions by the group that ends them."""
 
-PLAN_FORMAT = 4
+PLAN_FORMAT = 5
 """The layout of a cached plan; part of its file's name."""
 
 
@@ -72,9 +72,9 @@ class LineGrammar:
         self.name = name
         self.sections = sections
         self.strict = strict
-        where = None if strict else plan_file(name, sections)
-        found = None if where is None else _read_plan(where, sections)
-        self._plan = self._build(where) if found is None else found
+        self._where = None if strict else plan_file(name, sections)
+        found = None if self._where is None else _read_plan(self._where, sections)
+        self._plan: dict[str, Any] = self._build() if found is None else found
         self.blanks = self._plan["blanks"]
         self._regexes: dict[int, _Section] = {}
         self._by_first: dict[str, dict[str, _Section]] = {section: {} for section in sections}
@@ -89,14 +89,24 @@ class LineGrammar:
         cached = False if self.strict else cache_file(self.name, self.sections)
         return open_lark(self.name, self.sections, cached, self.strict)
 
-    def _build(self, where: str | None) -> Plan:
-        """The plan worked out from the grammar, and kept at ``where`` (unless None)."""
+    def _build(self) -> dict[str, Any]:
+        """The plan worked out from the grammar, and kept (unless strict)."""
         from .fastpath import plan
 
         built = plan(self.lark, self.name, self.sections)
-        if where is not None:
-            _write_plan(where, built)
-        return built
+        if self._where is not None:
+            _write_plan(self._where, built)
+        return dict(built)
+
+    def _listed(self) -> list[Any]:
+        """The plan's regexes, read when first needed: detection reads many plans for their
+        titles, and the regexes of few."""
+        if "regexes" not in self._plan:
+            found = None if self._where is None else _read_json(_regexes_file(self._where))
+            if not isinstance(found, list):
+                raise _Stale
+            self._plan["regexes"] = found
+        return cast(list[Any], self._plan["regexes"])
 
     def whole(self, section: str) -> _Section:
         """The section's fast path for any line (compiled on first use)."""
@@ -107,12 +117,11 @@ class LineGrammar:
         compile or does not name its groups is built again."""
         if number not in self._regexes:
             try:
-                if type(number) is not int or not 0 <= number < len(self._plan["regexes"]):
+                if type(number) is not int or not 0 <= number < len(self._listed()):
                     raise _Stale
-                self._regexes[number] = _compiled(self._plan["regexes"][number])
+                self._regexes[number] = _compiled(self._listed()[number])
             except _Stale:
-                where = None if self.strict else plan_file(self.name, self.sections)
-                self._plan = self._build(where)
+                self._plan = self._build()
                 self._regexes.clear()
                 self._by_first = {section: {} for section in self.sections}
                 self._regexes[number] = _compiled(self._plan["regexes"][number])
@@ -263,6 +272,11 @@ def plan_file(name: str, sections: tuple[str, ...]) -> str | None:
     return os.path.join(folder, f"{name}-{_digest([key.encode()])}.plan{PLAN_FORMAT}.json")
 
 
+def _regexes_file(where: str) -> str:
+    """Where the regexes of the plan kept at ``where`` are kept."""
+    return where.removesuffix(".json") + ".regexes.json"
+
+
 def _digest(parts: list[bytes]) -> str:
     """A 64-bit digest of ``parts`` (two checksums: a cache key in the user's own folder, where
     no one else can choose what collides; hashlib's OpenSSL costs 2 ms to load)."""
@@ -296,15 +310,20 @@ def _lark_stamp() -> str:
     return f"{spec.origin} {info.st_size} {info.st_mtime_ns}"
 
 
-def _read_plan(where: str, sections: tuple[str, ...]) -> Plan | None:
-    """The plan kept at ``where``; None when there is none, or it cannot be read or does not
-    hold together (then it is built again)."""
+def _read_plan(where: str, sections: tuple[str, ...]) -> dict[str, Any] | None:
+    """The plan kept at ``where``, but its regexes; None when there is none, or it cannot be
+    read or does not hold together (then it is built again)."""
+    found = _read_json(where)
+    return found if _well_formed(found, sections) else None
+
+
+def _read_json(where: str) -> Any:
+    """The JSON value kept at ``where``; None when it cannot be read."""
     try:
         with open(where, "rb") as kept:
-            found = orjson.loads(kept.read())
+            return orjson.loads(kept.read())
     except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return None
-    return found if _well_formed(found, sections) else None
 
 
 def _well_formed(plan: Any, sections: tuple[str, ...]) -> bool:
@@ -312,7 +331,7 @@ def _well_formed(plan: Any, sections: tuple[str, ...]) -> bool:
     are compiled, see ``_compiled``)."""
     try:
         fine = type(plan["blanks"]) is str and type(plan["gap"]) is str
-        fine = fine and isinstance(plan["regexes"], list) and isinstance(plan["starts"], dict)
+        fine = fine and isinstance(plan["starts"], dict) and "regexes" not in plan
         for section in sections:
             planned = plan["sections"][section]
             fine = fine and type(planned["whole"]) is int and isinstance(planned["firsts"], dict)
@@ -324,21 +343,30 @@ def _well_formed(plan: Any, sections: tuple[str, ...]) -> bool:
 
 
 def _write_plan(where: str, plan: Plan) -> None:
-    """Keep ``plan`` at ``where`` (a file of the user's alone, replaced whole); a cache that
-    cannot be written is only slower."""
+    """Keep ``plan`` at ``where``, its regexes beside (written first: a plan read has them); a
+    cache that cannot be written is only slower."""
+    if _write_json(_regexes_file(where), plan["regexes"]):
+        _write_json(where, {key: value for key, value in plan.items() if key != "regexes"})
+
+
+def _write_json(where: str, value: Any) -> bool:
+    """Keep ``value`` as JSON at ``where`` (a file of the user's alone, replaced whole); whether
+    it was written."""
     partial = f"{where}.{os.getpid()}.partial"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         descriptor = os.open(partial, flags, 0o600)
     except OSError:
-        return
+        return False
     try:
         with os.fdopen(descriptor, "wb") as out:
-            out.write(orjson.dumps(plan))
+            out.write(orjson.dumps(value))
         os.replace(partial, where)
     except OSError:
         with suppress(OSError):
             os.unlink(partial)
+        return False
+    return True
 
 
 @cache
