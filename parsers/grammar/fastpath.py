@@ -39,6 +39,11 @@ class Regex(TypedDict):
     ends: list[tuple[str, list[int]]]
 
 
+class Alone(TypedDict):
+    regex: str
+    code: Code | None
+
+
 class SectionPlan(TypedDict):
     whole: int
     """The regex for any line (an index into ``Plan.regexes``)."""
@@ -60,6 +65,8 @@ class Plan(TypedDict):
     """Kind -> the regexes of its expansions when each is one terminal (a title), else none."""
     starts: dict[str, str]
     """Kind with patterns -> the ASCII characters a line of it may begin with (after blanks)."""
+    alone: dict[str, Alone]
+    """Kind with patterns -> the regex of a line that is one of them, blanks around."""
     sections: dict[str, SectionPlan]
     regexes: list[Regex]
 
@@ -106,12 +113,18 @@ def plan(lark: Lark, name: str, sections: tuple[str, ...]) -> Plan:
         for kind, found in patterns.items()
         if found
     }
+    alone: dict[str, Alone] = {}
+    for kind, found in patterns.items():
+        if found:
+            text = gap + "(?:" + "|".join(f"(?:{p})" for p in found) + ")" + gap + r"\Z"
+            alone[kind] = {"regex": text, "code": code_of(text)}
     return {
         "blanks": blanks,
         "gap": gap,
         "kinds": kinds,
         "patterns": patterns,
         "starts": starts,
+        "alone": alone,
         "sections": planned,
         "regexes": regexes,
     }

@@ -47,7 +47,7 @@ _Expansion = tuple[str, Callable[[re.Match[str]], tuple[str | None, ...]]]
 _Section = tuple[re.Pattern[str], dict[int, _Expansion]]
 """A section's fast path: its regex, and its expansions by the group that ends them."""
 
-PLAN_FORMAT = 5
+PLAN_FORMAT = 6
 """The layout of a cached plan; part of its file's name."""
 
 
@@ -79,7 +79,7 @@ class LineGrammar:
         self._regexes: dict[int, _Section] = {}
         self._by_first: dict[str, dict[str, _Section]] = {section: {} for section in sections}
         """Each section's fast path for lines beginning (after blanks) with an ASCII character."""
-        self._among: dict[frozenset[str], re.Pattern[str] | None] = {}
+        self._alones: dict[str, re.Pattern[str] | None] = {}
 
     @cached_property
     def lark(self) -> Lark:
@@ -144,18 +144,25 @@ class LineGrammar:
         their patterns (see ``patterns``; a kind that has none makes this True), tried only
         for the kinds that may begin with the line's first character."""
         first = line.lstrip(self.blanks)[:1]
-        if first.isascii() and first:
-            starts = self._plan["starts"]
-            kinds = frozenset(k for k in kinds if k not in starts or first in starts[k])
-            if not kinds:
-                return False
-        if kinds not in self._among:
-            patterns = self._plan["patterns"]
-            found = [p for kind in sorted(kinds) for p in patterns.get(kind, ())]
-            every = all(patterns.get(kind) for kind in kinds)
-            self._among[kinds] = _alternatives(found, self._plan["gap"]) if every else None
-        among = self._among[kinds]
-        return among is None or among.match(line) is not None
+        starts = self._plan["starts"]
+        narrow = first.isascii() and first
+        for kind in kinds:
+            if not narrow or kind not in starts or first in starts[kind]:
+                alone = self._alone(kind)
+                if alone is None or alone.match(line) is not None:
+                    return True
+        return False
+
+    def _alone(self, kind: str) -> re.Pattern[str] | None:
+        """The regex of a line that is one of ``kind``'s patterns (None: it has none)."""
+        if kind not in self._alones:
+            found = self._plan["alone"].get(kind)
+            try:
+                compiled = None if found is None else regexes.compile(found["regex"], found["code"])
+            except (re.error, KeyError, TypeError, ValueError):  # damaged: ``match`` rebuilds it
+                compiled = None
+            self._alones[kind] = compiled
+        return self._alones[kind]
 
     def _for_first(self, first: str, section: str) -> _Section:
         """The fast path for lines beginning with ``first``: narrowed to the line kinds whose
@@ -200,15 +207,6 @@ def _compiled(planned: Any) -> _Section:
     except (re.error, KeyError, TypeError, ValueError) as err:
         raise _Stale from err
     return regex, expansions
-
-
-def _alternatives(patterns: list[str], gap: str) -> re.Pattern[str] | None:
-    """A regex matching a line that is one of ``patterns``, blanks around (None if it cannot
-    be compiled: a damaged plan, which ``match`` builds again)."""
-    try:
-        return re.compile(gap + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")" + gap + r"\Z")
-    except re.error:
-        return None
 
 
 def _fetcher(groups: list[int]) -> Callable[[re.Match[str]], tuple[str | None, ...]]:
@@ -332,6 +330,7 @@ def _well_formed(plan: Any, sections: tuple[str, ...]) -> bool:
     try:
         fine = type(plan["blanks"]) is str and type(plan["gap"]) is str
         fine = fine and isinstance(plan["starts"], dict) and "regexes" not in plan
+        fine = fine and isinstance(plan["alone"], dict)
         for section in sections:
             planned = plan["sections"][section]
             fine = fine and type(planned["whole"]) is int and isinstance(planned["firsts"], dict)
