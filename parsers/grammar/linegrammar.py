@@ -123,6 +123,7 @@ class LineGrammar:
             except _Stale:
                 self._plan = self._build()
                 self._regexes.clear()
+                self._alones.clear()
                 self._by_first = {section: {} for section in self.sections}
                 self._regexes[number] = _compiled(self._plan["regexes"][number])
         return self._regexes[number]
