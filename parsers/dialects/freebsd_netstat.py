@@ -242,11 +242,13 @@ class FreebsdNetstat(Dialect):
         if proto == "tcp" and state_raw:
             # a state word, maybe marked hidden with "*"
             state = self.tcp_states.get(state_raw) or self.tcp_state(state_raw.rstrip("*"))
-        return self.socket(
+        return Record(  # positionally, as ``socket`` builds it: the hot path
+            *self._labels,
+            "socket",
             proto,
             number,
-            here,
-            there,
+            *here,
+            *there,
             state,
             state_raw,
             recv_q,
@@ -257,6 +259,7 @@ class FreebsdNetstat(Dialect):
             None,
             None,
             extra,
+            {"path": self.path, "member": self.member, "line": self.line},
         )
 
     def listen_row(self, v: Values) -> Record:

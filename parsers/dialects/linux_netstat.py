@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, ClassVar
 
 from ..model.addresses import split_colon
@@ -75,6 +75,7 @@ class LinuxNetstat(Dialect):
 
     # -- records -------------------------------------------------------------------------------
     def inet_row(self, v: Values) -> Record:
+        """A socket: the hot path, built positionally (see ``Dialect.socket``)."""
         printed, recv_q, send_q, local, remote, state_raw, user, inode, program, timer = v
         proto = _BASE_PROTO[printed.rstrip("6")]
         numbered = state_raw is not None and state_raw.isdigit()
@@ -82,17 +83,30 @@ class LinuxNetstat(Dialect):
             raise RowError(f"{printed} row with state {state_raw!r}")  # raw: a number, else a word
         lookup = "ip" if proto == "raw" else proto
         here, there = split_colon(local, lookup), split_colon(remote, lookup)
-        v6 = printed.endswith("6") or ":" in f"{here.address}{there.address}"  # busybox: "tcp"
+        v6 = (
+            printed[-1] == "6"  # busybox prints "tcp" for both
+            or (here[0] is not None and ":" in here[0])
+            or (there[0] is not None and ":" in there[0])
+        )
         pid, name = split_program(program)
-        cut = [] if self.wide else [*_cut("local", local), *_cut("remote", remote)]
+        cut = (
+            [*_cut("local", local), *_cut("remote", remote)]
+            if _ENDPOINT_WIDTH in (len(local), len(remote)) and not self.wide
+            else []
+        )
         if program is not None and len(program.rstrip()) == _PROGRAM_WIDTH:
             cut.append("program")
-        return self.socket(
+        state = None
+        if proto == "tcp" and state_raw is not None:
+            state = self.tcp_states.get(state_raw) or self.tcp_state(state_raw)
+        return Record(
+            *self._labels,
+            "socket",
             proto,
             6 if v6 else 4,
-            here,
-            there,
-            self.tcp_state(state_raw) if proto == "tcp" else None,
+            *here,
+            *there,
+            state,
             state_raw,
             int(recv_q),
             int(send_q),
@@ -101,7 +115,8 @@ class LinuxNetstat(Dialect):
             user,
             None if inode is None else int(inode),
             None if timer is None else parse_timer(timer),
-            {"cut": cut} if cut else None,
+            {"cut": cut} if cut else {},
+            {"path": self.path, "member": self.member, "line": self.line},
         )
 
     def unix_row(self, v: Values) -> Record:
@@ -230,9 +245,9 @@ def _cut(side: str, text: str) -> list[str]:
     return [*cut, f"{side}_port"] if len(port) == _SERVICE_WIDTH else cut
 
 
-@lru_cache(maxsize=4096)
 def split_program(text: str | None) -> tuple[int | None, str | None]:
-    """``"1234/sshd: user"`` -> (1234, "sshd: user"); ``"-"`` or nothing -> (None, None)."""
+    """``"1234/sshd: user"`` -> (1234, "sshd: user"); ``"-"`` or nothing -> (None, None).  (Not
+    cached: rows' pids vary.)"""
     if text is None or text == "-":
         return None, None
     pid, _, name = text.partition("/")

@@ -157,15 +157,24 @@ class LinuxSs(Dialect):
                 state = self.tcp_state(state_raw) if state_raw else self.filtered_state
             lookup = "ip" if proto in ("raw", "icmp") else proto or ""
             here, there = split_colon(local, lookup), split_colon(peer, lookup)
-            record = self.socket(
+            record = Record(  # positionally, as ``socket`` builds it: the hot path
+                *self._labels,
+                "socket",
                 proto,
-                ip_version(here.address) or ip_version(there.address),
-                here,
-                there,
+                ip_version(here[0]) or ip_version(there[0]),
+                *here,
+                *there,
                 state,
                 state_raw,
                 int(recv_q),
                 int(send_q),
+                None,
+                None,
+                None,
+                None,
+                None,
+                {},
+                {"path": self.path, "member": self.member, "line": self.line},
             )
         return self._finish(record, netid, details)
 

@@ -24,6 +24,8 @@ _ONE_PROCESS = _PROCESS.format(r'(?:[^"\\]|\\.)*', r"\d+", r"\d+")
 
 USERS = re.compile(r"users:\((?:" + _ONE_PROCESS + r",?)+\)\Z")
 """``users:(("name",pid=N,fd=N),...)``: the processes holding the socket."""
+_ONE_USER = re.compile(r"users:\(" + _PROCESS_RE.pattern + r"\)\Z")
+"""``users:`` of one process, the usual case: read at once (rows' pids vary, so no cache)."""
 TIMER = re.compile(r"timer:\((?P<name>\w+),(?P<expires>[\w.]*),(?P<retransmits>\d+)\)\Z")
 """``timer:(name,expires,retransmits)``; expires is empty when the timer is due, and read by
 ``duration`` (a pattern for its syntax here would backtrack quadratically on ``1.1.1.1...``)."""
@@ -33,6 +35,8 @@ SKMEM = re.compile(r"skmem:\((?P<body>[a-z]+\d+(?:,[a-z]+\d+)*)\)\Z")
 _FIELD = re.compile(
     r'[\w-]+:\((?:[^()"]|"(?:[^"\\]|\\.)*"|\((?:[^()"]|"(?:[^"\\]|\\.)*")*\))*\)|\S+'
 )
+_PARENTHESISED = re.compile(_FIELD.pattern.partition("|\\S+")[0])
+"""``_FIELD``'s parenthesised field alone."""
 _SPACED = frozenset(("send", "pacing_rate", "delivery_rate"))
 _FLAG = re.compile(r"[\w<>.-]+")
 """A bare word: ``ts``, ``sack``, ``cubic``, ``<->``..."""
@@ -74,6 +78,8 @@ def parse_fields(text: str) -> dict[str, Any]:
                 if token not in _FLAGS:
                     _check_flag(token)
                 fields.setdefault("flags", []).append(token)
+        elif key == "users" and (one := _ONE_USER.match(token)) is not None:
+            fields[key] = [{"program": one[1], "pid": int(one[2]), "fd": int(one[3])}]
         elif key in _PARSERS:
             found = _PARSED.get(token) or _remember(_PARSED, token, (key, _PARSERS[key](token)))
             fields[key] = _copy(found[1])
@@ -88,12 +94,14 @@ def parse_fields(text: str) -> dict[str, Any]:
 
 def _tokens(text: str) -> list[str]:
     """``_FIELD.findall(text)``, mostly without running it: the text's whitespace-separated pieces
-    are its fields unless one holds a parenthesis and is no field parsed before (which the
-    pattern takes whole), as in ``users:(("Web Content",pid=1,fd=2))``."""
+    are its fields unless one holds a parenthesis and is neither a field parsed before nor one
+    whole parenthesised field (the pattern takes the pieces of ``users:(("Web Content",pid=1,
+    fd=2))`` whole; it ends a parenthesised field at its first unbalanced ``)``, so a piece that
+    is one whole field is one of the pattern's)."""
     pieces = text.split()
     if "(" in text:
         for piece in pieces:
-            if "(" in piece and piece not in _PARSED:
+            if "(" in piece and piece not in _PARSED and not _PARENTHESISED.fullmatch(piece):
                 return _FIELD.findall(text)
     return pieces
 

@@ -36,22 +36,32 @@ class WindowsNetstat(Dialect):
 
     # -- records -------------------------------------------------------------------------------
     def row(self, v: Values) -> Record:
+        """A connection: the hot path, its Record built positionally (see ``Dialect.socket``)."""
         printed, local, remote, state_raw, pid, offload = v
         proto = printed.lower()
         here, there = split_colon(local, proto), split_colon(remote, proto)
         if proto == "udp" and (state_raw or offload) is not None:
             raise RowError(f"UDP row with a state {state_raw or offload!r}")
-        return self.socket(
+        return Record(
+            *self._labels,
+            "socket",
             proto,
-            ip_version(here.address) or ip_version(there.address),
-            here,
-            there,
-            self.tcp_state(state_raw),
+            ip_version(here[0]) or ip_version(there[0]),
+            *here,
+            *there,
+            None
+            if state_raw is None
+            else self.tcp_states.get(state_raw) or self.tcp_state(state_raw),
             state_raw,
             None,
             None,
             None if pid is None else int(pid),
-            extra=None if offload is None else {"offload_state": offload},
+            None,
+            None,
+            None,
+            None,
+            {} if offload is None else {"offload_state": offload},
+            {"path": self.path, "member": self.member, "line": self.line},
         )
 
     # -- -b / -v owner lines: they complete the row above ---------------------------------------

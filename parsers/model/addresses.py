@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from functools import lru_cache, partial
+from functools import partial
 from importlib.resources import files
 from typing import NamedTuple
 
@@ -39,9 +39,10 @@ _new = partial(tuple.__new__, Endpoint)
 """An Endpoint from a tuple of its four values, without the Python-level ``Endpoint.__new__``."""
 
 
-@lru_cache(maxsize=4096)
 def split_colon(text: str, proto: str = "") -> Endpoint:
-    """Split an endpoint whose port follows the last colon: Linux, Windows."""
+    """Split an endpoint whose port follows the last colon: Linux, Windows.  (Not cached, nor
+    are ``split_dot`` and ``ip_version``: rows' endpoints vary, and a cache's miss costs more
+    than the straight path.)"""
     host, sep, port = text.rpartition(":")
     if not sep:
         host, port = text, "*"
@@ -50,7 +51,6 @@ def split_colon(text: str, proto: str = "") -> Endpoint:
     return _endpoint(host, port, proto)
 
 
-@lru_cache(maxsize=4096)
 def split_dot(text: str, proto: str = "") -> Endpoint:
     """Split an endpoint whose port follows the last dot: BSD, macOS, Solaris (``::1.22``)."""
     host, sep, port = text.strip().rpartition(".")
@@ -80,7 +80,6 @@ def _endpoint(host: str, port: str, proto: str) -> Endpoint:
     return _new((address, number, port, interface))
 
 
-@lru_cache(maxsize=4096)
 def ip_version(address: str | None) -> int | None:
     """4 or 6 from an address's syntax; None for a name, a wildcard or nothing."""
     if not address or address == "*":
@@ -106,30 +105,84 @@ def _load_scopes() -> dict[int, list[tuple[int, int, str]]]:
 SCOPES: dict[int, list[tuple[int, int, str]]] = _load_scopes()
 """The networks of ``data/scopes.tsv`` by address width, in lookup order."""
 
+_Networks = tuple[tuple[int, int, str], ...]
+_ByFirstByte = list[str | tuple[_Networks, str]]
+
+
+def _by_first_byte(width: int) -> _ByFirstByte:
+    """``SCOPES[width]`` by an address's first byte (a list of 256): the scope when the byte
+    decides it, else the networks that may hold such an address, to try in order, and the scope
+    of one in none of them (``other``, or that of a network of a prefix of 8 bits or less)."""
+    shift = width - 8
+    table: _ByFirstByte = []
+    for byte in range(256):
+        value, top = byte << shift, 0xFF << shift
+        tried: list[tuple[int, int, str]] = []
+        scope = "other"
+        for net, mask, name in SCOPES[width]:
+            if (value ^ net) & mask & top:
+                continue  # no address beginning with this byte is in the network
+            if not mask & ~top:  # a prefix of at most 8 bits: the byte decides
+                scope = name
+                break
+            tried.append((net, mask, name))
+        table.append((tuple(tried), scope) if tried else scope)
+    return table
+
+
+_FIRST_BYTE = {4: _by_first_byte(32), 16: _by_first_byte(128)}
+"""``_by_first_byte`` by the length of a packed address (4 or 16 bytes)."""
+
 NO_SCOPE_PROTOS = frozenset(("unix", "netlink", "packet"))
 """Protocols whose addresses are no IP addresses (paths, netlink groups, interfaces)."""
 
 _MAPPED = (0xFFFF << 32, ((1 << 96) - 1) << 32)
 """``::ffff:0:0/96``, IPv4-mapped IPv6 addresses: (network, mask)."""
+_V4, _V6 = socket.AF_INET, socket.AF_INET6
+_pton = socket.inet_pton
 
 
-@lru_cache(maxsize=4096)
 def scope_of(address: str | None) -> str | None:
     """``wildcard``, ``loopback``, ``link-local``, ``private`` or ``other`` for an IP address
     (``*`` is a wildcard); None for a name, a path or no address.  ``inet_pton`` reads the
-    address (strict, and ten times faster than ``ipaddress``: rows' addresses vary)."""
+    address (strict, and ten times faster than ``ipaddress``), and its first byte mostly decides
+    (``_by_first_byte``): rows' addresses vary, so no cache, but for the few spellings of
+    wildcard and loopback addresses that most listeners' rows print (``_SPELLED``)."""
     if address is None:
         return None
-    if address == "*":
-        return "wildcard"
+    return _SPELLED.get(address) or _scope(address)
+
+
+def _scope(address: str) -> str | None:
+    if ":" in address:
+        family = _V6
+    elif address[:1].isdigit():
+        family = _V4
+    else:  # a name: no IPv4 address begins with another character (and raising costs)
+        return None
     try:
-        packed = socket.inet_pton(socket.AF_INET6 if ":" in address else socket.AF_INET, address)
+        packed = _pton(family, address)
     except (OSError, ValueError):  # not an address (a NUL or a surrogate in it: ValueError)
         return None
+    found = _FIRST_BYTE[len(packed)][packed[0]]
+    if isinstance(found, str):
+        return found
     value = int.from_bytes(packed, "big")
     if len(packed) == 16 and value & _MAPPED[1] == _MAPPED[0]:
-        value, packed = value & 0xFFFFFFFF, packed[12:]
-    for net, mask, scope in SCOPES[len(packed) * 8]:
+        packed = packed[12:]
+        found = _FIRST_BYTE[4][packed[0]]
+        if isinstance(found, str):
+            return found
+        value &= 0xFFFFFFFF
+    networks, scope = found
+    for net, mask, name in networks:
         if value & mask == net:
-            return scope
-    return "other"
+            return name
+    return scope
+
+
+_SPELLED: dict[str, str] = {"*": "wildcard"}
+_SPELLED.update(
+    (spelled, _scope(spelled) or "") for spelled in ("0.0.0.0", "::", "127.0.0.1", "::1")
+)
+"""The scopes of the spellings of wildcard and loopback addresses most rows print."""

@@ -6,7 +6,7 @@ import json
 import re
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, TypedDict, cast, get_type_hints, is_typeddict
@@ -61,11 +61,6 @@ class Record:
     for a socket's IP address, whatever its spelling (``0.0.0.0``, ``::``, ``*``); else None."""
     remote_scope: str | None = field(default=None, init=False)
 
-    def __post_init__(self) -> None:
-        if self.kind == "socket" and self.proto not in NO_SCOPE_PROTOS:
-            self.local_scope = scope_of(self.local_address)
-            self.remote_scope = scope_of(self.remote_address)
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, keys in the documented order (``extra`` and ``source`` not copied)."""
         return dict(zip(RECORD_FIELDS, _values(self)))
@@ -78,6 +73,43 @@ class Record:
         except (TypeError, KeyError):  # a value of another type than declared
             return _ENCODE(self.to_dict())
 
+
+def _compile_init() -> Callable[..., None]:
+    """``Record.__init__``: the dataclass's (same parameters and defaults), setting the scopes
+    of a socket's addresses itself, in the same function (a ``__post_init__`` call costs as
+    much as the scopes)."""
+    namespace: dict[str, Any] = {"_MISSING": _MISSING, "_scope": scope_of}
+    namespace["_NO_SCOPE"] = NO_SCOPE_PROTOS
+    parameters, body = [], []
+    for item in fields(Record):
+        name = item.name
+        if not item.init:
+            continue
+        if item.default_factory is not MISSING:
+            namespace[f"_{name}_factory"] = item.default_factory
+            parameters.append(f"{name}=_MISSING")
+            body.append(f"self.{name} = _{name}_factory() if {name} is _MISSING else {name}")
+        else:
+            if item.default is not MISSING:
+                namespace[f"_{name}_default"] = item.default
+            parameters.append(name if item.default is MISSING else f"{name}=_{name}_default")
+            body.append(f"self.{name} = {name}")
+    body += [
+        'if kind == "socket" and proto not in _NO_SCOPE:',
+        "    self.local_scope = _scope(local_address)",
+        "    self.remote_scope = _scope(remote_address)",
+        "else:",
+        "    self.local_scope = self.remote_scope = None",
+    ]
+    lines = "\n    ".join(body)
+    exec(f"def __init__(self, {', '.join(parameters)}):\n    {lines}", namespace)
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = "Record.__init__"
+    return init
+
+
+_MISSING = object()
+Record.__init__ = _compile_init()  # type: ignore[method-assign]
 
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 _values = attrgetter(*RECORD_FIELDS)
