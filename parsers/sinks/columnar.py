@@ -15,21 +15,37 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from importlib.resources import files
 from itertools import islice
 from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..model.addresses import NO_SCOPE_PROTOS
 from ..model.record import RECORD_FIELDS, Record, nested_json
+from .kernels import constant, scopes
 
-__all__ = ["BATCH_ROWS", "SCHEMA", "to_table", "write_parquet"]
+__all__ = [
+    "BATCH_ROWS",
+    "SCHEMA",
+    "ParquetSink",
+    "json_text",
+    "socket_batch",
+    "to_table",
+    "without_pandas",
+    "write_parquet",
+]
 
 BATCH_ROWS = 65_536
-"""Rows converted and written at a time: ``write_parquet``'s memory bound and row-group size."""
+"""Rows written at a time: the Parquet files' row-group size."""
+RECORD_ROWS = 8_192
+"""Records turned into Arrow columns at a time: few enough that the Record objects held stay
+small (peak memory), many enough that the per-batch cost does not count."""
 
 _INT32_MAX = 2**31 - 1
 
@@ -100,20 +116,134 @@ def _batch(records: list[Record]) -> pa.RecordBatch:
     arrays = []
     for field, values in zip(SCHEMA, columns):
         if field.name in _JSON_COLUMNS:
-            values = tuple(map(_json_text, values))
+            values = tuple(map(json_text, values))
         arrays.append(pa.array(values, type=field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
 
-def _json_text(value: Any) -> str:
+def json_text(value: Any) -> str:
     """A value as compact JSON text, as ``Record.to_json`` writes it."""
     return "{}" if value == {} else nested_json(value)
 
 
 def _batches(records: Iterable[Record]) -> Iterator[pa.RecordBatch]:
     records = iter(records)
-    while chunk := list(islice(records, BATCH_ROWS)):
+    while chunk := list(islice(records, RECORD_ROWS)):
         yield _batch(chunk)
+
+
+def record_batch(records: list[Record]) -> pa.RecordBatch:
+    """The records as one batch with ``SCHEMA``."""
+    return _batch(records)
+
+
+def socket_batch(
+    fields: Mapping[str, pa.Array], record: Record, lines: list[int]
+) -> pa.RecordBatch:
+    """Socket records as one batch with ``SCHEMA``: ``fields`` typed columns by name (a field
+    missing is null, ``extra`` ``{}``), the labels (dialect, capture, host, meta, path) those of
+    ``record``, read at ``lines``; the scopes derived as ``Record`` derives them."""
+    length = len(lines)
+    labels = {name: getattr(record, name) for name in RECORD_FIELDS[:5]}
+    given = dict(fields)
+    given.setdefault("extra", constant("{}", length, pa.string()))
+    given["kind"] = constant("socket", length, pa.string())
+    source = SCHEMA.field("source").type
+    given["source"] = pa.StructArray.from_arrays(
+        [
+            constant(record.source["path"], length, source.field("path").type),
+            constant(record.source["member"], length, source.field("member").type),
+            pa.array(lines, pa.int64()),
+        ],
+        fields=list(source),
+    )
+    if "proto" in given:
+        kept = pc.invert(pc.fill_null(pc.is_in(given["proto"], pa.array(NO_SCOPE_PROTOS)), False))
+        nothing = pa.nulls(length, pa.string())
+        for side in ("local", "remote"):
+            found = scopes(given.get(f"{side}_address", nothing))
+            given[f"{side}_scope"] = pc.if_else(kept, found, nothing)
+    arrays = []
+    for field in SCHEMA:
+        if field.name in labels:
+            arrays.append(constant(labels[field.name], length, field.type))
+        else:
+            arrays.append(given.get(field.name) or _nulls(length, field.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+
+
+def _nulls(length: int, kind: pa.DataType) -> pa.Array:
+    """Nulls, as ``pa.array`` makes them (a struct's fields hold no nulls, which non-nullable
+    fields refuse)."""
+    if pa.types.is_struct(kind):
+        return pa.array([None] * length, kind)
+    return pa.nulls(length, kind)
+
+
+def without_pandas() -> None:
+    """Have pyarrow give up pandas for this process unless it is already imported: pyarrow
+    imports pandas (0.6 s, 40 MiB) at its first ``pa.array`` of Python values, only to ask
+    whether they are a pandas object.  Explicit pandas calls (``to_pandas``) still import it."""
+    if "pandas" in sys.modules:
+        return
+    sys.meta_path.insert(0, _NoPandas)
+    try:
+        pa.array([], pa.int8())
+    finally:
+        sys.meta_path.remove(_NoPandas)
+
+
+class _NoPandas:
+    """A module finder for which pandas cannot be imported."""
+
+    @staticmethod
+    def find_spec(name: str, *args: Any) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError(f"{name} is not used here")
+
+
+class ParquetSink:
+    """A Parquet file with ``SCHEMA`` written from records and batches in order, a row group
+    every ``BATCH_ROWS`` rows: records are turned into columns ``RECORD_ROWS`` at a time."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.writer = pq.ParquetWriter(os.fspath(path), SCHEMA)
+        self.records: list[Record] = []
+        self.pieces: list[pa.RecordBatch] = []
+        self.held = 0
+        self.rows = 0
+
+    def add(self, record: Record) -> None:
+        self.records.append(record)
+        if len(self.records) >= RECORD_ROWS:
+            self._columns()
+
+    def add_batch(self, batch: pa.RecordBatch) -> None:
+        self._columns()
+        self.pieces.append(batch)
+        self.held += batch.num_rows
+        if self.held >= BATCH_ROWS:
+            self._write()
+
+    def close(self) -> int:
+        """Write what is held and close the file; the number of rows written."""
+        self._columns()
+        self._write()
+        self.writer.close()
+        return self.rows
+
+    def _columns(self) -> None:
+        if self.records:
+            batch = _batch(self.records)
+            self.records = []
+            self.add_batch(batch)
+
+    def _write(self) -> None:
+        if self.pieces:
+            table = pa.Table.from_batches(self.pieces, schema=SCHEMA)
+            self.writer.write_table(table, row_group_size=BATCH_ROWS)
+            self.rows += self.held
+            self.pieces, self.held = [], 0
 
 
 def to_table(records: Iterable[Record]) -> pa.Table:
@@ -125,9 +255,10 @@ def write_parquet(records: Iterable[Record], path: str | os.PathLike[str]) -> in
     """Write the records to a Parquet file with ``SCHEMA``, ``BATCH_ROWS`` at a time (so memory
     stays bounded for any input length); the number of rows written. No records still make a valid
     file, with the schema and no rows."""
-    rows = 0
-    with pq.ParquetWriter(os.fspath(path), SCHEMA) as writer:
-        for batch in _batches(records):
-            writer.write_batch(batch)
-            rows += batch.num_rows
+    sink = ParquetSink(path)
+    try:
+        for record in records:
+            sink.add(record)
+    finally:
+        rows = sink.close()
     return rows

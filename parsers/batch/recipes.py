@@ -1,0 +1,256 @@
+"""Column recipes: how the columnar route types one dialect's plain socket rows as Arrow columns.
+
+A recipe names the dialect, the section and line kind of its rows, the names of the kind's
+values (``data/recipes.json``), which rows it takes (``takes``: a cheap test of the values; any
+other row goes to the row path) and how it types a batch of taken rows (``build``: kernels from
+``sinks.kernels``, each doing what the dialect's row handler does to one value).  A row's *class*
+(``key``) is what picks the handler's branch (its printed protocol): the route has the row path
+read one row of each class before it takes others (see ``bulk``).
+
+Dialects with a recipe: windows-netstat (``row``), freebsd-netstat and macos-netstat
+(``inet_row`` under the plain ``-an`` header), linux-netstat (``inet_row`` of tcp and udp, no
+timer, no endpoint filling its column).  The others use the row path only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..dialects import DIALECTS
+from ..dialects.freebsd_netstat import split_proto
+from ..dialects.linux_netstat import split_program
+from ..model.addresses import split_colon, split_dot
+from ..model.protocols import protocol_words
+from ..sinks.columnar import json_text
+from ..sinks.kernels import endpoints, integers, ip_versions, lookup, python_map
+
+Values = tuple[Any, ...]
+Columns = dict[str, pa.Array]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one dialect's plain rows become columns (see the module's docstring)."""
+
+    dialect: str
+    section: str
+    kind: str
+    names: tuple[str, ...]
+    takes: Callable[[Values], bool]
+    key: Callable[[Values], Any]
+    build: Callable[[Columns], Columns]
+    """The printed values by name -> the record's socket fields (those not given are null)."""
+
+    @property
+    def states(self) -> Mapping[str, str]:
+        return DIALECTS[self.dialect].tcp_states
+
+
+def _names() -> dict[str, dict[str, Any]]:
+    text = files(__package__).joinpath("data/recipes.json").read_text("utf-8")
+    found: dict[str, dict[str, Any]] = json.loads(text)
+    return found
+
+
+_DECLARED = _names()
+
+
+def _ends(
+    c: Columns, separator: str, split: Callable[[str, str], Any], protos: pa.Array
+) -> Columns:
+    """The local and remote endpoints' fields, and both addresses' IP versions."""
+    found: Columns = {}
+    for side in ("local", "remote"):
+        parts = endpoints(c[side], separator, split, protos)
+        for name, array in zip(("address", "port", "service", "interface"), parts):
+            found[f"{side}_{name}"] = array
+    return found
+
+
+# -- windows-netstat: row ---------------------------------------------------------------------
+_WINDOWS_STATES = DIALECTS["windows-netstat"].tcp_states
+
+
+def _windows_takes(v: Values) -> bool:
+    printed, _, _, state_raw, _, offload = v
+    if state_raw is not None and state_raw not in _WINDOWS_STATES:
+        return False
+    return printed.lower() != "udp" or (state_raw is None and offload is None)
+
+
+def _windows(c: Columns) -> Columns:
+    proto = python_map(c["printed"], str.lower, pa.string())
+    found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
+    found["ip_version"] = pc.coalesce(
+        ip_versions(found["local_address"]), ip_versions(found["remote_address"])
+    )
+    found["state"] = lookup(c["state_raw"], _WINDOWS_STATES, pa.string())
+    found["state_raw"] = c["state_raw"]
+    found["pid"] = integers(c["pid"])
+    offload = python_map(c["offload"], lambda o: json_text({"offload_state": o}), pa.string())
+    found["extra"] = pc.coalesce(offload, pa.scalar("{}"))
+    return found
+
+
+# -- freebsd-netstat and macos-netstat: inet_row under the plain -an header ----------------------
+_SCOPED = frozenset(("fe8", "fe9", "fea", "feb", "ff0", "ff1"))
+"""Addresses the dialect reads a KAME zone in (``freebsd_netstat.kame_zone``): left to it."""
+
+
+@cache
+def _bsd_proto(printed: str) -> tuple[str, str, str]:
+    """The protocol, version suffix and service lookup protocol of a printed name."""
+    proto, version = split_proto(printed)
+    return proto, version, proto if proto in ("tcp", "udp") else ""
+
+
+def _bsd_takes(states: Mapping[str, str]) -> Callable[[Values], bool]:
+    def takes(v: Values) -> bool:
+        pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
+        if pcb is not None or flowhash is not None or n3 is not None or tail is not None:
+            return False
+        if n1 is None or n2 is None or local[:3] in _SCOPED or remote[:3] in _SCOPED:
+            return False
+        return _bsd_proto(printed)[0] != "tcp" or not state_raw or state_raw in states
+
+    return takes
+
+
+def _bsd(states: Mapping[str, str]) -> Callable[[Columns], Columns]:
+    def build(c: Columns) -> Columns:
+        printed = c["printed"]
+        proto = python_map(printed, lambda p: _bsd_proto(p)[0], pa.string())
+        version = python_map(printed, lambda p: _bsd_proto(p)[1], pa.string())
+        protos = python_map(printed, lambda p: _bsd_proto(p)[2], pa.string())
+        found = {"proto": proto, **_ends(c, ".", split_dot, protos)}
+        by_name = pc.cast(
+            python_map(version, lambda v: int(v) if v in ("4", "6") else None, pa.int32()),
+            pa.int32(),
+        )
+        by_address = pc.coalesce(
+            ip_versions(found["local_address"]), ip_versions(found["remote_address"])
+        )
+        dual = pc.equal(version, "46")
+        found["ip_version"] = pc.if_else(
+            dual, pa.scalar(None, pa.int32()), pc.coalesce(by_name, by_address)
+        )
+        tcp = pc.and_(pc.equal(proto, "tcp"), pc.greater(pc.utf8_length(c["state_raw"]), 0))
+        state = lookup(c["state_raw"], states, pa.string())
+        found["state"] = pc.if_else(tcp, state, pa.scalar(None, pa.string()))
+        found["state_raw"] = c["state_raw"]
+        found["recv_q"] = integers(c["n1"])
+        found["send_q"] = integers(c["n2"])
+        found["extra"] = pc.if_else(dual, pa.scalar('{"dual_stack":true}'), pa.scalar("{}"))
+        return found
+
+    return build
+
+
+# -- linux-netstat: inet_row of tcp and udp ----------------------------------------------------
+_LINUX_STATES = DIALECTS["linux-netstat"].tcp_states
+_LINUX_PROTO = {word: found.protocol for word, found in protocol_words("linux-netstat").items()}
+_ENDPOINT_WIDTH = 23
+_PROGRAM_WIDTH = 19
+"""Widths at which the dialect flags a value as cut (``linux_netstat``): such rows are left to
+it."""
+
+
+_LINUX_PROTOS = {word: _LINUX_PROTO.get(word.rstrip("6")) for word in ("tcp", "tcp6", "udp", "udp6")}
+
+
+def _linux_proto(printed: str) -> str | None:
+    return _LINUX_PROTO.get(printed.rstrip("6"))
+
+
+def _linux_takes(v: Values) -> bool:
+    printed, _, _, local, remote, state_raw, _, _, _, timer = v
+    if timer is not None or len(local) == _ENDPOINT_WIDTH or len(remote) == _ENDPOINT_WIDTH:
+        return False
+    proto = _LINUX_PROTOS.get(printed)
+    if proto == "tcp":
+        return state_raw is None or state_raw in _LINUX_STATES
+    return proto == "udp" and (state_raw is None or not state_raw.isdigit())
+
+
+def _linux_key(v: Values) -> tuple[str, bool]:
+    """The printed protocol, and whether the program fills its column (flagged cut)."""
+    program = v[8]
+    return v[0], program is not None and len(program.rstrip()) == _PROGRAM_WIDTH
+
+
+_PROGRAM = r"^(?P<pid>[0-9]{1,18})/(?P<name>.*)$"
+
+
+def _linux(c: Columns) -> Columns:
+    proto = python_map(c["printed"], _linux_proto, pa.string())
+    found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
+    six = pc.or_(
+        pc.ends_with(c["printed"], "6"),
+        pc.or_(
+            pc.fill_null(pc.match_substring(found["local_address"], ":"), False),
+            pc.fill_null(pc.match_substring(found["remote_address"], ":"), False),
+        ),
+    )
+    found["ip_version"] = pc.if_else(six, pa.scalar(6, pa.int32()), pa.scalar(4, pa.int32()))
+    state = lookup(c["state_raw"], _LINUX_STATES, pa.string())
+    found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
+    found["state_raw"] = c["state_raw"]
+    found["recv_q"] = integers(c["recv_q"])
+    found["send_q"] = integers(c["send_q"])
+    found["user"] = c["user"]
+    found["inode"] = integers(c["inode"])
+    program = c["program"]
+    parts = pc.extract_regex(program, _PROGRAM)
+    pid = pc.cast(pc.struct_field(parts, "pid"), pa.int64())
+    name = pc.struct_field(parts, "name")
+    rest = pc.and_(pc.invert(pc.is_valid(parts)), pc.is_valid(program))
+    if pc.any(rest).as_py():
+        split = [split_program(p) for p in pc.filter(program, rest).to_pylist()]
+        pid = pc.replace_with_mask(pid, rest, pa.array([s[0] for s in split], pa.int64()))
+        name = pc.replace_with_mask(name, rest, pa.array([s[1] for s in split], pa.string()))
+    found["pid"], found["program"] = pid, name
+    width = pc.utf8_length(pc.utf8_rtrim_whitespace(program))
+    cut = pc.fill_null(pc.equal(width, _PROGRAM_WIDTH), False)
+    found["extra"] = pc.if_else(cut, pa.scalar('{"cut":["program"]}'), pa.scalar("{}"))
+    return found
+
+
+def _recipe(
+    dialect: str,
+    takes: Callable[[Values], bool],
+    build: Callable[[Columns], Columns],
+    key: Callable[[Values], Any] | None = None,
+) -> Recipe:
+    """The recipe of ``dialect``, its names from ``data/recipes.json``; its rows' class the
+    value named ``key`` there, unless ``key`` is given."""
+    declared = _DECLARED[dialect]
+    names = tuple(declared["values"])
+    at = names.index(declared["key"])
+    return Recipe(
+        dialect,
+        declared["section"],
+        declared["kind"],
+        names,
+        takes,
+        key or (lambda v: v[at]),
+        build,
+    )
+
+
+RECIPES: dict[str, Recipe] = {
+    "windows-netstat": _recipe("windows-netstat", _windows_takes, _windows),
+    "linux-netstat": _recipe("linux-netstat", _linux_takes, _linux, _linux_key),
+    **{
+        name: _recipe(name, _bsd_takes(DIALECTS[name].tcp_states), _bsd(DIALECTS[name].tcp_states))
+        for name in ("freebsd-netstat", "macos-netstat")
+    },
+}
+"""The dialects the columnar route reads, by name."""

@@ -1,0 +1,131 @@
+"""Typing columns of printed values with Arrow compute kernels, exactly as the row path types
+one value (needs ``pyarrow``).
+
+Each function takes string arrays and returns typed arrays.  The common shape of a value (a
+plain ``10.0.0.1:22``, a state word of the dialect, an IPv4 address) is typed by a kernel; any
+other value (a service name, a zone, a bracketed address, an IPv6 address's scope) by the very
+function the row path calls, on that value alone, so the two routes cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..model.addresses import SCOPES, Endpoint, scope_of
+
+__all__ = [
+    "constant",
+    "endpoints",
+    "integers",
+    "ip_versions",
+    "lookup",
+    "python_map",
+    "scopes",
+]
+
+_SIMPLE_PORT = {
+    ":": r"^(?P<host>[^\[%][^%]*):(?P<port>[0-9]{1,9})$",
+    ".": r"^(?P<host>[^\[%][^%]*)\.(?P<port>[0-9]{1,9})$",
+}
+"""``split_colon`` and ``split_dot``'s common case: a port of ASCII digits after the last
+separator, a host not bracketed and without a zone (then no service or interface)."""
+_OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
+_IPV4 = "^" + r"\.".join(f"(?P<o{i}>{_OCTET})" for i in range(4)) + "$"
+"""What ``inet_pton`` reads as an IPv4 address (no leading zeros, each octet at most 255)."""
+_IPV4_SYNTAX = r"^[0-9][0-9.]*$"
+"""``addresses.ip_version``'s IPv4: ASCII digits and dots, beginning with a digit."""
+
+
+def constant(value: Any, length: int, kind: pa.DataType) -> pa.Array:
+    """``value`` repeated ``length`` times (nulls for None)."""
+    if value is None:
+        return pa.nulls(length, kind)
+    return pa.repeat(pa.scalar(value, kind), length)
+
+
+def python_map(values: pa.Array, function: Callable[[Any], Any], kind: pa.DataType) -> pa.Array:
+    """``function`` of each distinct value (nulls stay null): the row path's own code, called
+    once per distinct value."""
+    distinct = pc.unique(values).drop_null()
+    mapped = pa.array([function(v) for v in distinct.to_pylist()], kind)
+    return mapped.take(pc.index_in(values, value_set=distinct))
+
+
+def lookup(values: pa.Array, table: Mapping[str, Any], kind: pa.DataType) -> pa.Array:
+    """Each value looked up in ``table`` (a value it lacks, and null, give null)."""
+    keys = pa.array(list(table), pa.string())
+    return pa.array(list(table.values()), kind).take(pc.index_in(values, value_set=keys))
+
+
+def integers(values: pa.Array, kind: pa.DataType = pa.int64()) -> pa.Array:
+    """Decimal texts as integers, as ``int()`` reads them (by ``int`` when a kernel cannot)."""
+    try:
+        return pc.cast(values, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return python_map(values, int, kind)
+
+
+def endpoints(
+    texts: pa.Array,
+    separator: str,
+    split: Callable[[str, str], Endpoint],
+    protos: pa.Array | str,
+) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+    """Address, port, service and interface of each endpoint text: the common case by a
+    kernel, the others by ``split(text, proto)`` (``split_colon``, ``split_dot``)."""
+    found = pc.extract_regex(texts, _SIMPLE_PORT[separator])
+    simple = pc.is_valid(found)
+    address = pc.struct_field(found, "host")
+    port = pc.cast(pc.struct_field(found, "port"), pa.int32())
+    service = pa.nulls(len(texts), pa.string())
+    interface = pa.nulls(len(texts), pa.string())
+    mask = pc.and_(pc.invert(simple), pc.is_valid(texts))  # a null text: no endpoint
+    others = pc.indices_nonzero(mask).to_pylist()
+    if not others:
+        return address, port, service, interface
+    rows = texts.take(others).to_pylist()
+    lookups = [protos] * len(rows) if isinstance(protos, str) else protos.take(others).to_pylist()
+    split_ends = [split(t, p) for t, p in zip(rows, lookups)]
+    columns = []
+    for values, column, kind in zip(
+        zip(*split_ends),
+        (address, port, service, interface),
+        (pa.string(), pa.int32(), pa.string(), pa.string()),
+    ):
+        columns.append(pc.replace_with_mask(column, mask, pa.array(values, kind)))
+    return columns[0], columns[1], columns[2], columns[3]
+
+
+def ip_versions(addresses: pa.Array) -> pa.Array:
+    """``addresses.ip_version`` of each address: 6 with a colon, 4 for digits and dots."""
+    six = pc.match_substring(addresses, ":")
+    four = pc.match_substring_regex(addresses, _IPV4_SYNTAX)
+    nulls = pa.nulls(len(addresses), pa.int32())
+    return pc.if_else(
+        six, pa.scalar(6, pa.int32()), pc.if_else(four, pa.scalar(4, pa.int32()), nulls)
+    )
+
+
+def scopes(addresses: pa.Array) -> pa.Array:
+    """``addresses.scope_of`` of each address: IPv4 addresses by masks (``data/scopes.tsv``),
+    the others (IPv6, ``*``, names) by ``scope_of`` itself."""
+    octets = pc.extract_regex(addresses, _IPV4)
+    four = pc.is_valid(octets)
+    value = pa.scalar(0, pa.uint32())
+    for index in range(4):
+        part = pc.cast(pc.struct_field(octets, [index]), pa.uint32())
+        value = pc.bit_wise_or(pc.shift_left(value, 8), part)
+    conditions = [pc.equal(pc.bit_wise_and(value, mask), net) for net, mask, _ in SCOPES[32]]
+    names = [pa.scalar(scope, pa.string()) for *_, scope in SCOPES[32]]
+    found = pc.case_when(pc.make_struct(*conditions), *names, pa.scalar("other", pa.string()))
+    others = pc.and_(pc.invert(four), pc.is_valid(addresses))
+    if not pc.any(others).as_py():
+        return pc.if_else(four, found, pa.nulls(len(addresses), pa.string()))
+    rest = python_map(pc.filter(addresses, others), scope_of, pa.string())
+    return pc.replace_with_mask(
+        pc.if_else(four, found, pa.nulls(len(addresses), pa.string())), others, rest
+    )
