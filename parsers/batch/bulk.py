@@ -26,7 +26,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.compute
 
 from ..dialects import DIALECTS
 from ..engine.detect import confidence
@@ -36,6 +36,10 @@ from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
 from ..sinks.columnar import record_batch, socket_batch
 from .recipes import RECIPES, Recipe, Values
+
+pc: Any = pyarrow.compute
+"""``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
+(``pc.equal(array, "tcp")``)."""
 
 CHUNK_ROWS = 8_192
 """Taken rows typed at a time."""
@@ -101,9 +105,7 @@ class Route:
         """The lines the row path reads: all but the taken rows."""
         held: _Row | None = None
         held_raw = ""
-        number = 0
-        for raw in lines:
-            number += 1
+        for number, raw in enumerate(lines, 1):
             found = self._row(raw, number)
             if held is not None and not (isinstance(found, _Row) and self._take(held)):
                 if isinstance(found, _Row):
@@ -167,9 +169,9 @@ class Route:
         if row.key in self.verified:
             return
         self.blocked = row.line
-        if row.key not in self.refused:
-            if all(p[1].key != row.key for p in self.probes.values() if p[0] == self.run):
-                self.probes[row.line] = (self.run, row)
+        probing = any(p[1].key == row.key for p in self.probes.values() if p[0] == self.run)
+        if row.key not in self.refused and not probing:
+            self.probes[row.line] = (self.run, row)
 
     def _pass(self, raw: str, row: _Row | None) -> str:
         """``raw`` for the row path to read (the line after those taken)."""

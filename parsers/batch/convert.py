@@ -424,7 +424,7 @@ class _Stats:
 
     def batch(self, batch: pa.RecordBatch) -> None:
         """Count the records of a batch of the columnar route."""
-        import pyarrow.compute as pc
+        from ..sinks.kernels import pc
 
         self.count += batch.num_rows
         self.captures.update(pc.unique(batch.column("capture")).to_pylist())

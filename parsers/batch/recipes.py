@@ -22,7 +22,7 @@ from importlib.resources import files
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.compute
 
 from ..dialects import DIALECTS
 from ..dialects.freebsd_netstat import split_proto
@@ -30,10 +30,14 @@ from ..dialects.linux_netstat import split_program
 from ..model.addresses import split_colon, split_dot
 from ..model.protocols import protocol_words
 from ..sinks.columnar import json_text
-from ..sinks.kernels import endpoints, integers, ip_versions, lookup, python_map
+from ..sinks.kernels import Column, endpoints, integers, ip_versions, lookup, python_map
+
+pc: Any = pyarrow.compute
+"""``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
+(``pc.equal(array, "tcp")``)."""
 
 Values = tuple[Any, ...]
-Columns = dict[str, pa.Array]
+Columns = dict[str, Column]
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,7 @@ def _names() -> dict[str, dict[str, Any]]:
 _DECLARED = _names()
 
 
-def _ends(
-    c: Columns, separator: str, split: Callable[[str, str], Any], protos: pa.Array
-) -> Columns:
+def _ends(c: Columns, separator: str, split: Callable[[str, str], Any], protos: Column) -> Columns:
     """The local and remote endpoints' fields, and both addresses' IP versions."""
     found: Columns = {}
     for side in ("local", "remote"):
@@ -163,7 +165,9 @@ _PROGRAM_WIDTH = 19
 it."""
 
 
-_LINUX_PROTOS = {word: _LINUX_PROTO.get(word.rstrip("6")) for word in ("tcp", "tcp6", "udp", "udp6")}
+_LINUX_PROTOS = {
+    word: _LINUX_PROTO.get(word.rstrip("6")) for word in ("tcp", "tcp6", "udp", "udp6")
+}
 
 
 def _linux_proto(printed: str) -> str | None:

@@ -23,12 +23,16 @@ from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.compute
 import pyarrow.parquet as pq
 
 from ..model.addresses import NO_SCOPE_PROTOS
 from ..model.record import RECORD_FIELDS, Record, nested_json
-from .kernels import constant, scopes
+from .kernels import Column, constant, scopes
+
+pc: Any = pyarrow.compute
+"""``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
+(``pc.equal(array, "tcp")``)."""
 
 __all__ = [
     "BATCH_ROWS",
@@ -137,9 +141,7 @@ def record_batch(records: list[Record]) -> pa.RecordBatch:
     return _batch(records)
 
 
-def socket_batch(
-    fields: Mapping[str, pa.Array], record: Record, lines: list[int]
-) -> pa.RecordBatch:
+def socket_batch(fields: Mapping[str, Column], record: Record, lines: list[int]) -> pa.RecordBatch:
     """Socket records as one batch with ``SCHEMA``: ``fields`` typed columns by name (a field
     missing is null, ``extra`` ``{}``), the labels (dialect, capture, host, meta, path) those of
     ``record``, read at ``lines``; the scopes derived as ``Record`` derives them."""
@@ -172,12 +174,12 @@ def socket_batch(
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
 
-def _nulls(length: int, kind: pa.DataType) -> pa.Array:
+def _nulls(length: int, kind: pa.DataType) -> Column:
     """Nulls, as ``pa.array`` makes them (a struct's fields hold no nulls, which non-nullable
     fields refuse)."""
     if pa.types.is_struct(kind):
         return pa.array([None] * length, kind)
-    return pa.nulls(length, kind)
+    return constant(None, length, kind)
 
 
 def without_pandas() -> None:

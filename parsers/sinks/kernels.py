@@ -13,11 +13,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.compute
 
 from ..model.addresses import SCOPES, Endpoint, scope_of
 
+pc: Any = pyarrow.compute
+_pa: Any = pa
+"""``pyarrow``, untyped where its stubs refuse a ``DataType`` (``pa.nulls(3, kind)``)."""
+"""``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
+(``pc.equal(array, "tcp")``)."""
+
 __all__ = [
+    "Column",
     "constant",
     "endpoints",
     "integers",
@@ -26,6 +33,10 @@ __all__ = [
     "python_map",
     "scopes",
 ]
+
+Column = Any
+"""An Arrow array.  Typed ``Any``: pyarrow's stubs type each compute function by overloads of
+concrete array classes, which a function over any column cannot name."""
 
 _SIMPLE_PORT = {
     ":": r"^(?P<host>[^\[%][^%]*):(?P<port>[0-9]{1,9})$",
@@ -40,14 +51,14 @@ _IPV4_SYNTAX = r"^[0-9][0-9.]*$"
 """``addresses.ip_version``'s IPv4: ASCII digits and dots, beginning with a digit."""
 
 
-def constant(value: Any, length: int, kind: pa.DataType) -> pa.Array:
+def constant(value: Any, length: int, kind: pa.DataType) -> Column:
     """``value`` repeated ``length`` times (nulls for None)."""
     if value is None:
-        return pa.nulls(length, kind)
-    return pa.repeat(pa.scalar(value, kind), length)
+        return _pa.nulls(length, kind)
+    return _pa.repeat(pa.scalar(value, kind), length)
 
 
-def python_map(values: pa.Array, function: Callable[[Any], Any], kind: pa.DataType) -> pa.Array:
+def python_map(values: Column, function: Callable[[Any], Any], kind: pa.DataType) -> Column:
     """``function`` of each distinct value (nulls stay null): the row path's own code, called
     once per distinct value."""
     distinct = pc.unique(values).drop_null()
@@ -55,14 +66,15 @@ def python_map(values: pa.Array, function: Callable[[Any], Any], kind: pa.DataTy
     return mapped.take(pc.index_in(values, value_set=distinct))
 
 
-def lookup(values: pa.Array, table: Mapping[str, Any], kind: pa.DataType) -> pa.Array:
+def lookup(values: Column, table: Mapping[str, Any], kind: pa.DataType) -> Column:
     """Each value looked up in ``table`` (a value it lacks, and null, give null)."""
     keys = pa.array(list(table), pa.string())
     return pa.array(list(table.values()), kind).take(pc.index_in(values, value_set=keys))
 
 
-def integers(values: pa.Array, kind: pa.DataType = pa.int64()) -> pa.Array:
+def integers(values: Column, kind: pa.DataType | None = None) -> Column:
     """Decimal texts as integers, as ``int()`` reads them (by ``int`` when a kernel cannot)."""
+    kind = kind or pa.int64()
     try:
         return pc.cast(values, kind)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -70,11 +82,11 @@ def integers(values: pa.Array, kind: pa.DataType = pa.int64()) -> pa.Array:
 
 
 def endpoints(
-    texts: pa.Array,
+    texts: Column,
     separator: str,
     split: Callable[[str, str], Endpoint],
-    protos: pa.Array | str,
-) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+    protos: Column | str,
+) -> tuple[Column, Column, Column, Column]:
     """Address, port, service and interface of each endpoint text: the common case by a
     kernel, the others by ``split(text, proto)`` (``split_colon``, ``split_dot``)."""
     found = pc.extract_regex(texts, _SIMPLE_PORT[separator])
@@ -96,11 +108,11 @@ def endpoints(
         (address, port, service, interface),
         (pa.string(), pa.int32(), pa.string(), pa.string()),
     ):
-        columns.append(pc.replace_with_mask(column, mask, pa.array(values, kind)))
+        columns.append(pc.replace_with_mask(column, mask, _pa.array(values, kind)))
     return columns[0], columns[1], columns[2], columns[3]
 
 
-def ip_versions(addresses: pa.Array) -> pa.Array:
+def ip_versions(addresses: Column) -> Column:
     """``addresses.ip_version`` of each address: 6 with a colon, 4 for digits and dots."""
     six = pc.match_substring(addresses, ":")
     four = pc.match_substring_regex(addresses, _IPV4_SYNTAX)
@@ -110,12 +122,12 @@ def ip_versions(addresses: pa.Array) -> pa.Array:
     )
 
 
-def scopes(addresses: pa.Array) -> pa.Array:
+def scopes(addresses: Column) -> Column:
     """``addresses.scope_of`` of each address: IPv4 addresses by masks (``data/scopes.tsv``),
     the others (IPv6, ``*``, names) by ``scope_of`` itself."""
     octets = pc.extract_regex(addresses, _IPV4)
     four = pc.is_valid(octets)
-    value = pa.scalar(0, pa.uint32())
+    value: Column = pa.scalar(0, pa.uint32())
     for index in range(4):
         part = pc.cast(pc.struct_field(octets, [index]), pa.uint32())
         value = pc.bit_wise_or(pc.shift_left(value, 8), part)
