@@ -190,7 +190,8 @@ def _linux_key(v: Values) -> tuple[str, bool]:
     return v[0], program is not None and len(program.rstrip()) == _PROGRAM_WIDTH
 
 
-_PROGRAM = r"^(?P<pid>[0-9]{1,18})/(?P<name>.*)$"
+_PROGRAM = r"^[0-9]{1,18}/"
+"""``split_program``'s common case: a pid of ASCII digits before the first slash."""
 
 
 def _linux(c: Columns) -> Columns:
@@ -212,10 +213,14 @@ def _linux(c: Columns) -> Columns:
     found["user"] = c["user"]
     found["inode"] = integers(c["inode"])
     program = c["program"]
-    parts = pc.extract_regex(program, _PROGRAM)
-    pid = pc.cast(pc.struct_field(parts, "pid"), pa.int64())
-    name = pc.struct_field(parts, "name")
-    rest = pc.and_(pc.invert(pc.is_valid(parts)), pc.is_valid(program))
+    simple = pc.fill_null(pc.match_substring_regex(program, _PROGRAM), False)
+    parts = pc.split_pattern(pc.filter(program, simple), "/", max_splits=1)
+    nothing = pa.nulls(len(program), pa.string())
+    pid = pc.replace_with_mask(
+        pa.nulls(len(program), pa.int64()), simple, pc.cast(pc.list_element(parts, 0), pa.int64())
+    )
+    name = pc.replace_with_mask(nothing, simple, pc.list_element(parts, 1))
+    rest = pc.and_(pc.invert(simple), pc.is_valid(program))
     if pc.any(rest).as_py():
         split = [split_program(p) for p in pc.filter(program, rest).to_pylist()]
         pid = pc.replace_with_mask(pid, rest, pa.array([s[0] for s in split], pa.int64()))

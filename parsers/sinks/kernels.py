@@ -39,13 +39,13 @@ Column = Any
 concrete array classes, which a function over any column cannot name."""
 
 _SIMPLE_PORT = {
-    ":": r"^(?P<host>[^\[%][^%]*):(?P<port>[0-9]{1,9})$",
-    ".": r"^(?P<host>[^\[%][^%]*)\.(?P<port>[0-9]{1,9})$",
+    ":": r"^[^\[%][^%]*:[0-9]{1,9}$",
+    ".": r"^[^\[%][^%]*\.[0-9]{1,9}$",
 }
 """``split_colon`` and ``split_dot``'s common case: a port of ASCII digits after the last
 separator, a host not bracketed and without a zone (then no service or interface)."""
 _OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
-_IPV4 = "^" + r"\.".join(f"(?P<o{i}>{_OCTET})" for i in range(4)) + "$"
+_IPV4 = "^" + r"\.".join(f"(?:{_OCTET})" for i in range(4)) + "$"
 """What ``inet_pton`` reads as an IPv4 address (no leading zeros, each octet at most 255)."""
 _IPV4_SYNTAX = r"^[0-9][0-9.]*$"
 """``addresses.ip_version``'s IPv4: ASCII digits and dots, beginning with a digit."""
@@ -87,29 +87,37 @@ def endpoints(
     split: Callable[[str, str], Endpoint],
     protos: Column | str,
 ) -> tuple[Column, Column, Column, Column]:
-    """Address, port, service and interface of each endpoint text: the common case by a
-    kernel, the others by ``split(text, proto)`` (``split_colon``, ``split_dot``)."""
-    found = pc.extract_regex(texts, _SIMPLE_PORT[separator])
-    simple = pc.is_valid(found)
-    address = pc.struct_field(found, "host")
-    port = pc.cast(pc.struct_field(found, "port"), pa.int32())
-    service = pa.nulls(len(texts), pa.string())
-    interface = pa.nulls(len(texts), pa.string())
+    """Address, port, service and interface of each endpoint text: the common case by kernels
+    (a regex test, then a split at the last separator), the others by ``split(text, proto)``
+    (``split_colon``, ``split_dot``)."""
+    length = len(texts)
+    simple = pc.fill_null(pc.match_substring_regex(texts, _SIMPLE_PORT[separator]), False)
+    host, port = _halves(pc.filter(texts, simple), separator)
+    nothing = pa.nulls(length, pa.string())
+    address = pc.replace_with_mask(nothing, simple, host)
+    number = pc.replace_with_mask(pa.nulls(length, pa.int32()), simple, pc.cast(port, pa.int32()))
+    service = interface = nothing
     mask = pc.and_(pc.invert(simple), pc.is_valid(texts))  # a null text: no endpoint
     others = pc.indices_nonzero(mask).to_pylist()
     if not others:
-        return address, port, service, interface
+        return address, number, service, interface
     rows = texts.take(others).to_pylist()
     lookups = [protos] * len(rows) if isinstance(protos, str) else protos.take(others).to_pylist()
     split_ends = [split(t, p) for t, p in zip(rows, lookups)]
     columns = []
     for values, column, kind in zip(
         zip(*split_ends),
-        (address, port, service, interface),
+        (address, number, service, interface),
         (pa.string(), pa.int32(), pa.string(), pa.string()),
     ):
         columns.append(pc.replace_with_mask(column, mask, _pa.array(values, kind)))
     return columns[0], columns[1], columns[2], columns[3]
+
+
+def _halves(texts: Column, separator: str) -> tuple[Column, Column]:
+    """The texts before and after their last ``separator`` (each text holds one)."""
+    parts = pc.split_pattern(texts, separator, max_splits=1, reverse=True)
+    return pc.list_element(parts, 0), pc.list_element(parts, 1)
 
 
 def ip_versions(addresses: Column) -> Column:
@@ -125,19 +133,20 @@ def ip_versions(addresses: Column) -> Column:
 def scopes(addresses: Column) -> Column:
     """``addresses.scope_of`` of each address: IPv4 addresses by masks (``data/scopes.tsv``),
     the others (IPv6, ``*``, names) by ``scope_of`` itself."""
-    octets = pc.extract_regex(addresses, _IPV4)
-    four = pc.is_valid(octets)
+    length = len(addresses)
+    four = pc.fill_null(pc.match_substring_regex(addresses, _IPV4), False)
+    v4 = pc.filter(addresses, four)
+    octets = pc.split_pattern(v4, ".")
     value: Column = pa.scalar(0, pa.uint32())
     for index in range(4):
-        part = pc.cast(pc.struct_field(octets, [index]), pa.uint32())
-        value = pc.bit_wise_or(pc.shift_left(value, 8), part)
+        octet = pc.cast(pc.list_element(octets, index), pa.uint32())
+        value = pc.bit_wise_or(pc.shift_left(value, 8), octet)
     conditions = [pc.equal(pc.bit_wise_and(value, mask), net) for net, mask, _ in SCOPES[32]]
     names = [pa.scalar(scope, pa.string()) for *_, scope in SCOPES[32]]
     found = pc.case_when(pc.make_struct(*conditions), *names, pa.scalar("other", pa.string()))
+    scoped = pc.replace_with_mask(pa.nulls(length, pa.string()), four, found)
     others = pc.and_(pc.invert(four), pc.is_valid(addresses))
     if not pc.any(others).as_py():
-        return pc.if_else(four, found, pa.nulls(len(addresses), pa.string()))
+        return scoped
     rest = python_map(pc.filter(addresses, others), scope_of, pa.string())
-    return pc.replace_with_mask(
-        pc.if_else(four, found, pa.nulls(len(addresses), pa.string())), others, rest
-    )
+    return pc.replace_with_mask(scoped, others, rest)
