@@ -142,12 +142,11 @@ class Report:
 def parquet_writer() -> Callable[[Iterable[Record], str], int]:
     """``columnar.write_parquet``; ConvertError when pyarrow is not installed."""
     try:
-        from ..sinks.columnar import without_pandas, write_parquet
+        from ..sinks.columnar import write_parquet
     except ImportError as err:
         raise ConvertError(
             f"--format parquet needs pyarrow ({err}): pip install 'netstat-normalizer[parquet]'"
         ) from None
-    without_pandas()
     return write_parquet
 
 
@@ -173,7 +172,7 @@ def convert(
     report = Report()
     jobs = min(jobs, sum(not isinstance(p, Problem) for p in plan))
     shown = _Progress(progress, len(plan))
-    with terminate_as_interrupt(), _workspace(settings.out) as root:
+    with _no_pandas(settings), terminate_as_interrupt(), _workspace(settings.out) as root:
         try:
             with _workers(jobs) as pool:
                 for outcome in _run(plan, settings, pool, shown):
@@ -187,6 +186,15 @@ def convert(
             return report
         _finish(root, report)
     return report
+
+
+def _no_pandas(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """For Parquet, pandas kept out of the process (``columnar.without_pandas``)."""
+    if settings.format != "parquet":
+        return contextlib.nullcontext()
+    from ..sinks.columnar import without_pandas
+
+    return without_pandas()
 
 
 # -- planning -----------------------------------------------------------------------------------

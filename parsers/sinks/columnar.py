@@ -13,6 +13,7 @@ is kept in the field's metadata under ``description``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -182,15 +183,18 @@ def _nulls(length: int, kind: pa.DataType) -> Column:
     return constant(None, length, kind)
 
 
-def without_pandas() -> None:
-    """Have pyarrow give up pandas for this process unless it is already imported: pyarrow
-    imports pandas (0.6 s, 40 MiB) at its first ``pa.array`` of Python values, only to ask
-    whether they are a pandas object.  Explicit pandas calls (``to_pandas``) still import it."""
+@contextlib.contextmanager
+def without_pandas() -> Iterator[None]:
+    """Keep pandas from being imported while inside, unless it already is: pyarrow imports it
+    (0.2-0.6 s, 40 MiB) at its first conversion of Python values, only to ask whether they are
+    pandas objects, and Arrow's C++ asks again at each conversion until it has pandas.  Inside,
+    ``import pandas`` fails; after, pandas can be imported again (``to_pandas``)."""
     if "pandas" in sys.modules:
+        yield
         return
     sys.meta_path.insert(0, _NoPandas)
     try:
-        pa.array([], pa.int8())
+        yield
     finally:
         sys.meta_path.remove(_NoPandas)
 
