@@ -61,13 +61,12 @@ def _routes(data: bytes, options: ParseOptions) -> tuple[Any, Any, int]:
     pieces: list[Any] = []
     found: list[Diagnostic] = []
     counts: dict[str, int] = {}
-    taken = []
+    made: list[bulk.Route] = []
 
     class Counting(bulk.Route):
-        def _take(self, row: Any) -> bool:
-            took = super()._take(row)
-            taken.append(took)
-            return took
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
 
     original = bulk.Route
     bulk.Route = Counting  # type: ignore[misc]
@@ -91,7 +90,7 @@ def _routes(data: bytes, options: ParseOptions) -> tuple[Any, Any, int]:
     assert ours.equals(theirs), _first_difference(ours, theirs)
     assert found == [i for i in items if isinstance(i, Diagnostic)]
     assert counts == expected
-    return ours, found, sum(taken)
+    return ours, found, sum(route.taken for route in made)
 
 
 def _first_difference(ours: Any, theirs: Any) -> str:
@@ -189,3 +188,38 @@ def test_pandas_not_imported(tmp_path: Path) -> None:
     assert done.stdout.strip() == "False", done.stderr
     (output,) = (tmp_path / "o").rglob("w.txt.parquet")
     assert pq.read_table(output).num_rows == 50
+
+
+ENDPOINTS = [
+    "0.0.0.0:80", "[::]:135", "*:*", "app:postgresql", "10.1.2.3:22", "fe80::1%4:5", "a:b:7",
+    "[fe80::1%4]:8", "[::1]:x", "[]:5", "[a]b:5", ":::22", "0.0.0.0:0080", "x:1234567890",
+    "*.*", "*.22", "10.0.0.1.22", "::1.22", "[x].5", "h.", ".5", "*:", "²:80", "a:²",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("separator", [":", "."])
+def test_endpoint_kernels_split_as_the_row_path(separator: str) -> None:
+    from netstat_normalizer.model.addresses import split_colon, split_dot
+    from netstat_normalizer.sinks.kernels import endpoints
+
+    split = split_colon if separator == ":" else split_dot
+    texts = [t for t in ENDPOINTS if not t.endswith("1234567890")]
+    found = endpoints(pa.array(texts), separator, split, "tcp")
+    assert [list(c.to_pylist()) for c in found] == [
+        list(values) for values in zip(*(split(t, "tcp") for t in texts))
+    ]
+
+
+def test_scope_and_version_kernels_as_the_row_path() -> None:
+    from netstat_normalizer.model.addresses import ip_version, scope_of
+    from netstat_normalizer.sinks.kernels import ip_versions, scopes
+
+    addresses = [
+        "0.0.0.0", "127.0.0.1", "127.255.0.9", "10.0.0.1", "8.8.8.8", "::1", "*", None,
+        "01.2.3.4", "169.254.1.1", "172.16.0.1", "172.32.0.1", "192.168.1.1", "fe80::1", "::",
+        "255.255.255.255", "256.1.1.1", "1.2.3", "fd00::1", "::ffff:10.0.0.1", "host", "1.",
+    ]  # fmt: skip
+    assert scopes(pa.array(addresses, pa.string())).to_pylist() == list(map(scope_of, addresses))
+    assert ip_versions(pa.array(addresses, pa.string())).to_pylist() == list(
+        map(ip_version, addresses)
+    )

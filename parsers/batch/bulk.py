@@ -107,11 +107,18 @@ class Route:
         held_raw = ""
         for number, raw in enumerate(lines, 1):
             found = self._row(raw, number)
-            if held is not None and not (isinstance(found, _Row) and self._take(held)):
-                if isinstance(found, _Row):
+            if held is not None:
+                if type(found) is _Row:
+                    if self.taking and held.key in self.verified and self.blocked is None:
+                        self._add(held)  # the common case, as _take has it
+                        held, held_raw = found, raw
+                        continue
+                    if self._take(held):
+                        held, held_raw = found, raw
+                        continue
                     self._probe(held)
                 yield self._pass(held_raw, held)
-            held = None
+                held = None
             if found is None:
                 self._end_run()
                 yield self._pass(raw, None)
@@ -127,8 +134,8 @@ class Route:
     def _row(self, raw: str, number: int) -> _Row | object | None:
         """The line as a row the recipe takes; ``_SOFT`` for another row of its kind; None
         for any other line."""
-        recipe, fast = self.recipe, self._fast
-        if recipe is None or fast is None or type(raw) is not str:
+        fast = self._fast
+        if fast is None or type(raw) is not str:
             return None
         line = raw.rstrip("\r\n")
         if len(line) > MAX_TAKEN_LINE or not line.isprintable():
@@ -139,7 +146,8 @@ class Route:
         if found is None:
             return None
         kind, fetch = fast[1][found.lastindex]  # type: ignore[index]
-        if kind != recipe.kind:
+        recipe = self.recipe
+        if recipe is None or kind != recipe.kind:
             return None
         values = fetch(found)
         if not recipe.takes(values):
@@ -157,12 +165,15 @@ class Route:
             self.taking = True
             self.dropped.add(self.last.line)
             self.rows.append(self.last)
+        self._add(row)
+        return True
+
+    def _add(self, row: _Row) -> None:
         self.rows.append(row)
         self.taken += 1
         self.accounting["record"] += 1
         if len(self.rows) + len(self.records) >= CHUNK_ROWS:
             self._flush()
-        return True
 
     def _probe(self, row: _Row) -> None:
         """Have the row path's record of ``row`` checked against the recipe's (``merge``)."""

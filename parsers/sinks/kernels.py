@@ -44,6 +44,8 @@ _SIMPLE_PORT = {
 }
 """``split_colon`` and ``split_dot``'s common case: a port of ASCII digits after the last
 separator, a host not bracketed and without a zone (then no service or interface)."""
+_BRACKETED = r"^\[[^\]%]+\]:[0-9]{1,9}$"
+"""``split_colon`` of a bracketed address without a zone: the address inside, the port."""
 _OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
 _IPV4 = "^" + r"\.".join(f"(?:{_OCTET})" for i in range(4)) + "$"
 """What ``inet_pton`` reads as an IPv4 address (no leading zeros, each octet at most 255)."""
@@ -52,10 +54,21 @@ _IPV4_SYNTAX = r"^[0-9][0-9.]*$"
 
 
 def constant(value: Any, length: int, kind: pa.DataType) -> Column:
-    """``value`` repeated ``length`` times (nulls for None)."""
-    if value is None:
-        return _pa.nulls(length, kind)
-    return _pa.repeat(pa.scalar(value, kind), length)
+    """``value`` repeated ``length`` times (nulls for None); the last few made are kept (a
+    capture's labels are the same for each of its batches)."""
+    key = (repr(value), str(kind), length)
+    found = _CONSTANTS.get(key)
+    if found is None:
+        if len(_CONSTANTS) >= 64:
+            _CONSTANTS.clear()
+        made = (
+            _pa.nulls(length, kind) if value is None else _pa.repeat(pa.scalar(value, kind), length)
+        )
+        found = _CONSTANTS[key] = made
+    return found
+
+
+_CONSTANTS: dict[tuple[str, str, int], Column] = {}
 
 
 def python_map(values: Column, function: Callable[[Any], Any], kind: pa.DataType) -> Column:
@@ -96,6 +109,15 @@ def endpoints(
     nothing = pa.nulls(length, pa.string())
     address = pc.replace_with_mask(nothing, simple, host)
     number = pc.replace_with_mask(pa.nulls(length, pa.int32()), simple, pc.cast(port, pa.int32()))
+    if separator == ":":  # [::1]:22: the address in brackets, no zone
+        bracketed = pc.fill_null(pc.match_substring_regex(texts, _BRACKETED), False)
+        inside, port = _halves(pc.filter(texts, bracketed), "]:")
+        address = pc.replace_with_mask(address, bracketed, pc.utf8_slice_codeunits(inside, 1))
+        number = pc.replace_with_mask(number, bracketed, pc.cast(port, pa.int32()))
+        simple = pc.or_(simple, bracketed)
+    anywhere = pc.fill_null(pc.equal(texts, f"*{separator}*"), False)  # *:* or *.*: no port
+    address = pc.replace_with_mask(address, anywhere, pa.repeat(pa.scalar("*"), length))
+    simple = pc.or_(simple, anywhere)
     service = interface = nothing
     mask = pc.and_(pc.invert(simple), pc.is_valid(texts))  # a null text: no endpoint
     others = pc.indices_nonzero(mask).to_pylist()
