@@ -254,7 +254,11 @@ class Route:
             self._end_run()
 
     def _input_line(self, line: int) -> int:
-        return line + self.shifts[bisect.bisect_right(self.marks, line) - 1]
+        at = bisect.bisect_right(self.marks, line) - 1
+        found = line + self.shifts[at]
+        if at > 2 * _KEPT_MARKS:  # the row path yields in input order, one record behind at most
+            del self.marks[: at - _KEPT_MARKS], self.shifts[: at - _KEPT_MARKS]
+        return found
 
     def _use(self, dialect: str) -> None:
         self.recipe = RECIPES.get(dialect)
@@ -274,6 +278,8 @@ class Route:
         self.labels = record
 
 
+_KEPT_MARKS = 32
+"""Marks kept behind the last line mapped, so that the marks stay few on any input."""
 _SOFT = object()
 """A row of the recipe's kind that the recipe does not take."""
 _LABELS = ("dialect", "capture", "host", "captured_at", "meta")
