@@ -23,6 +23,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from typing import Any, NamedTuple
 
 import pyarrow as pa
@@ -51,6 +52,10 @@ class _Row(NamedTuple):
     line: int
     key: Any
     values: Values
+
+
+_new_row = partial(tuple.__new__, _Row)
+"""A _Row from a tuple of its values, without the Python-level ``_Row.__new__``."""
 
 
 def build(recipe: Recipe, rows: list[_Row], labels: Record) -> pa.RecordBatch:
@@ -95,6 +100,8 @@ class Route:
         self.dropped: set[int] = set()
         self.passed = 0
         self.taken = 0
+        self.counted = 0
+        """The rows taken, and those of them added to the row path's line counts."""
         self.marks: list[int] = [0]
         self.shifts: list[int] = [0]
         """Line numbers: the row path's line ``n`` is the input's ``n + shifts[i]``, ``i`` the
@@ -102,11 +109,30 @@ class Route:
 
     # -- the row path's lines ------------------------------------------------------------------
     def feed(self, lines: Iterable[str]) -> Iterator[str]:
-        """The lines the row path reads: all but the taken rows."""
+        """The lines the row path reads: all but the taken rows.  ``lines`` have no line ends
+        (as ``open_lines`` gives them)."""
         held: _Row | None = None
         held_raw = ""
+        fast: Any = None
         for number, raw in enumerate(lines, 1):
-            found = self._row(raw, number)
+            if self._fast is not fast:  # the recipe's fast path, as locals
+                fast, recipe = self._fast, self.recipe
+                if fast is not None and recipe is not None:
+                    match, expansions = fast[0].match, fast[1]
+                    kind, takes, key = recipe.kind, recipe.takes, recipe.key
+            found: _Row | object | None = None
+            if (
+                fast is not None
+                and type(raw) is str
+                and len(raw) <= MAX_TAKEN_LINE
+                and raw.isprintable()
+                and (self.marker is None or self.marker.search(raw) is None)
+                and (matched := match(raw)) is not None
+            ):
+                line_kind, fetch = expansions[matched.lastindex]
+                if line_kind == kind:
+                    values = fetch(matched)
+                    found = _new_row((number, key(values), values)) if takes(values) else _SOFT
             if held is not None:
                 if type(found) is _Row:
                     if self.taking and held.key in self.verified and self.blocked is None:
@@ -130,29 +156,8 @@ class Route:
         if held is not None:
             yield self._pass(held_raw, held)
         self._end_run()
-
-    def _row(self, raw: str, number: int) -> _Row | object | None:
-        """The line as a row the recipe takes; ``_SOFT`` for another row of its kind; None
-        for any other line."""
-        fast = self._fast
-        if fast is None or type(raw) is not str:
-            return None
-        line = raw.rstrip("\r\n")
-        if len(line) > MAX_TAKEN_LINE or not line.isprintable():
-            return None
-        if self.marker is not None and self.marker.search(line):
-            return None
-        found = fast[0].match(line)
-        if found is None:
-            return None
-        kind, fetch = fast[1][found.lastindex]  # type: ignore[index]
-        recipe = self.recipe
-        if recipe is None or kind != recipe.kind:
-            return None
-        values = fetch(found)
-        if not recipe.takes(values):
-            return _SOFT
-        return _Row(number, recipe.key(values), values)
+        self.accounting["record"] += self.taken - self.counted
+        self.counted = self.taken
 
     def _take(self, row: _Row) -> bool:
         """Take ``row`` if its class is verified in this run (and the row path's last row can
@@ -171,8 +176,7 @@ class Route:
     def _add(self, row: _Row) -> None:
         self.rows.append(row)
         self.taken += 1
-        self.accounting["record"] += 1
-        if len(self.rows) + len(self.records) >= CHUNK_ROWS:
+        if len(self.rows) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
             self._flush()
 
     def _probe(self, row: _Row) -> None:
@@ -185,7 +189,10 @@ class Route:
             self.probes[row.line] = (self.run, row)
 
     def _pass(self, raw: str, row: _Row | None) -> str:
-        """``raw`` for the row path to read (the line after those taken)."""
+        """``raw`` for the row path to read (the line after those taken), once the row path's
+        line counts include those taken."""
+        self.accounting["record"] += self.taken - self.counted
+        self.counted = self.taken
         self.taking = False
         self.last = row
         self.passed += 1
