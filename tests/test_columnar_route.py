@@ -223,3 +223,15 @@ def test_scope_and_version_kernels_as_the_row_path() -> None:
     assert ip_versions(pa.array(addresses, pa.string())).to_pylist() == list(
         map(ip_version, addresses)
     )
+
+
+@pytest.mark.parametrize("command", ["netstat -aeep", "netstat -aeepW", "netstat --wide -ap"])
+def test_linux_cut_values_flagged_as_the_row_path(command: str) -> None:
+    """Endpoints and programs filling their columns are flagged cut, unless -W: the route's
+    recipe assumes no -W, and its probe rows refuse it under -W (the row path reads them)."""
+    text = VARIED.build("netstat -aeep", 400)
+    table, _, taken = routes(text.encode(), ParseOptions(command=command))
+    cut = [json.loads(extra).get("cut") for extra in table.column("extra").to_pylist()]
+    wide = "W" in command or "--wide" in command
+    assert any(c and "local_address" in c for c in cut) is not wide
+    assert taken > (100 if wide else 250)

@@ -9,7 +9,8 @@ read one row of each class before it takes others (see ``bulk``).
 
 Dialects with a recipe: windows-netstat (``row``), freebsd-netstat and macos-netstat
 (``inet_row`` under the plain ``-an`` header), linux-netstat (``inet_row`` of tcp and udp, no
-timer, no endpoint filling its column).  The others use the row path only.
+timer; values cut to their column flagged as the dialect flags them without ``-W``).  The
+others use the row path only.
 """
 
 from __future__ import annotations
@@ -161,8 +162,17 @@ _LINUX_STATES = DIALECTS["linux-netstat"].tcp_states
 _LINUX_PROTO = {word: found.protocol for word, found in protocol_words("linux-netstat").items()}
 _ENDPOINT_WIDTH = 23
 _PROGRAM_WIDTH = 19
-"""Widths at which the dialect flags a value as cut (``linux_netstat``): such rows are left to
-it."""
+_SERVICE_WIDTH = _ENDPOINT_WIDTH - 5
+"""Widths at which the dialect flags a value as cut (``linux_netstat``, without ``-W``: a row
+of each class of cut values is checked by the row path first, as any row)."""
+_CUT = (("local_address", 1), ("local_port", 2), ("remote_address", 4), ("remote_port", 8))
+_CUTS = [
+    json_text({"cut": [name for name, bit in (*_CUT, ("program", 16)) if code & bit]})
+    if code
+    else "{}"
+    for code in range(32)
+]
+"""``extra`` by the bits of what is flagged cut."""
 
 
 _LINUX_PROTOS = {
@@ -175,8 +185,8 @@ def _linux_proto(printed: str) -> str | None:
 
 
 def _linux_takes(v: Values) -> bool:
-    printed, _, _, local, remote, state_raw, _, _, _, timer = v
-    if timer is not None or len(local) == _ENDPOINT_WIDTH or len(remote) == _ENDPOINT_WIDTH:
+    printed, _, _, _, _, state_raw, _, _, _, timer = v
+    if timer is not None:
         return False
     proto = _LINUX_PROTOS.get(printed)
     if proto == "tcp":
@@ -184,10 +194,12 @@ def _linux_takes(v: Values) -> bool:
     return proto == "udp" and (state_raw is None or not state_raw.isdigit())
 
 
-def _linux_key(v: Values) -> tuple[str, bool]:
-    """The printed protocol, and whether the program fills its column (flagged cut)."""
+def _linux_key(v: Values) -> tuple[str, bool, bool, bool]:
+    """The printed protocol, and whether the endpoints and the program fill their columns
+    (flagged cut)."""
     program = v[8]
-    return v[0], program is not None and len(program.rstrip()) == _PROGRAM_WIDTH
+    full = program is not None and len(program.rstrip()) == _PROGRAM_WIDTH
+    return v[0], len(v[3]) == _ENDPOINT_WIDTH, len(v[4]) == _ENDPOINT_WIDTH, full
 
 
 _PROGRAM = r"^[0-9]{1,18}/"
@@ -227,8 +239,16 @@ def _linux(c: Columns) -> Columns:
         name = pc.replace_with_mask(name, rest, pa.array([s[1] for s in split], pa.string()))
     found["pid"], found["program"] = pid, name
     width = pc.utf8_length(pc.utf8_rtrim_whitespace(program))
-    cut = pc.fill_null(pc.equal(width, _PROGRAM_WIDTH), False)
-    found["extra"] = pc.if_else(cut, pa.scalar('{"cut":["program"]}'), pa.scalar("{}"))
+    code = pc.if_else(pc.fill_null(pc.equal(width, _PROGRAM_WIDTH), False), 16, 0)
+    for side in ("local", "remote"):
+        full = pc.equal(pc.utf8_length(c[side]), _ENDPOINT_WIDTH)
+        after = pc.find_substring(pc.utf8_reverse(c[side]), ":")  # the port's length, or -1
+        port = pc.if_else(pc.equal(after, -1), pc.utf8_length(c[side]), after)
+        port_cut = pc.and_(full, pc.equal(port, _SERVICE_WIDTH))
+        bits = dict(_CUT)
+        code = pc.add(code, pc.if_else(full, bits[f"{side}_address"], 0))
+        code = pc.add(code, pc.if_else(port_cut, bits[f"{side}_port"], 0))
+    found["extra"] = pa.array(_CUTS, pa.string()).take(code)
     return found
 
 
