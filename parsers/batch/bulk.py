@@ -12,9 +12,17 @@ A row is taken only once the row path has read a row of its class (``Recipe.key`
 run of rows, and the recipe typed that row to an equal record (the *probe*): the table the row
 path is in, its capture and labels are then the same for the whole run, which only a line that
 is no such row can change.  A row is taken only when the next line is a taken row too, so a
-continuation line always follows a row the row path read.  When taking starts, the row the row
-path read last (still held by it, unyielded) is typed too, and its record dropped when it comes:
-taken rows go out (``emit``) as soon as ``CHUNK_ROWS`` are typed, in input order.
+continuation line always follows a row the row path read.  A row of the recipe's kind that the
+recipe does not take, or of a class not yet verified, goes to the row path, and no row is taken
+until its record has come, of the same capture (a diagnostic for it ends the run).  When taking
+starts, the row the row path read last (still held by it, unyielded) is typed too, and its record
+dropped when it comes.  Taken rows are typed ``CHUNK_ROWS`` at a time and go out (``emit``) as
+one batch with the row path's records that came meanwhile, in input order; so the row path is
+never waited for, and memory stays bounded.
+
+The recipe's assumptions (that a verified class reads the same in the whole run) are what the
+differential tests (``tests/test_columnar_route.py``) check over every fixture and varied and
+mutated inputs.
 """
 
 from __future__ import annotations
