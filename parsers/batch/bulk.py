@@ -43,7 +43,8 @@ from ..engine.pipeline import iter_parse_with
 from ..io.reader import ByteStream, open_lines
 from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
-from ..sinks.columnar import record_batch, socket_batch
+from ..sinks.columnar import record_batch
+from ..sinks.kernels import socket_batch
 from .recipes import RECIPES, Recipe, Values
 
 pc: Any = pyarrow.compute

@@ -17,30 +17,22 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from itertools import islice
 from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute
 import pyarrow.parquet as pq
 
-from ..model.addresses import NO_SCOPE_PROTOS
 from ..model.record import RECORD_FIELDS, Record, nested_json
-from .kernels import Column, constant, scopes
-
-pc: Any = pyarrow.compute
-"""``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
-(``pc.equal(array, "tcp")``)."""
 
 __all__ = [
     "BATCH_ROWS",
     "SCHEMA",
     "ParquetSink",
     "json_text",
-    "socket_batch",
     "to_table",
     "without_pandas",
     "write_parquet",
@@ -140,47 +132,6 @@ def _batches(records: Iterable[Record]) -> Iterator[pa.RecordBatch]:
 def record_batch(records: list[Record]) -> pa.RecordBatch:
     """The records as one batch with ``SCHEMA``."""
     return _batch(records)
-
-
-def socket_batch(fields: Mapping[str, Column], record: Record, lines: list[int]) -> pa.RecordBatch:
-    """Socket records as one batch with ``SCHEMA``: ``fields`` typed columns by name (a field
-    missing is null, ``extra`` ``{}``), the labels (dialect, capture, host, meta, path) those of
-    ``record``, read at ``lines``; the scopes derived as ``Record`` derives them."""
-    length = len(lines)
-    labels = {name: getattr(record, name) for name in RECORD_FIELDS[:5]}
-    given = dict(fields)
-    given.setdefault("extra", constant("{}", length, pa.string()))
-    given["kind"] = constant("socket", length, pa.string())
-    source = SCHEMA.field("source").type
-    given["source"] = pa.StructArray.from_arrays(
-        [
-            constant(record.source["path"], length, source.field("path").type),
-            constant(record.source["member"], length, source.field("member").type),
-            pa.array(lines, pa.int64()),
-        ],
-        fields=list(source),
-    )
-    if "proto" in given:
-        kept = pc.invert(pc.fill_null(pc.is_in(given["proto"], pa.array(NO_SCOPE_PROTOS)), False))
-        nothing = pa.nulls(length, pa.string())
-        for side in ("local", "remote"):
-            found = scopes(given.get(f"{side}_address", nothing))
-            given[f"{side}_scope"] = pc.if_else(kept, found, nothing)
-    arrays = []
-    for field in SCHEMA:
-        if field.name in labels:
-            arrays.append(constant(labels[field.name], length, field.type))
-        else:
-            arrays.append(given.get(field.name) or _nulls(length, field.type))
-    return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
-
-
-def _nulls(length: int, kind: pa.DataType) -> Column:
-    """Nulls, as ``pa.array`` makes them (a struct's fields hold no nulls, which non-nullable
-    fields refuse)."""
-    if pa.types.is_struct(kind):
-        return pa.array([None] * length, kind)
-    return constant(None, length, kind)
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ Each function takes string arrays and returns typed arrays.  The common shape of
 plain ``10.0.0.1:22``, a state word of the dialect, an IPv4 address) is typed by a kernel; any
 other value (a service name, a zone, a bracketed address, an IPv6 address's scope) by the very
 function the row path calls, on that value alone, so the two routes cannot disagree.
+``socket_batch`` makes the typed columns a batch with ``columnar.SCHEMA``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute
 
-from ..model.addresses import SCOPES, Endpoint, scope_of
+from ..model.addresses import NO_SCOPE_PROTOS, SCOPES, Endpoint, scope_of
+from ..model.record import RECORD_FIELDS, Record
+from .columnar import SCHEMA
 
 pc: Any = pyarrow.compute
 _pa: Any = pa
@@ -32,6 +35,7 @@ __all__ = [
     "lookup",
     "python_map",
     "scopes",
+    "socket_batch",
 ]
 
 Column = Any
@@ -172,3 +176,45 @@ def scopes(addresses: Column) -> Column:
         return scoped
     rest = python_map(pc.filter(addresses, others), scope_of, pa.string())
     return pc.replace_with_mask(scoped, others, rest)
+
+
+def socket_batch(fields: Mapping[str, Column], record: Record, lines: list[int]) -> pa.RecordBatch:
+    """Socket records as one batch with ``SCHEMA``: ``fields`` typed columns by name (a field
+    missing is null, ``extra`` ``{}``), the labels (dialect, capture, host, meta, path) those of
+    ``record``, read at ``lines``; the scopes derived as ``Record`` derives them."""
+    length = len(lines)
+    labels = {name: getattr(record, name) for name in RECORD_FIELDS[:5]}
+    given = dict(fields)
+    given.setdefault("extra", constant("{}", length, pa.string()))
+    given["kind"] = constant("socket", length, pa.string())
+    source = SCHEMA.field("source").type
+    given["source"] = pa.StructArray.from_arrays(
+        [
+            constant(record.source["path"], length, source.field("path").type),
+            constant(record.source["member"], length, source.field("member").type),
+            pa.array(lines, pa.int64()),
+        ],
+        fields=list(source),
+    )
+    if "proto" in given:
+        kept = pc.invert(pc.fill_null(pc.is_in(given["proto"], pa.array(NO_SCOPE_PROTOS)), False))
+        nothing = pa.nulls(length, pa.string())
+        for side in ("local", "remote"):
+            found = scopes(given.get(f"{side}_address", nothing))
+            given[f"{side}_scope"] = pc.if_else(kept, found, nothing)
+    arrays = []
+    for field in SCHEMA:
+        if field.name in labels:
+            arrays.append(constant(labels[field.name], length, field.type))
+        else:
+            found = given.get(field.name)
+            arrays.append(_nulls(length, field.type) if found is None else found)
+    return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+
+
+def _nulls(length: int, kind: pa.DataType) -> Column:
+    """Nulls, as ``pa.array`` makes them (a struct's fields hold no nulls, which non-nullable
+    fields refuse)."""
+    if pa.types.is_struct(kind):
+        return pa.array([None] * length, kind)
+    return constant(None, length, kind)
