@@ -116,7 +116,10 @@ def test_varied_rows_are_taken_and_same(name: str) -> None:
     text = VARIED.build(name, 600)
     table, found, taken = routes(text.encode(), ParseOptions())
     assert table.num_rows == 600 and not found
-    assert taken > 300  # the route typed most rows itself (aeep: 60%, cut endpoints)
+    if name == "ss -tani":  # a continuation line under each row: the row path reads them all
+        assert taken == 0
+    else:
+        assert taken > 300  # the route typed most rows itself
 
 
 @pytest.mark.parametrize("name", INPUTS)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -26,11 +26,13 @@ import pyarrow as pa
 import pyarrow.compute
 
 from ..dialects import DIALECTS
+from ..dialects.base import RowError
 from ..dialects.freebsd_netstat import split_proto
 from ..dialects.linux_netstat import split_program
 from ..model.addresses import split_colon, split_dot
 from ..model.protocols import protocol_words
-from ..sinks.columnar import json_text
+from ..model.record import Record
+from ..sinks.columnar import SCHEMA, json_text
 from ..sinks.kernels import Column, endpoints, integers, ip_versions, lookup, python_map
 
 pc: Any = pyarrow.compute
@@ -252,6 +254,80 @@ def _linux(c: Columns) -> Columns:
     return found
 
 
+# -- linux-ss: inet_row of tcp and udp -----------------------------------------------------------
+_SS = DIALECTS["linux-ss"]
+_SS_STATES = _SS.tcp_states
+_SS_WORDS = protocol_words("linux-ss")
+_SS_PROTOS = {netid: word.protocol for netid, word in _SS_WORDS.items()}
+_SS_TYPES = {netid: word.socket_type for netid, word in _SS_WORDS.items() if word.socket_type}
+_TIMER = SCHEMA.field("timer").type
+_SS_FIELDS = ("pid", "program", "user", "inode", "timer")
+
+
+@cache
+def _ss_reader() -> Any:
+    """A linux-ss dialect, whose own code reads a row's details (``_add_details``)."""
+    return _SS()
+
+
+@lru_cache(maxsize=4 * 8192)
+def _ss_details(details: str | None, socket_type: str | None) -> tuple[Any, ...] | None:
+    """What a row's details (and its Netid's socket type) make of a record: pid, program,
+    user, inode, timer and extra as JSON text, read by the dialect's own code; None when it
+    refuses them (the row path then reports the row)."""
+    record = Record(
+        "linux-ss", kind="details", extra={} if socket_type is None else {"type": socket_type}
+    )
+    if details is not None:
+        try:
+            _ss_reader()._add_details(record, details)
+        except RowError:
+            return None
+    return (*(getattr(record, name) for name in _SS_FIELDS), json_text(record.extra))
+
+
+def _ss_proto(netid: str | None) -> str | None:
+    """A row's protocol: its Netid's, else tcp (a table with no Netid column: only a probe row
+    of a TCP table, checked by the row path, lets the route take such rows)."""
+    return "tcp" if netid is None else _SS_PROTOS.get(netid)
+
+
+def _ss_takes(v: Values) -> bool:
+    netid, state_raw, _, _, _, _, details = v
+    proto = _ss_proto(netid)
+    if proto == "tcp" and not (state_raw and state_raw in _SS_STATES):
+        return False
+    if proto not in ("tcp", "udp"):
+        return False
+    return _ss_details(details, _SS_TYPES.get(netid or "")) is not None
+
+
+def _ss(c: Columns) -> Columns:
+    netids = c["netid"].to_pylist()
+    proto = _strings_of([_ss_proto(n) for n in netids])
+    found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
+    found["ip_version"] = pc.coalesce(
+        ip_versions(found["local_address"]), ip_versions(found["remote_address"])
+    )
+    state = lookup(c["state_raw"], _SS_STATES, pa.string())
+    found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
+    found["state_raw"] = c["state_raw"]
+    found["recv_q"] = integers(c["recv_q"])
+    found["send_q"] = integers(c["send_q"])
+    read = [
+        _ss_details(d, _SS_TYPES.get(n or "")) for n, d in zip(netids, c["details"].to_pylist())
+    ]
+    columns = list(zip(*read))
+    kinds = (pa.int64(), pa.string(), pa.string(), pa.int64(), _TIMER, pa.string())
+    for name, values, kind in zip((*_SS_FIELDS, "extra"), columns, kinds):
+        found[name] = pa.array(values, kind)
+    return found
+
+
+def _strings_of(values: list[str | None]) -> Column:
+    return pa.array(values, pa.string())
+
+
 def _recipe(
     dialect: str,
     takes: Callable[[Values], bool],
@@ -277,6 +353,7 @@ def _recipe(
 RECIPES: dict[str, Recipe] = {
     "windows-netstat": _recipe("windows-netstat", _windows_takes, _windows),
     "linux-netstat": _recipe("linux-netstat", _linux_takes, _linux, _linux_key),
+    "linux-ss": _recipe("linux-ss", _ss_takes, _ss),
     **{
         name: _recipe(name, _bsd_takes(DIALECTS[name].tcp_states), _bsd(DIALECTS[name].tcp_states))
         for name in ("freebsd-netstat", "macos-netstat")
