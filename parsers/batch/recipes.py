@@ -270,7 +270,7 @@ def _ss_reader() -> Any:
     return _SS()
 
 
-@lru_cache(maxsize=4 * 8192)
+@lru_cache(maxsize=16_384)  # at least a chunk of rows (bulk.CHUNK_ROWS): read in takes, used in _ss
 def _ss_details(details: str | None, socket_type: str | None) -> tuple[Any, ...] | None:
     """What a row's details (and its Netid's socket type) make of a record: pid, program,
     user, inode, timer and extra as JSON text, read by the dialect's own code; None when it
