@@ -9,8 +9,9 @@ read one row of each class before it takes others (see ``bulk``).
 
 Dialects with a recipe: windows-netstat (``row``), freebsd-netstat and macos-netstat
 (``inet_row`` under the plain ``-an`` header), linux-netstat (``inet_row`` of tcp and udp, no
-timer; values cut to their column flagged as the dialect flags them without ``-W``).  The
-others use the row path only.
+timer; values cut to their column flagged as the dialect flags them without ``-W``), linux-ss
+(``inet_row`` of tcp and udp; its details read by the dialect's own code).  The others use the
+row path only.
 """
 
 from __future__ import annotations
