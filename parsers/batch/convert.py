@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.pool import Pool
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from ..engine.captures import host_from_path
 from ..engine.pipeline import iter_parse_stream
@@ -52,6 +52,9 @@ from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
 from ..sinks.json import RecordWriter
 from .stopping import die_with_parent, stop_signal, terminate_as_interrupt
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 STATE_DIR = ".netstat-normalizer"
 """The folder in the output folder holding each output's state, and temporary files."""
@@ -169,7 +172,7 @@ def convert(
     report = Report()
     jobs = min(jobs, sum(not isinstance(p, Problem) for p in plan))
     shown = _Progress(progress, len(plan))
-    with terminate_as_interrupt(), _workspace(settings.out) as root:
+    with _no_pandas(settings), terminate_as_interrupt(), _workspace(settings.out) as root:
         try:
             with _workers(jobs) as pool:
                 for outcome in _run(plan, settings, pool, shown):
@@ -183,6 +186,15 @@ def convert(
             return report
         _finish(root, report)
     return report
+
+
+def _no_pandas(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """For Parquet, pandas kept out of the process (``columnar.without_pandas``)."""
+    if settings.format != "parquet":
+        return contextlib.nullcontext()
+    from ..sinks.columnar import without_pandas
+
+    return without_pandas()
 
 
 # -- planning -----------------------------------------------------------------------------------
@@ -320,17 +332,18 @@ def _parse(
     options = replace(
         settings.parse, meta=tuple((text(k), text(v)) for k, v in settings.parse.meta)
     )
-    encoding, items = iter_parse_stream(
-        stream,
-        options,
-        path=text(source.path),
-        member=None if source.member is None else text(source.member),
-        host=None if host is None else text(host),
-        accounting=counts,
-    )
+    where = {
+        "path": text(source.path),
+        "member": None if source.member is None else text(source.member),
+        "host": None if host is None else text(host),
+    }
     with paths.temporary(root) as (output, diagnostics, state_file):
         with os.fdopen(root.open(diagnostics, os.O_WRONLY), "wb") as diag:
-            _write_output(stats.records(items, diag), root, output, settings.format)
+            if settings.format == "parquet":
+                encoding = _write_parquet(stream, options, where, counts, stats, diag, root, output)
+            else:
+                encoding, items = iter_parse_stream(stream, options, **where, accounting=counts)
+                _write_output(stats.records(items, diag), root, output, settings.format)
         state = {
             "path": source.path,
             "member": source.member,
@@ -348,10 +361,38 @@ def _same(text: str) -> str:
     return text
 
 
+def _write_parquet(
+    stream: IO[bytes],
+    options: ParseOptions,
+    where: dict[str, str | None],
+    counts: dict[str, int],
+    stats: _Stats,
+    diag: IO[bytes],
+    root: Confined,
+    path: str,
+) -> str:
+    """Parse ``stream`` to a Parquet file through the columnar route (``bulk``); the encoding.
+    pyarrow opens by name: the temporary file made in the checked TMP."""
+    parquet_writer()
+    from ..sinks.columnar import ParquetSink
+    from .bulk import parse_stream
+
+    sink = ParquetSink(os.path.join(root.root, *path.split("/")))
+
+    def emit(batch: pa.RecordBatch) -> None:
+        stats.batch(batch)
+        sink.add_batch(batch)
+
+    try:
+        encoding, items = parse_stream(stream, options, emit, **where, accounting=counts)
+        for record in stats.records(items, diag):
+            sink.add(record)
+    finally:
+        sink.close()
+    return encoding
+
+
 def _write_output(records: Iterator[Record], root: Confined, path: str, fmt: str) -> None:
-    if fmt == "parquet":  # pyarrow opens by name: the temporary file made in the checked TMP
-        parquet_writer()(records, os.path.join(root.root, *path.split("/")))
-        return
     with os.fdopen(
         root.open(path, os.O_WRONLY),
         "w",
@@ -388,6 +429,16 @@ class _Stats:
             if item.state is not None:
                 self.states[item.state] += 1
             yield item
+
+    def batch(self, batch: pa.RecordBatch) -> None:
+        """Count the records of a batch of the columnar route."""
+        from ..sinks.kernels import pc
+
+        self.count += batch.num_rows
+        self.captures.update(pc.unique(batch.column("capture")).to_pylist())
+        for name, counts in (("dialect", self.dialects), ("state", self.states)):
+            for found in pc.value_counts(batch.column(name).drop_null()).to_pylist():
+                counts[found["values"]] += found["counts"]
 
     def totals(self, lines: dict[str, int]) -> dict[str, Any]:
         return {

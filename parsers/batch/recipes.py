@@ -1,0 +1,363 @@
+"""Column recipes: how the columnar route types one dialect's plain socket rows as Arrow columns.
+
+A recipe names the dialect, the section and line kind of its rows, the names of the kind's
+values (``data/recipes.json``), which rows it takes (``takes``: a cheap test of the values; any
+other row goes to the row path) and how it types a batch of taken rows (``build``: kernels from
+``sinks.kernels``, each doing what the dialect's row handler does to one value).  A row's *class*
+(``key``) is what picks the handler's branch (its printed protocol): the route has the row path
+read one row of each class before it takes others (see ``bulk``).
+
+Dialects with a recipe: windows-netstat (``row``), freebsd-netstat and macos-netstat
+(``inet_row`` under the plain ``-an`` header), linux-netstat (``inet_row`` of tcp and udp, no
+timer; values cut to their column flagged as the dialect flags them without ``-W``), linux-ss
+(``inet_row`` of tcp and udp; its details read by the dialect's own code).  The others use the
+row path only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute
+
+from ..dialects import DIALECTS
+from ..dialects.base import RowError
+from ..dialects.freebsd_netstat import split_proto
+from ..dialects.linux_netstat import split_program
+from ..model.addresses import split_colon, split_dot
+from ..model.protocols import protocol_words
+from ..model.record import Record
+from ..sinks.columnar import SCHEMA, json_text
+from ..sinks.kernels import Column, endpoints, integers, ip_versions, lookup, python_map
+
+pc: Any = pyarrow.compute
+"""``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
+(``pc.equal(array, "tcp")``)."""
+
+Values = tuple[Any, ...]
+Columns = dict[str, Column]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one dialect's plain rows become columns (see the module's docstring)."""
+
+    dialect: str
+    section: str
+    kind: str
+    names: tuple[str, ...]
+    takes: Callable[[Values], bool]
+    key: Callable[[Values], Any]
+    build: Callable[[Columns], Columns]
+    """The printed values by name -> the record's socket fields (those not given are null)."""
+
+    @property
+    def states(self) -> Mapping[str, str]:
+        return DIALECTS[self.dialect].tcp_states
+
+
+def _names() -> dict[str, dict[str, Any]]:
+    text = files(__package__).joinpath("data/recipes.json").read_text("utf-8")
+    found: dict[str, dict[str, Any]] = json.loads(text)
+    return found
+
+
+_DECLARED = _names()
+
+
+def _ends(c: Columns, separator: str, split: Callable[[str, str], Any], protos: Column) -> Columns:
+    """The local and remote endpoints' fields, and both addresses' IP versions."""
+    found: Columns = {}
+    for side in ("local", "remote"):
+        parts = endpoints(c[side], separator, split, protos)
+        for name, array in zip(("address", "port", "service", "interface"), parts):
+            found[f"{side}_{name}"] = array
+    return found
+
+
+# -- windows-netstat: row ---------------------------------------------------------------------
+_WINDOWS_STATES = DIALECTS["windows-netstat"].tcp_states
+
+
+def _windows_takes(v: Values) -> bool:
+    printed, _, _, state_raw, _, offload = v
+    if state_raw is not None and state_raw not in _WINDOWS_STATES:
+        return False
+    return printed.lower() != "udp" or (state_raw is None and offload is None)
+
+
+def _windows(c: Columns) -> Columns:
+    proto = python_map(c["printed"], str.lower, pa.string())
+    found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
+    found["ip_version"] = pc.coalesce(
+        ip_versions(found["local_address"]), ip_versions(found["remote_address"])
+    )
+    found["state"] = lookup(c["state_raw"], _WINDOWS_STATES, pa.string())
+    found["state_raw"] = c["state_raw"]
+    found["pid"] = integers(c["pid"])
+    offload = python_map(c["offload"], lambda o: json_text({"offload_state": o}), pa.string())
+    found["extra"] = pc.coalesce(offload, pa.scalar("{}"))
+    return found
+
+
+# -- freebsd-netstat and macos-netstat: inet_row under the plain -an header ----------------------
+_SCOPED = frozenset(("fe8", "fe9", "fea", "feb", "ff0", "ff1"))
+"""Addresses the dialect reads a KAME zone in (``freebsd_netstat.kame_zone``): left to it."""
+
+
+@cache
+def _bsd_proto(printed: str) -> tuple[str, str, str]:
+    """The protocol, version suffix and service lookup protocol of a printed name."""
+    proto, version = split_proto(printed)
+    return proto, version, proto if proto in ("tcp", "udp") else ""
+
+
+def _bsd_takes(states: Mapping[str, str]) -> Callable[[Values], bool]:
+    def takes(v: Values) -> bool:
+        pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
+        if pcb is not None or flowhash is not None or n3 is not None or tail is not None:
+            return False
+        if n1 is None or n2 is None or local[:3] in _SCOPED or remote[:3] in _SCOPED:
+            return False
+        return _bsd_proto(printed)[0] != "tcp" or not state_raw or state_raw in states
+
+    return takes
+
+
+def _bsd(states: Mapping[str, str]) -> Callable[[Columns], Columns]:
+    def build(c: Columns) -> Columns:
+        printed = c["printed"]
+        proto = python_map(printed, lambda p: _bsd_proto(p)[0], pa.string())
+        version = python_map(printed, lambda p: _bsd_proto(p)[1], pa.string())
+        protos = python_map(printed, lambda p: _bsd_proto(p)[2], pa.string())
+        found = {"proto": proto, **_ends(c, ".", split_dot, protos)}
+        by_name = pc.cast(
+            python_map(version, lambda v: int(v) if v in ("4", "6") else None, pa.int32()),
+            pa.int32(),
+        )
+        by_address = pc.coalesce(
+            ip_versions(found["local_address"]), ip_versions(found["remote_address"])
+        )
+        dual = pc.equal(version, "46")
+        found["ip_version"] = pc.if_else(
+            dual, pa.scalar(None, pa.int32()), pc.coalesce(by_name, by_address)
+        )
+        tcp = pc.and_(pc.equal(proto, "tcp"), pc.greater(pc.utf8_length(c["state_raw"]), 0))
+        state = lookup(c["state_raw"], states, pa.string())
+        found["state"] = pc.if_else(tcp, state, pa.scalar(None, pa.string()))
+        found["state_raw"] = c["state_raw"]
+        found["recv_q"] = integers(c["n1"])
+        found["send_q"] = integers(c["n2"])
+        found["extra"] = pc.if_else(dual, pa.scalar('{"dual_stack":true}'), pa.scalar("{}"))
+        return found
+
+    return build
+
+
+# -- linux-netstat: inet_row of tcp and udp ----------------------------------------------------
+_LINUX_STATES = DIALECTS["linux-netstat"].tcp_states
+_LINUX_PROTO = {word: found.protocol for word, found in protocol_words("linux-netstat").items()}
+_ENDPOINT_WIDTH = 23
+_PROGRAM_WIDTH = 19
+_SERVICE_WIDTH = _ENDPOINT_WIDTH - 5
+"""Widths at which the dialect flags a value as cut (``linux_netstat``, without ``-W``: a row
+of each class of cut values is checked by the row path first, as any row)."""
+_CUT = (("local_address", 1), ("local_port", 2), ("remote_address", 4), ("remote_port", 8))
+_CUTS = [
+    json_text({"cut": [name for name, bit in (*_CUT, ("program", 16)) if code & bit]})
+    if code
+    else "{}"
+    for code in range(32)
+]
+"""``extra`` by the bits of what is flagged cut."""
+
+
+_LINUX_PROTOS = {
+    word: _LINUX_PROTO.get(word.rstrip("6")) for word in ("tcp", "tcp6", "udp", "udp6")
+}
+
+
+def _linux_proto(printed: str) -> str | None:
+    return _LINUX_PROTO.get(printed.rstrip("6"))
+
+
+def _linux_takes(v: Values) -> bool:
+    printed, _, _, _, _, state_raw, _, _, _, timer = v
+    if timer is not None:
+        return False
+    proto = _LINUX_PROTOS.get(printed)
+    if proto == "tcp":
+        return state_raw is None or state_raw in _LINUX_STATES
+    return proto == "udp" and (state_raw is None or not state_raw.isdigit())
+
+
+def _linux_key(v: Values) -> tuple[str, bool, bool, bool]:
+    """The printed protocol, and whether the endpoints and the program fill their columns
+    (flagged cut)."""
+    program = v[8]
+    full = program is not None and len(program.rstrip()) == _PROGRAM_WIDTH
+    return v[0], len(v[3]) == _ENDPOINT_WIDTH, len(v[4]) == _ENDPOINT_WIDTH, full
+
+
+_PROGRAM = r"^[0-9]{1,18}/"
+"""``split_program``'s common case: a pid of ASCII digits before the first slash."""
+
+
+def _linux(c: Columns) -> Columns:
+    proto = python_map(c["printed"], _linux_proto, pa.string())
+    found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
+    six = pc.or_(
+        pc.ends_with(c["printed"], "6"),
+        pc.or_(
+            pc.fill_null(pc.match_substring(found["local_address"], ":"), False),
+            pc.fill_null(pc.match_substring(found["remote_address"], ":"), False),
+        ),
+    )
+    found["ip_version"] = pc.if_else(six, pa.scalar(6, pa.int32()), pa.scalar(4, pa.int32()))
+    state = lookup(c["state_raw"], _LINUX_STATES, pa.string())
+    found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
+    found["state_raw"] = c["state_raw"]
+    found["recv_q"] = integers(c["recv_q"])
+    found["send_q"] = integers(c["send_q"])
+    found["user"] = c["user"]
+    found["inode"] = integers(c["inode"])
+    program = c["program"]
+    simple = pc.fill_null(pc.match_substring_regex(program, _PROGRAM), False)
+    parts = pc.split_pattern(pc.filter(program, simple), "/", max_splits=1)
+    nothing = pa.nulls(len(program), pa.string())
+    pid = pc.replace_with_mask(
+        pa.nulls(len(program), pa.int64()), simple, pc.cast(pc.list_element(parts, 0), pa.int64())
+    )
+    name = pc.replace_with_mask(nothing, simple, pc.list_element(parts, 1))
+    rest = pc.and_(pc.invert(simple), pc.is_valid(program))
+    if pc.any(rest).as_py():
+        split = [split_program(p) for p in pc.filter(program, rest).to_pylist()]
+        pid = pc.replace_with_mask(pid, rest, pa.array([s[0] for s in split], pa.int64()))
+        name = pc.replace_with_mask(name, rest, pa.array([s[1] for s in split], pa.string()))
+    found["pid"], found["program"] = pid, name
+    width = pc.utf8_length(pc.utf8_rtrim_whitespace(program))
+    code = pc.if_else(pc.fill_null(pc.equal(width, _PROGRAM_WIDTH), False), 16, 0)
+    for side in ("local", "remote"):
+        full = pc.equal(pc.utf8_length(c[side]), _ENDPOINT_WIDTH)
+        after = pc.find_substring(pc.utf8_reverse(c[side]), ":")  # the port's length, or -1
+        port = pc.if_else(pc.equal(after, -1), pc.utf8_length(c[side]), after)
+        port_cut = pc.and_(full, pc.equal(port, _SERVICE_WIDTH))
+        bits = dict(_CUT)
+        code = pc.add(code, pc.if_else(full, bits[f"{side}_address"], 0))
+        code = pc.add(code, pc.if_else(port_cut, bits[f"{side}_port"], 0))
+    found["extra"] = pa.array(_CUTS, pa.string()).take(code)
+    return found
+
+
+# -- linux-ss: inet_row of tcp and udp -----------------------------------------------------------
+_SS = DIALECTS["linux-ss"]
+_SS_STATES = _SS.tcp_states
+_SS_WORDS = protocol_words("linux-ss")
+_SS_PROTOS = {netid: word.protocol for netid, word in _SS_WORDS.items()}
+_SS_TYPES = {netid: word.socket_type for netid, word in _SS_WORDS.items() if word.socket_type}
+_TIMER = SCHEMA.field("timer").type
+_SS_FIELDS = ("pid", "program", "user", "inode", "timer")
+
+
+@cache
+def _ss_reader() -> Any:
+    """A linux-ss dialect, whose own code reads a row's details (``_add_details``)."""
+    return _SS()
+
+
+@lru_cache(maxsize=16_384)  # at least a chunk of rows (bulk.CHUNK_ROWS): read in takes, used in _ss
+def _ss_details(details: str | None, socket_type: str | None) -> tuple[Any, ...] | None:
+    """What a row's details (and its Netid's socket type) make of a record: pid, program,
+    user, inode, timer and extra as JSON text, read by the dialect's own code; None when it
+    refuses them (the row path then reports the row)."""
+    record = Record(
+        "linux-ss", kind="details", extra={} if socket_type is None else {"type": socket_type}
+    )
+    if details is not None:
+        try:
+            _ss_reader()._add_details(record, details)
+        except RowError:
+            return None
+    return (*(getattr(record, name) for name in _SS_FIELDS), json_text(record.extra))
+
+
+def _ss_proto(netid: str | None) -> str | None:
+    """A row's protocol: its Netid's, else tcp (a table with no Netid column: only a probe row
+    of a TCP table, checked by the row path, lets the route take such rows)."""
+    return "tcp" if netid is None else _SS_PROTOS.get(netid)
+
+
+def _ss_takes(v: Values) -> bool:
+    netid, state_raw, _, _, _, _, details = v
+    proto = _ss_proto(netid)
+    if proto == "tcp" and not (state_raw and state_raw in _SS_STATES):
+        return False
+    if proto not in ("tcp", "udp"):
+        return False
+    return _ss_details(details, _SS_TYPES.get(netid or "")) is not None
+
+
+def _ss(c: Columns) -> Columns:
+    netids = c["netid"].to_pylist()
+    proto = _strings_of([_ss_proto(n) for n in netids])
+    found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
+    found["ip_version"] = pc.coalesce(
+        ip_versions(found["local_address"]), ip_versions(found["remote_address"])
+    )
+    state = lookup(c["state_raw"], _SS_STATES, pa.string())
+    found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
+    found["state_raw"] = c["state_raw"]
+    found["recv_q"] = integers(c["recv_q"])
+    found["send_q"] = integers(c["send_q"])
+    read = [
+        _ss_details(d, _SS_TYPES.get(n or "")) for n, d in zip(netids, c["details"].to_pylist())
+    ]
+    columns = list(zip(*read))
+    kinds = (pa.int64(), pa.string(), pa.string(), pa.int64(), _TIMER, pa.string())
+    for name, values, kind in zip((*_SS_FIELDS, "extra"), columns, kinds):
+        found[name] = pa.array(values, kind)
+    return found
+
+
+def _strings_of(values: list[str | None]) -> Column:
+    return pa.array(values, pa.string())
+
+
+def _recipe(
+    dialect: str,
+    takes: Callable[[Values], bool],
+    build: Callable[[Columns], Columns],
+    key: Callable[[Values], Any] | None = None,
+) -> Recipe:
+    """The recipe of ``dialect``, its names from ``data/recipes.json``; its rows' class the
+    value named ``key`` there, unless ``key`` is given."""
+    declared = _DECLARED[dialect]
+    names = tuple(declared["values"])
+    at = names.index(declared["key"])
+    return Recipe(
+        dialect,
+        declared["section"],
+        declared["kind"],
+        names,
+        takes,
+        key or (lambda v: v[at]),
+        build,
+    )
+
+
+RECIPES: dict[str, Recipe] = {
+    "windows-netstat": _recipe("windows-netstat", _windows_takes, _windows),
+    "linux-netstat": _recipe("linux-netstat", _linux_takes, _linux, _linux_key),
+    "linux-ss": _recipe("linux-ss", _ss_takes, _ss),
+    **{
+        name: _recipe(name, _bsd_takes(DIALECTS[name].tcp_states), _bsd(DIALECTS[name].tcp_states))
+        for name in ("freebsd-netstat", "macos-netstat")
+    },
+}
+"""The dialects the columnar route reads, by name."""

@@ -1,0 +1,220 @@
+"""Typing columns of printed values with Arrow compute kernels, exactly as the row path types
+one value (needs ``pyarrow``).
+
+Each function takes string arrays and returns typed arrays.  The common shape of a value (a
+plain ``10.0.0.1:22``, a state word of the dialect, an IPv4 address) is typed by a kernel; any
+other value (a service name, a zone, a bracketed address, an IPv6 address's scope) by the very
+function the row path calls, on that value alone, so the two routes cannot disagree.
+``socket_batch`` makes the typed columns a batch with ``columnar.SCHEMA``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute
+
+from ..model.addresses import NO_SCOPE_PROTOS, SCOPES, Endpoint, scope_of
+from ..model.record import RECORD_FIELDS, Record
+from .columnar import SCHEMA
+
+pc: Any = pyarrow.compute
+_pa: Any = pa
+"""``pyarrow``, untyped where its stubs refuse a ``DataType`` (``pa.nulls(3, kind)``)."""
+"""``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
+(``pc.equal(array, "tcp")``)."""
+
+__all__ = [
+    "Column",
+    "constant",
+    "endpoints",
+    "integers",
+    "ip_versions",
+    "lookup",
+    "python_map",
+    "scopes",
+    "socket_batch",
+]
+
+Column = Any
+"""An Arrow array.  Typed ``Any``: pyarrow's stubs type each compute function by overloads of
+concrete array classes, which a function over any column cannot name."""
+
+_SIMPLE_PORT = {
+    ":": r"^[^\[%][^%]*:[0-9]{1,9}$",
+    ".": r"^[^\[%][^%]*\.[0-9]{1,9}$",
+}
+"""``split_colon`` and ``split_dot``'s common case: a port of ASCII digits after the last
+separator, a host not bracketed and without a zone (then no service or interface)."""
+_BRACKETED = r"^\[[^\]%]+\]:[0-9]{1,9}$"
+"""``split_colon`` of a bracketed address without a zone: the address inside, the port."""
+_OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
+_IPV4 = "^" + r"\.".join(f"(?:{_OCTET})" for i in range(4)) + "$"
+"""What ``inet_pton`` reads as an IPv4 address (no leading zeros, each octet at most 255)."""
+_IPV4_SYNTAX = r"^[0-9][0-9.]*$"
+"""``addresses.ip_version``'s IPv4: ASCII digits and dots, beginning with a digit."""
+
+
+def constant(value: Any, length: int, kind: pa.DataType) -> Column:
+    """``value`` repeated ``length`` times (nulls for None); the last few made are kept (a
+    capture's labels are the same for each of its batches)."""
+    key = (repr(value), str(kind), length)
+    found = _CONSTANTS.get(key)
+    if found is None:
+        if len(_CONSTANTS) >= 64:
+            _CONSTANTS.clear()
+        made = (
+            _pa.nulls(length, kind) if value is None else _pa.repeat(pa.scalar(value, kind), length)
+        )
+        found = _CONSTANTS[key] = made
+    return found
+
+
+_CONSTANTS: dict[tuple[str, str, int], Column] = {}
+
+
+def python_map(values: Column, function: Callable[[Any], Any], kind: pa.DataType) -> Column:
+    """``function`` of each distinct value (nulls stay null): the row path's own code, called
+    once per distinct value."""
+    distinct = pc.unique(values).drop_null()
+    mapped = pa.array([function(v) for v in distinct.to_pylist()], kind)
+    return mapped.take(pc.index_in(values, value_set=distinct))
+
+
+def lookup(values: Column, table: Mapping[str, Any], kind: pa.DataType) -> Column:
+    """Each value looked up in ``table`` (a value it lacks, and null, give null)."""
+    keys = pa.array(list(table), pa.string())
+    return pa.array(list(table.values()), kind).take(pc.index_in(values, value_set=keys))
+
+
+def integers(values: Column, kind: pa.DataType | None = None) -> Column:
+    """Decimal texts as integers, as ``int()`` reads them (by ``int`` when a kernel cannot)."""
+    kind = kind or pa.int64()
+    try:
+        return pc.cast(values, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return python_map(values, int, kind)
+
+
+def endpoints(
+    texts: Column,
+    separator: str,
+    split: Callable[[str, str], Endpoint],
+    protos: Column | str,
+) -> tuple[Column, Column, Column, Column]:
+    """Address, port, service and interface of each endpoint text: the common case by kernels
+    (a regex test, then a split at the last separator), the others by ``split(text, proto)``
+    (``split_colon``, ``split_dot``)."""
+    length = len(texts)
+    simple = pc.fill_null(pc.match_substring_regex(texts, _SIMPLE_PORT[separator]), False)
+    host, port = _halves(pc.filter(texts, simple), separator)
+    nothing = pa.nulls(length, pa.string())
+    address = pc.replace_with_mask(nothing, simple, host)
+    number = pc.replace_with_mask(pa.nulls(length, pa.int32()), simple, pc.cast(port, pa.int32()))
+    if separator == ":":  # [::1]:22: the address in brackets, no zone
+        bracketed = pc.fill_null(pc.match_substring_regex(texts, _BRACKETED), False)
+        inside, port = _halves(pc.filter(texts, bracketed), "]:")
+        address = pc.replace_with_mask(address, bracketed, pc.utf8_slice_codeunits(inside, 1))
+        number = pc.replace_with_mask(number, bracketed, pc.cast(port, pa.int32()))
+        simple = pc.or_(simple, bracketed)
+    anywhere = pc.fill_null(pc.equal(texts, f"*{separator}*"), False)  # *:* or *.*: no port
+    address = pc.replace_with_mask(address, anywhere, pa.repeat(pa.scalar("*"), length))
+    simple = pc.or_(simple, anywhere)
+    service = interface = nothing
+    mask = pc.and_(pc.invert(simple), pc.is_valid(texts))  # a null text: no endpoint
+    others = pc.indices_nonzero(mask).to_pylist()
+    if not others:
+        return address, number, service, interface
+    rows = texts.take(others).to_pylist()
+    lookups = [protos] * len(rows) if isinstance(protos, str) else protos.take(others).to_pylist()
+    split_ends = [split(t, p) for t, p in zip(rows, lookups)]
+    columns = []
+    for values, column, kind in zip(
+        zip(*split_ends),
+        (address, number, service, interface),
+        (pa.string(), pa.int32(), pa.string(), pa.string()),
+    ):
+        columns.append(pc.replace_with_mask(column, mask, _pa.array(values, kind)))
+    return columns[0], columns[1], columns[2], columns[3]
+
+
+def _halves(texts: Column, separator: str) -> tuple[Column, Column]:
+    """The texts before and after their last ``separator`` (each text holds one)."""
+    parts = pc.split_pattern(texts, separator, max_splits=1, reverse=True)
+    return pc.list_element(parts, 0), pc.list_element(parts, 1)
+
+
+def ip_versions(addresses: Column) -> Column:
+    """``addresses.ip_version`` of each address: 6 with a colon, 4 for digits and dots."""
+    six = pc.match_substring(addresses, ":")
+    four = pc.match_substring_regex(addresses, _IPV4_SYNTAX)
+    nulls = pa.nulls(len(addresses), pa.int32())
+    return pc.if_else(
+        six, pa.scalar(6, pa.int32()), pc.if_else(four, pa.scalar(4, pa.int32()), nulls)
+    )
+
+
+def scopes(addresses: Column) -> Column:
+    """``addresses.scope_of`` of each address: IPv4 addresses by masks (``data/scopes.tsv``),
+    the others (IPv6, ``*``, names) by ``scope_of`` itself."""
+    length = len(addresses)
+    four = pc.fill_null(pc.match_substring_regex(addresses, _IPV4), False)
+    v4 = pc.filter(addresses, four)
+    octets = pc.split_pattern(v4, ".")
+    value: Column = pa.scalar(0, pa.uint32())
+    for index in range(4):
+        octet = pc.cast(pc.list_element(octets, index), pa.uint32())
+        value = pc.bit_wise_or(pc.shift_left(value, 8), octet)
+    conditions = [pc.equal(pc.bit_wise_and(value, mask), net) for net, mask, _ in SCOPES[32]]
+    names = [pa.scalar(scope, pa.string()) for *_, scope in SCOPES[32]]
+    found = pc.case_when(pc.make_struct(*conditions), *names, pa.scalar("other", pa.string()))
+    scoped = pc.replace_with_mask(pa.nulls(length, pa.string()), four, found)
+    others = pc.and_(pc.invert(four), pc.is_valid(addresses))
+    if not pc.any(others).as_py():
+        return scoped
+    rest = python_map(pc.filter(addresses, others), scope_of, pa.string())
+    return pc.replace_with_mask(scoped, others, rest)
+
+
+def socket_batch(fields: Mapping[str, Column], record: Record, lines: list[int]) -> pa.RecordBatch:
+    """Socket records as one batch with ``SCHEMA``: ``fields`` typed columns by name (a field
+    missing is null, ``extra`` ``{}``), the labels (dialect, capture, host, meta, path) those of
+    ``record``, read at ``lines``; the scopes derived as ``Record`` derives them."""
+    length = len(lines)
+    labels = {name: getattr(record, name) for name in RECORD_FIELDS[:5]}
+    given = dict(fields)
+    given.setdefault("extra", constant("{}", length, pa.string()))
+    given["kind"] = constant("socket", length, pa.string())
+    source = SCHEMA.field("source").type
+    given["source"] = pa.StructArray.from_arrays(
+        [
+            constant(record.source["path"], length, source.field("path").type),
+            constant(record.source["member"], length, source.field("member").type),
+            pa.array(lines, pa.int64()),
+        ],
+        fields=list(source),
+    )
+    if "proto" in given:
+        kept = pc.invert(pc.fill_null(pc.is_in(given["proto"], pa.array(NO_SCOPE_PROTOS)), False))
+        nothing = pa.nulls(length, pa.string())
+        for side in ("local", "remote"):
+            found = scopes(given.get(f"{side}_address", nothing))
+            given[f"{side}_scope"] = pc.if_else(kept, found, nothing)
+    arrays = []
+    for field in SCHEMA:
+        if field.name in labels:
+            arrays.append(constant(labels[field.name], length, field.type))
+        else:
+            found = given.get(field.name)
+            arrays.append(_nulls(length, field.type) if found is None else found)
+    return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+
+
+def _nulls(length: int, kind: pa.DataType) -> Column:
+    """Nulls, as ``pa.array`` makes them (a struct's fields hold no nulls, which non-nullable
+    fields refuse)."""
+    if pa.types.is_struct(kind):
+        return pa.array([None] * length, kind)
+    return constant(None, length, kind)

@@ -1,0 +1,240 @@
+"""The columnar route (batch.bulk) against the row path: the same Parquet content, diagnostics and
+line counts, over every fixture and over varied and mutated inputs of each recipe's dialect."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from netstat_normalizer.batch import bulk, recipes  # noqa: E402
+from netstat_normalizer.batch.convert import Settings, convert  # noqa: E402
+from netstat_normalizer.engine.pipeline import iter_parse_stream  # noqa: E402
+from netstat_normalizer.errors import NetstatNormalizerError  # noqa: E402
+from netstat_normalizer.model.record import Diagnostic, Record  # noqa: E402
+from netstat_normalizer.options import ParseOptions  # noqa: E402
+from netstat_normalizer.sinks import columnar  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted(
+    p
+    for p in (ROOT / "fixtures").glob("*/*")
+    if p.suffix in (".out", ".txt", ".bin") and p.is_file()
+)
+
+
+def _varied() -> Any:
+    spec = importlib.util.spec_from_file_location("varied", ROOT / "benchmarks" / "varied.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["varied"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+VARIED = _varied()
+INPUTS = [name for name, (_, dialect, _) in VARIED.INPUTS.items() if dialect in recipes.RECIPES]
+
+
+def routes(data: bytes, options: ParseOptions) -> tuple[Any, Any, int]:
+    """The columnar route's and the row path's (table, diagnostics, line counts) checked equal,
+    or their errors; the route's table and diagnostics, and the rows it took."""
+    try:
+        return _routes(data, options)
+    except (NetstatNormalizerError, LookupError) as err:
+        with pytest.raises(type(err)) as found:
+            list(iter_parse_stream(io.BytesIO(data), options, path="in.txt")[1])
+        assert str(found.value) == str(err)
+        return None, [], 0
+
+
+def _routes(data: bytes, options: ParseOptions) -> tuple[Any, Any, int]:
+    pieces: list[Any] = []
+    found: list[Diagnostic] = []
+    counts: dict[str, int] = {}
+    made: list[bulk.Route] = []
+
+    class Counting(bulk.Route):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    original = bulk.Route
+    bulk.Route = Counting  # type: ignore[misc]
+    try:
+        _, items = bulk.parse_stream(
+            io.BytesIO(data), options, pieces.append, path="in.txt", accounting=counts
+        )
+        for item in items:
+            if isinstance(item, Record):
+                pieces.append(columnar.record_batch([item]))
+            else:
+                found.append(item)
+    finally:
+        bulk.Route = original  # type: ignore[misc]
+    ours = pa.Table.from_batches(pieces, schema=columnar.SCHEMA)
+    expected: dict[str, int] = {}
+    _, rows = iter_parse_stream(io.BytesIO(data), options, path="in.txt", accounting=expected)
+    items = list(rows)
+    theirs = columnar.to_table([i for i in items if isinstance(i, Record)])
+    assert ours.schema == theirs.schema
+    assert ours.equals(theirs), _first_difference(ours, theirs)
+    assert found == [i for i in items if isinstance(i, Diagnostic)]
+    assert counts == expected
+    return ours, found, sum(route.taken for route in made)
+
+
+def _first_difference(ours: Any, theirs: Any) -> str:
+    if ours.num_rows != theirs.num_rows:
+        return f"{ours.num_rows} rows, expected {theirs.num_rows}"
+    a, b = ours.to_pylist(), theirs.to_pylist()
+    at = next(i for i in range(len(a)) if a[i] != b[i])
+    return str({k: (a[at][k], b[at][k]) for k in a[at] if a[at][k] != b[at][k]})
+
+
+def _command(path: Path) -> str | None:
+    cmd = path.with_suffix(".cmd")
+    return cmd.read_text("utf-8").strip() if cmd.exists() else None
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_fixture_same_as_row_path(path: Path) -> None:
+    routes(path.read_bytes(), ParseOptions(command=_command(path)))
+
+
+@pytest.mark.parametrize("name", INPUTS)
+def test_varied_rows_are_taken_and_same(name: str) -> None:
+    text = VARIED.build(name, 600)
+    table, found, taken = routes(text.encode(), ParseOptions())
+    assert table.num_rows == 600 and not found
+    if name == "ss -tani":  # a continuation line under each row: the row path reads them all
+        assert taken == 0
+    else:
+        assert taken > 300  # the route typed most rows itself
+
+
+@pytest.mark.parametrize("name", INPUTS)
+@pytest.mark.parametrize("seed", range(6))
+def test_mutated_inputs_same(name: str, seed: int) -> None:
+    """Varied rows with lines inserted, cut or changed: headers and titles again (a new
+    capture), markers, blank lines, garbage, unknown state words, continuation-like lines."""
+    lines = VARIED.build(name, 300).splitlines()
+    rng = random.Random(seed)
+    head = VARIED.build(name, 1).splitlines()[:-1]  # the lines above the rows
+    for _ in range(12):
+        at = rng.randrange(len(head), len(lines))
+        row = lines[at]
+        change = rng.choice(
+            [
+                "",
+                "garbage here",
+                "\t continued",
+                row.replace("ESTABLISHED", "ESTABLISHEDX").replace("LISTEN", "LISTENX"),
+                row[: len(row) // 2],
+                *head,
+                "== host web9 ==",
+                row.replace(":", "%eth0:", 1),
+                "\x1b[31m" + row,
+            ]
+        )
+        lines.insert(at, change)
+    data = ("\n".join(lines) + "\n").encode()
+    routes(data, ParseOptions())
+    routes(data, ParseOptions(marker=r"^== host (?P<host>\S+) ==$"))
+
+
+def test_convert_parquet_same_as_row_path(tmp_path: Path, monkeypatch: Any) -> None:
+    """``convert --format parquet`` end to end, over fixtures and a varied input: the same
+    files, summary and diagnostics with the route as with the row path alone."""
+    sources = tmp_path / "in"
+    sources.mkdir()
+    for name in ("windows -aon", "freebsd -an", "netstat -lnp"):
+        (sources / f"{name.split()[0]}.txt").write_text(VARIED.build(name, 20_000), "utf-8")
+    for path in FIXTURES[:40]:
+        (sources / f"{path.parent.name}-{path.name}").write_bytes(path.read_bytes())
+    convert([str(sources)], Settings(str(tmp_path / "a"), "parquet"))
+    monkeypatch.setattr(recipes, "RECIPES", {})
+    monkeypatch.setattr(bulk, "RECIPES", {})
+    convert([str(sources)], Settings(str(tmp_path / "b"), "parquet"))
+    outputs = sorted((tmp_path / "a").rglob("*.parquet"))
+    assert len(outputs) > 30
+    for mine in outputs:
+        theirs = tmp_path / "b" / mine.relative_to(tmp_path / "a")
+        assert pq.read_table(mine).equals(pq.read_table(theirs)), mine.name
+    for name in ("summary.json", "diagnostics.jsonl"):
+        assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["records"] > 60_000
+
+
+def test_pandas_not_imported(tmp_path: Path) -> None:
+    """convert --format parquet does not import pandas (pyarrow would, for nothing)."""
+    source = tmp_path / "w.txt"
+    source.write_text(VARIED.build("windows -aon", 50), "utf-8")
+    code = (
+        "import sys; from netstat_normalizer.cli import main; "
+        f"main(['convert', {str(source)!r}, '--out', {str(tmp_path / 'o')!r}, "
+        "'--format', 'parquet']); print('pandas' in sys.modules)"
+    )
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
+    (output,) = (tmp_path / "o").rglob("w.txt.parquet")
+    assert pq.read_table(output).num_rows == 50
+
+
+ENDPOINTS = [
+    "0.0.0.0:80", "[::]:135", "*:*", "app:postgresql", "10.1.2.3:22", "fe80::1%4:5", "a:b:7",
+    "[fe80::1%4]:8", "[::1]:x", "[]:5", "[a]b:5", ":::22", "0.0.0.0:0080", "x:1234567890",
+    "*.*", "*.22", "10.0.0.1.22", "::1.22", "[x].5", "h.", ".5", "*:", "²:80", "a:²",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("separator", [":", "."])
+def test_endpoint_kernels_split_as_the_row_path(separator: str) -> None:
+    from netstat_normalizer.model.addresses import split_colon, split_dot
+    from netstat_normalizer.sinks.kernels import endpoints
+
+    split = split_colon if separator == ":" else split_dot
+    texts = [t for t in ENDPOINTS if not t.endswith("1234567890")]
+    found = endpoints(pa.array(texts), separator, split, "tcp")
+    assert [list(c.to_pylist()) for c in found] == [
+        list(values) for values in zip(*(split(t, "tcp") for t in texts))
+    ]
+
+
+def test_scope_and_version_kernels_as_the_row_path() -> None:
+    from netstat_normalizer.model.addresses import ip_version, scope_of
+    from netstat_normalizer.sinks.kernels import ip_versions, scopes
+
+    addresses = [
+        "0.0.0.0", "127.0.0.1", "127.255.0.9", "10.0.0.1", "8.8.8.8", "::1", "*", None,
+        "01.2.3.4", "169.254.1.1", "172.16.0.1", "172.32.0.1", "192.168.1.1", "fe80::1", "::",
+        "255.255.255.255", "256.1.1.1", "1.2.3", "fd00::1", "::ffff:10.0.0.1", "host", "1.",
+    ]  # fmt: skip
+    assert scopes(pa.array(addresses, pa.string())).to_pylist() == list(map(scope_of, addresses))
+    assert ip_versions(pa.array(addresses, pa.string())).to_pylist() == list(
+        map(ip_version, addresses)
+    )
+
+
+@pytest.mark.parametrize("command", ["netstat -aeep", "netstat -aeepW", "netstat --wide -ap"])
+def test_linux_cut_values_flagged_as_the_row_path(command: str) -> None:
+    """Endpoints and programs filling their columns are flagged cut, unless -W: the route's
+    recipe assumes no -W, and its probe rows refuse it under -W (the row path reads them)."""
+    text = VARIED.build("netstat -aeep", 400)
+    table, _, taken = routes(text.encode(), ParseOptions(command=command))
+    cut = [json.loads(extra).get("cut") for extra in table.column("extra").to_pylist()]
+    wide = "W" in command or "--wide" in command
+    assert any(c and "local_address" in c for c in cut) is not wide
+    assert taken > (100 if wide else 250)
