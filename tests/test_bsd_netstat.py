@@ -471,6 +471,32 @@ def test_a_moved_column_is_not_taken_for_a_process_name() -> None:
     assert (records, len(diagnostics)) == ([], 1)
 
 
+_ROW_26 = (
+    "tcp4       0      0  192.168.1.42.52814     17.57.146.20.5223      ESTABLISHED        48213"
+    "        12044  131072  131072             apsd:402    00102 00000000 0000000000001a3f"
+    " 00040000 00000000      1      0 000000"
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        _ROW_26.replace("             apsd:402", ""),  # process:pid deleted: a 13-14 row?
+        _ROW_26.replace("ESTABLISHED        48213", "131072        48213").replace(
+            "131072             apsd", "ESTABLISHED        apsd"
+        ),  # the state moved into the process name
+    ],
+)
+@pytest.mark.parametrize("headed", [False, True])
+def test_a_macos_26_row_less_a_column_is_no_other_release_row(line: str, headed: bool) -> None:
+    """Deep hypothesis findings: the printed widths tell the releases' -v layouts apart
+    (grepped rows), and a process name holds no run of spaces (a column moved into it)."""
+    header = (FIXTURES / "macos-netstat" / "anv-26.out").read_text().splitlines()[1:2]
+    records, diagnostics = run("macos-netstat", [*header[:headed], _ROW_26, line])
+    assert [(r.program, r.pid) for r in records if r.kind == "socket"] == [("apsd", 402)]
+    assert [d.line for d in diagnostics] == [2 + headed]
+
+
 # -- KAME scoped IPv6 (issue 12) -------------------------------------------------------------
 @pytest.mark.parametrize("case", ["an-kame", "anW-kame"])
 def test_kame_embedded_zone_fills_the_interface(case: str) -> None:

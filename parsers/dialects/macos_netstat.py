@@ -32,7 +32,7 @@ def _hex(text: str) -> int:
 def _process(text: str) -> tuple[str | None, int]:
     """``Autodesk Fusion:22712`` -> (name, pid); the name is None where none was printed."""
     name, colon, pid = text.rpartition(":")
-    if not colon:
+    if not colon or "  " in name.strip():  # spaces between two columns: a column moved
         raise ValueError(text)
     return name.strip() or None, int(pid)
 
@@ -146,35 +146,43 @@ class MacosNetstat(FreebsdNetstat):
     GREPPED: ClassVar[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         (re.compile(shape), names)
         for shape, names in (
-            (r"(?:\d+ ){4}0x[0-9a-f]{4} 0x[0-9a-f]{8}", "rhiwat shiwat pid epid state options"),
             (
-                r"(?:\d+ ){4}[0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
-                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                r"(?:\d+ +){3}\d+ 0x[0-9a-f]{4} +0x[0-9a-f]{8}",
+                "rhiwat shiwat pid epid state options",
+            ),
+            (
+                r"(?:\d+ +){3}\d+ [0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16} +[0-9a-f]{8} +[0-9a-f]{8}"
+                r" +-?\d+ +-?\d+ +[0-9a-f]{6}",
                 "rhiwat shiwat pid epid state options gencnt flags flags1 usecnt rtncnt fltrs",
             ),
             (
-                r"(?:\d+ ){6}[0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
-                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                r"(?:\d+ +){5}\d+ [0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16} +[0-9a-f]{8} +[0-9a-f]{8}"
+                r" +-?\d+ +-?\d+ +[0-9a-f]{6}",
                 "rxbytes txbytes rhiwat shiwat pid epid state options gencnt flags flags1 usecnt"
                 " rtncnt fltrs",
             ),
             (
-                r"(?:\d+ ){4}[^:]*:\d+ [0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
-                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                r"(?:\d+ +){3}\d+ (?:(?=[^:]{16}:) *|(?=[^:]{17,31}:))(?:[^ :](?: ?[^ :])*)?"
+                r":(?=[\d ]{6} [0-9a-f]{5} )\d+ +[0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16}"
+                r" +[0-9a-f]{8} +[0-9a-f]{8} +-?\d+ +-?\d+ +[0-9a-f]{6}",
                 "rxbytes txbytes rhiwat shiwat process:pid state options gencnt flags flags1"
                 " usecnt rtncnt fltrs",
             ),
         )
     )
     """The columns after the state of a row with no header above (grepped), by the shape of
-    its values (single-spaced): -v of macOS 12; of macOS 13-14; of macOS 15; of macOS 26, whose
+    its values as printed: -v of macOS 12; of macOS 13-14; of macOS 15; of macOS 26, whose
     process name before ``:pid`` may hold spaces.  Not -b's two counts: a -v row cut short
-    looks the same."""
+    looks the same.  Where one release's row less a column would look like another's, the
+    printed widths tell them apart (network_cmds' printf formats): ``epid`` (``%6d``) meets
+    the socket state with one space; macOS 26 prints `` %16s:%-6u `` (network_cmds-741
+    main.c), the name right-aligned in 16 characters one space after ``shiwat`` (a longer
+    name, at most 31, pushes the colon right), the pid left-aligned in 6.  So a deleted or
+    moved column does not pass for another release's layout."""
 
     def guess_tail(self, tail: str) -> Tail:
-        single = " ".join(tail.split())
         for shape, names in self.GREPPED:
-            if shape.fullmatch(single):
+            if shape.fullmatch(tail):
                 return tail_of([self.INET_TAIL[name] for name in names.split()])
         return super().guess_tail(tail)
 
