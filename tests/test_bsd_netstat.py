@@ -485,6 +485,9 @@ _ROW_26 = (
         _ROW_26.replace("ESTABLISHED        48213", "131072        48213").replace(
             "131072             apsd", "ESTABLISHED        apsd"
         ),  # the state moved into the process name
+        "tcp6       0      0  2001:db8:4a1:9c0.52790 2606:4700:4700::.443   131072         5230"
+        "         2214  131072  ESTABLISHED Google Chrome He:1877   00102 00000000 0000000000001a12"
+        " 00040000 00000000      1      0 000000",  # the same, one space before the name
     ],
 )
 @pytest.mark.parametrize("headed", [False, True])

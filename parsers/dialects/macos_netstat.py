@@ -83,7 +83,7 @@ class MacosNetstat(FreebsdNetstat):
     TCP_ONLY: ClassVar[frozenset[str]] = frozenset()
     weak_kinds = frozenset(("mptcp_detail",))
     continuations = weak_kinds
-    table_fields = (*FreebsdNetstat.table_fields, "_columns")
+    table_fields = (*FreebsdNetstat.table_fields, "_columns", "_shape")
     SYSTEM_COLUMNS: ClassVar[dict[str, Column]] = {
         "Recv-Q": ("recv_q", int),
         "Send-Q": ("send_q", int),
@@ -180,6 +180,23 @@ class MacosNetstat(FreebsdNetstat):
     name, at most 31, pushes the colon right), the pid left-aligned in 6.  So a deleted or
     moved column does not pass for another release's layout."""
 
+    _SHAPES: ClassVar[dict[tuple[str, ...], re.Pattern[str]]] = {}
+    """The ``GREPPED`` shapes by the keys of their columns (filled below the class)."""
+    _shape: re.Pattern[str] | None = None
+    """The shape of the values after the state under the header above, when its columns are
+    one release's -v layout: a row that does not have it is refused (a column moved)."""
+
+    def inet_header(self, v: Values) -> None:
+        self._shape = None
+        super().inet_header(v)
+        self._shape = self._SHAPES.get(tuple(key for _, key, _ in self._tail_tcp))
+
+    def inet_row(self, v: Values) -> Record:
+        shape, tail = self._shape, v[9]
+        if shape is not None and tail is not None and shape.fullmatch(tail) is None:
+            raise RowError("values not where the header prints them: a column moved")
+        return super().inet_row(v)
+
     def guess_tail(self, tail: str) -> Tail:
         for shape, names in self.GREPPED:
             if shape.fullmatch(tail):
@@ -254,3 +271,9 @@ class MacosNetstat(FreebsdNetstat):
         if len(values) != len(columns):
             raise RowError(f"{len(values)} values where the header has {len(columns)}")
         return {key: typed(kind, v, key) for (key, kind), v in zip(columns, values, strict=True)}
+
+
+MacosNetstat._SHAPES.update(
+    (tuple(MacosNetstat.INET_TAIL[name][0] for name in names.split()), shape)
+    for shape, names in MacosNetstat.GREPPED
+)
