@@ -184,5 +184,24 @@ def test_json_nesting_mistakes_give_diagnostics_never_values() -> None:
         "]",
     )
     assert "UDP class" in udp_class.diagnostics[0].reason
+    promoted = _json(*head, '      "ClassName": "MSFT_NetTCPConnection"', "  }", "]")
+    assert promoted.records[0].extra == {} and "nested object" in promoted.diagnostics[0].reason
     text_port = _json(*head, '    "LocalPort": "135"', "  }", "]")
     assert text_port.records[0].local_port is None and len(text_port.diagnostics) == 1
+
+
+def test_a_header_name_wrapped_on_a_narrow_console() -> None:
+    result = parse("table-wrapped-header-utf16")
+    text = (FIXTURES / "table-wrapped-header-utf16.out").read_bytes().decode("utf-16")
+    lines = text.split("\r\n")
+    assert lines[1].endswith(" AppliedS") and lines[2].strip() == "etting"
+    settings = [r.extra.get("applied_setting") for r in result.records][2:6]
+    assert settings == ["Internet", None, "Internet", "Internet"]
+    assert result.lines == {"record": 8, "other": 6, "unparsed": 0}
+    header = "LocalAddress LocalPort State AppliedS"
+    row = "192.168.1.23 52547 Established Internet"
+    cut_short = nn.parse(f"{header}\n---- ---- ---- ----\n{row}\n", dialect="powershell-nettcp")
+    assert cut_short.records == [] and len(cut_short.diagnostics) == 2
+    wrong = nn.parse(f"{header}\nettings\n{row}\n", dialect="powershell-nettcp")
+    assert "begins no column" in wrong.diagnostics[0].reason and wrong.records == []
+    assert rank([lines[1], lines[2], lines[4]])[0].dialect == "powershell-nettcp"

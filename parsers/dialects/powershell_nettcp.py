@@ -80,6 +80,8 @@ _NESTED = {
 }
 """The members of the objects nested in a JSON connection object (at ConvertTo-Json's default
 depth, their own values are text)."""
+_INNER = frozenset().union(*_NESTED.values())
+"""Members of the nested objects only (``CimSystemProperties`` opens one at the top)."""
 _KEPT = frozenset(("ServerName", "ClassName"))
 """Members of ``CimSystemProperties`` kept in ``extra.cim``."""
 _TEXT = frozenset(("LocalAddress", "RemoteAddress", "CreationTime"))
@@ -93,11 +95,13 @@ class PowershellNettcp(Dialect):
     name = "powershell-nettcp"
     grammar = "powershell_nettcp"
     sections = ("table", "list", "csv", "json")
-    weak_kinds = frozenset(("list_field", "json_member", "json_open", "json_close", "json_item"))
+    weak_kinds = frozenset(
+        ("list_field", "header_more", "json_member", "json_open", "json_close", "json_item")
+    )
     continuations = frozenset(
         ("list_field", "json_address", "json_member", "json_close", "json_item")
     )
-    table_fields = ("said", "columns", "_nest")
+    table_fields = ("said", "columns", "wrapped", "_nest")
     _nest: tuple[str, ...] = ()
     """The JSON containers open at this line, outermost first: ``[`` (an array), ``{`` (a
     connection object), or a nested member's key (``CimClass``)."""
@@ -110,15 +114,50 @@ class PowershellNettcp(Dialect):
         )
         """The protocol the command names."""
         self.columns: tuple[str, ...] | None = None
-        """The columns of the table or CSV header above; None before one."""
+        """The columns of the table or CSV header above; None before one, () while the names
+        of a wrapped header are not all read."""
+        self.wrapped: list[str] | None = None
+        """The names of a wrapped header as read so far."""
         self.seen: set[str] = set()
         """The properties of the list object being read."""
 
     # -- lines that are no records ------------------------------------------------------------
     def table_header(self, values: list[str]) -> None:
         self.enter("table")
-        self.columns = tuple(values[0].split())
+        self.wrapped = None
+        words = values[0].split()
+        if words[-1] not in _FIELDS:  # a name wrapped over more lines: rows wait for its end
+            self.columns, self.wrapped = (), words
+            self._unwrap([])
+            return
+        self.columns = tuple(words)
         self._check_columns()
+
+    def header_more(self, values: list[str]) -> None:
+        if not self.wrapped or self.columns != ():
+            raise RowError("a line of header names with no wrapped name above it")
+        self._unwrap(values[0].split())
+
+    def rule(self, values: list[str]) -> None:
+        if self.wrapped is not None:
+            raise RowError(f"the wrapped name {self.wrapped[-1]!r} ends before the rule")
+
+    def _unwrap(self, pieces: list[str]) -> None:
+        """Add a header line's pieces, in order, to the names not yet whole; the columns are
+        known once every name is (RowError for a piece that makes no column's name)."""
+        assert self.wrapped is not None
+        words = self.wrapped = list(self.wrapped)
+        open_ = [i for i, w in enumerate(words) if w not in _FIELDS]
+        if pieces and len(pieces) != len(open_):
+            raise RowError(f"{len(pieces)} wrapped pieces under {len(open_)} wrapped names")
+        for i, piece in zip(open_, pieces):
+            words[i] += piece
+        for word in words:
+            if not any(name.startswith(word) for name in _FIELDS):
+                raise RowError(f"{word!r} begins no column's name")
+        if all(w in _FIELDS for w in words):
+            self.columns, self.wrapped = tuple(words), None
+            self._check_columns()
 
     def type_title(self, values: list[str]) -> None:
         self.enter("csv")
@@ -207,6 +246,8 @@ class PowershellNettcp(Dialect):
         record = self._last
         if not nest or record is None or nest[-1] not in (_OBJECT, *_NESTED):
             raise RowError(f"member {key!r} outside a connection object")
+        if nest[-1] == _OBJECT and key in _INNER and not (key in _NESTED and value == "{"):
+            raise RowError(f"{key!r}, a member of a nested object, outside it")
         if value in ("{", "["):
             if nest[-1] != _OBJECT:
                 raise RowError(f"{key!r} opens a value deeper than ConvertTo-Json's default")
