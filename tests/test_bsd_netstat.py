@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from netstat_normalizer import detect
 from netstat_normalizer import parse as nn_parse
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.freebsd_netstat import header_words, split_proto
@@ -538,6 +539,52 @@ def test_a_printed_zone_wins_and_unscoped_words_stay() -> None:
 
 
 # -- OpenBSD (issue 12) ----------------------------------------------------------------------
+def test_older_openbsd_state_column_over_every_block_and_its_unix_table() -> None:
+    rows = Rows("openbsd-netstat", "an-old")
+    assert len(rows.records) == 20 and {r.capture for r in rows.records} == {0}
+    assert (rows["198.51.100.7.443"].state, rows["198.51.100.7.443"].state_raw) == (
+        "TIME-WAIT",
+        "TIME_WAIT",
+    )
+    raw = [r for r in rows.records if r.proto == "raw"]
+    assert [(r.ip_version, r.extra, r.state) for r in raw] == [
+        (4, {"ip_proto": 17}, None),
+        (4, {"ip_proto": 2}, None),
+    ]
+    log = rows["/dev/log"]
+    assert (log.proto, log.local_address, log.recv_q, log.send_q) == ("unix", "/dev/log", 0, 0)
+    assert log.extra == {
+        "address": "0xffff80000127d300",
+        "type": "dgram",
+        "vnode": "0xffff8000011cb470",
+        "conn": None,
+        "refs": "0xffff80000127d900",
+        "nextref": None,
+    }
+    text = (FIXTURES / "openbsd-netstat" / "an-old.out").read_text()
+    assert detect(text).dialect == "openbsd-netstat"
+    tcp_only = "\n".join(text.splitlines()[:7])  # no raw rows: the header's widths tell
+    assert detect(tcp_only).dialect == "openbsd-netstat"
+    unix_rows = [line for line in text.splitlines() if line.startswith("0x")]
+    assert detect("\n".join(unix_rows)).dialect == "openbsd-netstat"
+    records, diagnostics = run("openbsd-netstat", unix_rows)
+    assert len(records) == 6 and diagnostics == []
+
+
+def test_a_number_under_the_old_state_column_is_a_protocol_only_for_raw_rows() -> None:
+    header = "Proto   Recv-Q Send-Q  Local Address          Foreign Address        (state)"
+    records, diagnostics = run(
+        "openbsd-netstat",
+        [
+            header,
+            "udp          0      0  *.514                  *.*                    17",
+            "tcp          0      0  *.22                   *.*                    11",
+        ],
+    )
+    assert [(r.proto, r.state, r.state_raw) for r in records] == [("tcp", None, "11")]
+    assert [d.line for d in diagnostics] == [2]
+
+
 def test_openbsd_blocks_are_one_capture_and_their_last_column_is_typed() -> None:
     rows = Rows("openbsd-netstat", "an")
     assert {r.capture for r in rows.records} == {0}

@@ -12,8 +12,9 @@ columns (RemoteAddress, State...), else stays null.  An address PowerShell cut t
 keeps the nesting (``_nest``).  Enumerations print as numbers: ``State``'s are state words of
 the state table, ``OffloadState``'s are named through ``data/powershell_enums.tsv``, and
 ``AppliedSetting`` stays a number (``extra.applied_setting_code``).  The CIM properties no view
-prints (``Caption``, ``InstanceID``, ``EnabledDefault``...) go to ``extra.cim`` when not null,
-with the class and server of ``CimSystemProperties`` (the class tells TCP from UDP);
+prints (``Caption``, ``InstanceID``, ``EnabledDefault``...; ``data/powershell_properties.tsv``,
+any other member is reported) go to ``extra.cim`` when not null, with the class and server of
+``CimSystemProperties`` (the class tells TCP from UDP);
 ``CimClass`` and ``CimInstanceProperties`` (the class's description, and the properties once
 more as text) are read as lines of the record and not kept.
 """
@@ -65,6 +66,15 @@ def _enums() -> dict[str, dict[int, str]]:
 
 
 _ENUMS = _enums()
+_PROPERTIES = frozenset(
+    line
+    for line in files(__package__)
+    .joinpath("data/powershell_properties.tsv")
+    .read_text("utf-8")
+    .splitlines()
+    if line and not line.startswith("#")
+)
+"""The members of a connection object (``data/powershell_properties.tsv``)."""
 _NESTED = {
     "CimClass": frozenset(
         (
@@ -248,6 +258,8 @@ class PowershellNettcp(Dialect):
             raise RowError(f"member {key!r} outside a connection object")
         if nest[-1] == _OBJECT and key in _INNER and not (key in _NESTED and value == "{"):
             raise RowError(f"{key!r}, a member of a nested object, outside it")
+        if nest[-1] == _OBJECT and key not in _PROPERTIES:
+            raise RowError(f"{key!r} is no property of a connection object")
         if value in ("{", "["):
             if nest[-1] != _OBJECT:
                 raise RowError(f"{key!r} opens a value deeper than ConvertTo-Json's default")
