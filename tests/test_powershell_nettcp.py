@@ -120,7 +120,7 @@ def test_json_of_windows_powershell_51_fills_records_from_members() -> None:
             "RequestedState": 5,
         },
         "applied_setting_code": 0,
-        "creation_time": "/Date(1796071267000)/",
+        "creation_time": "\\/Date(1796071267000)\\/",  # as printed
         "offload_state": "InHost",
     }
     time_wait = result.records[1]

@@ -8,15 +8,16 @@ columns (RemoteAddress, State...), else stays null.  An address PowerShell cut t
 (``2600:6c63:...:72...``) is kept as printed, flagged ``extra["<side>_address_cut"]``.
 
 ``ConvertTo-Json`` output (Windows PowerShell 5.1 and PowerShell 7) is read line by line: each
-``{`` that opens an object of the document starts a record, each member fills it; the dialect
-keeps the nesting (``_nest``).  Enumerations print as numbers: ``State``'s are state words of
-the state table, ``OffloadState``'s are named through ``data/powershell_enums.tsv``, and
-``AppliedSetting`` stays a number (``extra.applied_setting_code``).  The CIM properties no view
-prints (``Caption``, ``InstanceID``, ``EnabledDefault``...; ``data/powershell_properties.tsv``,
-any other member is reported) go to ``extra.cim`` when not null, with the class and server of
-``CimSystemProperties`` (the class tells TCP from UDP);
-``CimClass`` and ``CimInstanceProperties`` (the class's description, and the properties once
-more as text) are read as lines of the record and not kept.
+``{`` that opens an object of the document starts a record, each member fills it (strings kept
+as printed between their quotes); the dialect keeps the nesting (``_nest``).  Enumerations
+print as numbers: ``State``'s are state words of the state table, ``OffloadState``'s are named
+through ``data/powershell_enums.tsv``, and ``AppliedSetting`` stays a number
+(``extra.applied_setting_code``).  The CIM properties no view prints (``Caption``,
+``InstanceID``, ``EnabledDefault``...; ``data/powershell_properties.tsv``, any other member is
+reported) go to ``extra.cim`` when not null, with the class and server of
+``CimSystemProperties`` (the class tells TCP from UDP); ``CimClass`` and
+``CimInstanceProperties`` (the class's description, and the properties once more as text) are
+read as lines of the record and not kept.
 """
 
 from __future__ import annotations
@@ -308,6 +309,8 @@ class PowershellNettcp(Dialect):
             raise RowError(f"{key} {text!r} is no JSON value") from None
         if isinstance(value, (dict, list)) and value:
             raise RowError(f"{key} {text!r} is no value of one line")
+        if isinstance(value, str):
+            return text[1:-1]  # as printed: 5.1 writes a date "\/Date(1796071267000)\/"
         return value if not isinstance(value, (dict, list)) else None
 
     def _json_value(self, record: Record, key: str, value: Any) -> None:
