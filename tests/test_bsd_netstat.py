@@ -709,3 +709,14 @@ def test_aix_unix_sockets_take_two_lines() -> None:
         ["f1000f0000e77880"],  # a PCB line with no socket above
     )
     assert [d.reason for d in diagnostics] == ["a PCB address with no UNIX socket above it"]
+
+
+def test_a_grepped_udp_row_with_a_last_number_is_refused() -> None:
+    """Deep finding: with no header above, a number after a UDP row's addresses is no IP
+    protocol (only raw sockets print one)."""
+    records, diagnostics = run(
+        "netbsd-netstat", ["udp        0      0  *.68                   *.* 0                  "]
+    )
+    assert (records, [d.line for d in diagnostics]) == ([], [1])
+    records, _ = run("openbsd-netstat", ["ip           0      0  *.*      *.*     17"])
+    assert [r.extra for r in records] == [{"ip_proto": 17}]

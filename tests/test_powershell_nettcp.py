@@ -110,7 +110,7 @@ def test_json_of_windows_powershell_51_fills_records_from_members() -> None:
     first = result.records[0]
     assert (first.proto, first.local_address, first.local_port) == ("tcp", "192.168.1.23", 52547)
     assert (first.remote_address, first.remote_port, first.pid) == ("20.42.65.92", 443, 3880)
-    assert (first.state, first.state_raw) == ("ESTABLISHED", "5")
+    assert (first.state, first.state_raw) == ("ESTABLISHED", None)  # a number, no word
     assert first.extra == {
         "cim": {
             "ServerName": "DESKTOP-7K2QF3M",
@@ -119,6 +119,7 @@ def test_json_of_windows_powershell_51_fills_records_from_members() -> None:
             "TransitioningToState": 12,
             "RequestedState": 5,
         },
+        "state_code": 5,
         "applied_setting_code": 0,
         "creation_time": "\\/Date(1796071267000)\\/",  # as printed
         "offload_state": "InHost",

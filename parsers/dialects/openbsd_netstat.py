@@ -110,7 +110,7 @@ def _guess(proto: str, last: str | None) -> str | None:
     """The header column a row's last value would be under, for a row with no header above."""
     if last is None:
         return None
-    return "state" if proto == "tcp" else "ip_proto"
+    return "state" if proto == "tcp" else "ip_proto" if proto == "raw" else None
 
 
 class NetbsdNetstat(OpenbsdNetstat):

@@ -10,8 +10,9 @@ columns (RemoteAddress, State...), else stays null.  An address PowerShell cut t
 ``ConvertTo-Json`` output (Windows PowerShell 5.1 and PowerShell 7) is read line by line: each
 ``{`` that opens an object of the document starts a record, each member fills it (strings kept
 as printed between their quotes); the dialect keeps the nesting (``_nest``).  Enumerations
-print as numbers: ``State``'s are state words of the state table, ``OffloadState``'s are named
-through ``data/powershell_enums.tsv``, and ``AppliedSetting`` stays a number
+print as numbers, named through ``data/powershell_enums.tsv``: ``State``'s gives the state
+(``state_raw`` stays None: no word is printed; the number is ``extra.state_code``),
+``OffloadState``'s ``extra.offload_state``; ``AppliedSetting`` stays a number
 (``extra.applied_setting_code``).  The CIM properties no view prints (``Caption``,
 ``InstanceID``, ``EnabledDefault``...; ``data/powershell_properties.tsv``, any other member is
 reported) go to ``extra.cim`` when not null, with the class and server of
@@ -323,10 +324,12 @@ class PowershellNettcp(Dialect):
             if not isinstance(value, int):
                 raise RowError(f"AppliedSetting {value!r} is no number")
             record.extra["applied_setting_code"] = value
-        elif key == "State":
-            if not isinstance(value, int):
-                raise RowError(f"State {value!r} is no number")
-            self._fill(record, key, str(value))
+        elif key == "State":  # a number, no word: state_raw stays None
+            if not isinstance(value, int) or value not in _ENUMS[key]:
+                raise RowError(f"State {value!r} is no number of a State name")
+            self._fill(record, key, _ENUMS[key][value])
+            record.state_raw = None
+            record.extra["state_code"] = value
         elif key in _ENUMS:
             names = _ENUMS[key]
             if not isinstance(value, int) or value not in names:
