@@ -130,7 +130,7 @@ def test_json_of_windows_powershell_51_fills_records_from_members() -> None:
         0,
         False,
     )
-    assert result.lines == {"record": 332, "other": 2, "unparsed": 0}
+    assert result.lines == {"record": 333, "other": 1, "unparsed": 0}  # "]" ends the last
 
 
 def test_json_of_powershell_7_select_and_udp() -> None:
@@ -202,7 +202,9 @@ def test_a_header_name_wrapped_on_a_narrow_console() -> None:
     header = "LocalAddress LocalPort State AppliedS"
     row = "192.168.1.23 52547 Established Internet"
     cut_short = nn.parse(f"{header}\n---- ---- ---- ----\n{row}\n", dialect="powershell-nettcp")
-    assert cut_short.records == [] and len(cut_short.diagnostics) == 2
+    assert cut_short.records == [] and [d.line for d in cut_short.diagnostics] == [3]
     wrong = nn.parse(f"{header}\nettings\n{row}\n", dialect="powershell-nettcp")
     assert "begins no column" in wrong.diagnostics[0].reason and wrong.records == []
+    alone = nn.parse("etting\nettings\nFoo\n", dialect="powershell-nettcp")
+    assert (alone.lines["other"], [d.line for d in alone.diagnostics]) == (1, [2, 3])
     assert rank([lines[1], lines[2], lines[4]])[0].dialect == "powershell-nettcp"

@@ -146,13 +146,12 @@ class PowershellNettcp(Dialect):
         self._check_columns()
 
     def header_more(self, values: list[str]) -> None:
-        if not self.wrapped or self.columns != ():
+        pieces = values[0].split()
+        if self.wrapped and self.columns == ():
+            self._unwrap(pieces)
+        elif not all(any(n.endswith(p) and n != p for n in _FIELDS) for p in pieces):
             raise RowError("a line of header names with no wrapped name above it")
-        self._unwrap(values[0].split())
-
-    def rule(self, values: list[str]) -> None:
-        if self.wrapped is not None:
-            raise RowError(f"the wrapped name {self.wrapped[-1]!r} ends before the rule")
+        # else the rest of wrapped names whose header line is not there: no columns known
 
     def _unwrap(self, pieces: list[str]) -> None:
         """Add a header line's pieces, in order, to the names not yet whole; the columns are
@@ -291,8 +290,8 @@ class PowershellNettcp(Dialect):
         if not nest or (nest[-1] == "[") != (closes == "["):
             raise RowError(f"{v[0]!r} closes nothing open")
         self._nest = nest[:-1]
-        if nest == ("[",):
-            return None  # the document's array
+        if nest == ("[",):  # the document's array: its end, after the last object's
+            return None if self._last is None else CONTINUES
         if self._last is None:
             raise RowError(f"{v[0]!r} closes an object whose lines were not read")
         return CONTINUES
