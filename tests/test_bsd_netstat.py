@@ -501,6 +501,14 @@ def test_a_macos_26_row_less_a_column_is_no_other_release_row(line: str, headed:
     assert [d.line for d in diagnostics] == [2 + headed]
 
 
+def test_a_signed_hex_column_is_refused() -> None:
+    """Deep finding: ``int(x, 16)`` takes ``-0180``; no %x column prints a sign."""
+    lines = (FIXTURES / "macos-netstat" / "anvv-26.out").read_text().splitlines()
+    line = next(x for x in lines if "rapportd:412" in x).replace(" 00180 ", " -0180 ")
+    records, diagnostics = run("macos-netstat", [lines[1], line])
+    assert [r for r in records if r.kind == "socket"] == [] and len(diagnostics) == 1
+
+
 # -- KAME scoped IPv6 (issue 12) -------------------------------------------------------------
 @pytest.mark.parametrize("case", ["an-kame", "anW-kame"])
 def test_kame_embedded_zone_fills_the_interface(case: str) -> None:

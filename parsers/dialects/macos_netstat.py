@@ -26,7 +26,14 @@ from .freebsd_netstat import Column, FreebsdNetstat, Tail, split_proto, tail_of,
 
 
 def _hex(text: str) -> int:
+    """A number printed with ``%x`` or ``%#x``: hex digits after an optional ``0x`` (``int``
+    would also take a sign or ``_``, which no such column prints)."""
+    if _HEX.fullmatch(text) is None:
+        raise ValueError(text)
     return int(text, 16)
+
+
+_HEX = re.compile(r"(?:0x)?[0-9a-fA-F]+")
 
 
 def _process(text: str) -> tuple[str | None, int]:
