@@ -136,3 +136,21 @@ def test_narrowing_by_first_character_keeps_the_answer(
             m = regex.match(line)
             whole = m and (expansions[m.lastindex][0], list(expansions[m.lastindex][1](m)))
             assert grammar.match(line, section) == whole, (section, line)
+
+
+@pytest.mark.parametrize("name", nn.dialects())
+def test_the_quick_test_of_line_kinds_never_says_no_to_a_line_of_them(
+    name: str, every_fixture_line: list[str]
+) -> None:
+    """``may_be`` (before ``match`` in detection) is False only for lines that are none of the
+    kinds, in any section; it says False to most lines of other kinds."""
+    grammar = nn.dialect_class(name)(None).lines
+    every = {kind for section in grammar.sections for kind in grammar.kinds(section)}
+    titles = frozenset(kind for kind in every if kind.endswith(("title", "header", "warning")))
+    refused = 0
+    for line in every_fixture_line:
+        kinds = {found[0] for s in grammar.sections if (found := grammar.match(line, s))}
+        if kinds & titles:
+            assert grammar.may_be(line, titles), line
+        refused += not grammar.may_be(line, titles)
+    assert refused > len(every_fixture_line) / 2

@@ -15,7 +15,7 @@ TERMINALS = sorted(
     {
         pattern
         for dialect in DIALECTS.values()
-        for pattern in dialect(None).lines._terminals.values()
+        for pattern in (t.pattern.to_regexp() for t in dialect.line_grammar().lark.terminals)
     }
 )
 

@@ -1,17 +1,28 @@
-"""Lark's built parsers are cached only in a folder of the user's own, never in the shared
-temporary folder where another user could plant a pickle."""
+"""Lark's built parsers and the fast path's plans are cached only in a folder of the user's own,
+never in the shared temporary folder where another user could plant a file; a plan that is
+corrupt or stale is built again."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from netstat_normalizer.grammar import linegrammar
-from netstat_normalizer.grammar.linegrammar import CACHE_FOLDER, LineGrammar, cache_file
+from netstat_normalizer.grammar.linegrammar import (
+    CACHE_FOLDER,
+    LineGrammar,
+    cache_file,
+    plan_file,
+)
 
 SECTIONS = ("connections",)
+LINE = "  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1234"
+ROW = ("row", ["TCP", "0.0.0.0:135", "0.0.0.0:0", "LISTENING", "1234", None])
 
 
 def test_the_cache_lives_in_a_private_folder(
@@ -21,11 +32,16 @@ def test_the_cache_lives_in_a_private_folder(
     where = cache_file("windows_netstat", SECTIONS)
     assert isinstance(where, str) and Path(where).parent == tmp_path / CACHE_FOLDER
     assert (tmp_path / CACHE_FOLDER).stat().st_mode & 0o777 == 0o700
+    plan = plan_file("windows_netstat", SECTIONS)
+    assert isinstance(plan, str) and Path(plan).parent == tmp_path / CACHE_FOLDER
     first = LineGrammar("windows_netstat", SECTIONS)
-    assert [p.name for p in (tmp_path / CACHE_FOLDER).iterdir()] == [Path(where).name]
+    found = sorted(p.name for p in (tmp_path / CACHE_FOLDER).iterdir())
+    regexes = Path(plan).name.replace(".json", ".regexes.json")
+    assert found == sorted([Path(where).name, Path(plan).name, regexes])
+    assert Path(plan).stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / CACHE_FOLDER / regexes).stat().st_mode & 0o777 == 0o600
     again = LineGrammar("windows_netstat", SECTIONS)  # read back from the cache
-    line = "  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1234"
-    assert first.match(line, "connections") == again.match(line, "connections") is not None
+    assert first.match(LINE, "connections") == again.match(LINE, "connections") == ROW
 
 
 def test_the_name_follows_the_sections_and_the_grammars(
@@ -34,8 +50,90 @@ def test_the_name_follows_the_sections_and_the_grammars(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     one = cache_file("bsd_netstat", ("inet",))
     assert one != cache_file("bsd_netstat", ("inet", "unix"))
+    plan = plan_file("bsd_netstat", ("inet",))
+    assert plan != plan_file("bsd_netstat", ("inet", "unix"))
     monkeypatch.setattr(linegrammar, "_grammars_digest", lambda: "an edited grammar")
     assert cache_file("bsd_netstat", ("inet",)) != one
+    assert plan_file("bsd_netstat", ("inet",)) != plan
+
+
+def test_the_plan_follows_the_code_and_lark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    plan = plan_file("bsd_netstat", ("inet",))
+    monkeypatch.setattr(linegrammar, "_code_digest", lambda: "an edited fast path")
+    assert plan_file("bsd_netstat", ("inet",)) != plan
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(linegrammar, "_lark_stamp", lambda: "another lark")
+    assert plan_file("bsd_netstat", ("inet",)) != plan
+
+
+def _corrupt(plan: Path, how: str) -> None:
+    regexes = plan.with_name(plan.name.replace(".json", ".regexes.json"))
+    if how == "truncated":
+        plan.write_bytes(plan.read_bytes()[:100])
+    elif how == "not a plan":
+        plan.write_text('{"sections": 3}')
+    elif how == "no regexes":
+        regexes.unlink()
+    elif how == "regexes not a list":
+        regexes.write_text("{}")
+    else:
+        data = json.loads(regexes.read_text())
+        for regex in data:
+            if how == "bad regex":
+                regex["regex"] = "(" + regex["regex"]
+            elif how == "bad code":
+                regex["code"]["code"] = regex["code"]["code"][8:]
+            else:  # groups that the regex does not have
+                regex["ends"] = [[kind, [*groups, 9999]] for kind, groups in regex["ends"]]
+        regexes.write_text(json.dumps(data))
+
+
+CORRUPTIONS = [
+    "truncated",
+    "not a plan",
+    "no regexes",
+    "regexes not a list",
+    "bad regex",
+    "bad code",
+    "bad groups",
+]
+
+
+@pytest.mark.parametrize("how", CORRUPTIONS)
+def test_a_corrupt_plan_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    LineGrammar("windows_netstat", SECTIONS)
+    plan = Path(str(plan_file("windows_netstat", SECTIONS)))
+    kept = {p.name: p.read_bytes() for p in plan.parent.glob("*.json")}
+    _corrupt(plan, how)
+    again = LineGrammar("windows_netstat", SECTIONS)
+    assert again.match(LINE, "connections") == ROW
+    assert {p.name: p.read_bytes() for p in plan.parent.glob("*.json")} == kept  # rewritten
+    assert [p.name for p in plan.parent.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_the_fast_path_needs_no_lark(tmp_path: Path) -> None:
+    """A run whose lines all take the fast path never imports Lark (once the plans are kept);
+    a line that needs the parser loads it."""
+    check = (
+        "import sys, netstat_normalizer as nn\n"
+        "nn.parse(sys.argv[1].encode())\n"
+        "print('lark' in sys.modules)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    command = [sys.executable, "-c", check]
+    cold = subprocess.run([*command, LINE], env=env, capture_output=True, text=True, check=True)
+    warm = subprocess.run([*command, LINE], env=env, capture_output=True, text=True, check=True)
+    bad = subprocess.run(
+        [*command, LINE + "\n  TCP    x"], env=env, capture_output=True, text=True, check=True
+    )
+    assert (cold.stdout, warm.stdout, bad.stdout) == ("True\n", "False\n", "True\n")
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners")

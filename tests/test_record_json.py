@@ -14,7 +14,7 @@ import netstat_normalizer as nn
 from conftest import ROOT, case_id, command_of, fixture_cases
 from netstat_normalizer.cli import main
 from netstat_normalizer.model.record import Record, _fast_json
-from netstat_normalizer.sinks.json import RecordWriter
+from netstat_normalizer.sinks.json import RecordWriter, block
 
 ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
@@ -74,6 +74,55 @@ def test_the_writer_writes_blocks_that_read_back_as_the_records(fmt: str) -> Non
     read = json.loads(text) if fmt == "json" else [json.loads(x) for x in text.splitlines()]
     assert read == [json.loads(ENCODE(r.to_dict())) for r in records]
     assert text.endswith("\n")
+
+
+ODD_RECORDS = [
+    Record("x", host='a "quoted"\\ host\n', meta={"site": "ü"}, timer={"expires_s": 1.5}),
+    Record("x", extra={"flags": ["A", "B"], "n": None, 7: "int key", "t": (1, 2)}),
+    Record("x", pid=True, send_q=False, recv_q="12", proto=5),
+    Record("x", extra={"rows": [{"a": 1}, {"dialect": "y"}]}),  # looks like a record boundary
+    Record("x", extra={"text": '},{"dialect":'}),
+    Record("x", inode=2**70),
+    Record("x", source={"path": "caf\udce9", "member": None, "line": 1}),
+    Record("x", host="\x1b]0;title\x07\u2028"),
+]
+
+
+@pytest.mark.parametrize("odd", range(len(ODD_RECORDS)))
+def test_a_block_with_an_odd_record_reads_back_as_its_records(odd: int) -> None:
+    records = [Record("x", pid=1), ODD_RECORDS[odd], Record("x", pid=2)]
+    written = block(records, "\n").split("\n")
+    assert len(written) == 3
+    for line, record in zip(written, records):
+        _same_json(line, record)
+
+
+@pytest.mark.parametrize("case", fixture_cases(), ids=case_id)
+def test_blocks_are_written_as_record_by_record(case: Path) -> None:
+    """orjson's blocks are byte for byte what ``Record.to_json`` writes, on every fixture."""
+    result = nn.parse(case.read_bytes(), case.parent.name, str(case), command_of(case))
+    expected = ",\n".join(record.to_json() for record in result.records)
+    assert block(result.records, ",\n") == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "latin-1"])
+def test_a_utf8_stream_gets_the_same_bytes_through_its_buffer(fmt: str, encoding: str) -> None:
+    """Blocks go to the binary buffer of a UTF-8 stream, in order with what is written as text
+    (a block written record by record, the array's brackets)."""
+    records = [Record("x", pid=n, host="hôte") for n in range(RecordWriter.BLOCK * 2 + 3)]
+    records[RecordWriter.BLOCK + 1].extra = {"big": 2**70}  # this block by to_json, as text
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding=encoding)
+    text = io.StringIO()
+    for stream in (out, text):
+        writer = RecordWriter(stream, fmt)
+        assert (writer.raw is not None) is (stream is out and encoding != "latin-1")
+        for record in records:
+            writer.write(record)
+        writer.close()
+    out.flush()
+    assert raw.getvalue().decode(encoding) == text.getvalue()
 
 
 def test_an_empty_json_array() -> None:

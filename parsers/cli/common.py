@@ -200,11 +200,12 @@ def emit(items: Iterable[Record | Diagnostic | Note], args: argparse.Namespace) 
     order; the exit status: the worst of 0, 1 (a line not parsed) and the notes' severities."""
     out = writer(args)
     keep = kept(args)
+    write = out.write
     status = EXIT_OK
     for item in items:
         if type(item) is Record:
             if keep is None or keep(item):
-                out.write(item)
+                write(item)
             continue
         out.flush()  # keep stdout and stderr in input order
         sys.stdout.flush()

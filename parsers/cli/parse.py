@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from itertools import chain
 
 from ..batch.inputs import STDIN_ARGUMENT, is_plain_file, read
 from . import common
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         from ..batch.parallel import parse_files
 
         return parse_files(args.files, options, args.jobs, sys.stdout, args.format)
-    return common.emit((item for path in args.files for item in read(path, options)), args)
+    return common.emit(chain.from_iterable(read(path, options) for path in args.files), args)
 
 
 def in_parallel(args: argparse.Namespace) -> bool:

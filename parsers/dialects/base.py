@@ -469,7 +469,8 @@ def _opener(cls: type[Dialect], kind: str, patterns: list[str]) -> Callable[...,
     if kind in cls.opens:
         section = cls.opens[kind]
         return lambda self, values: self.enter(section)
-    titles = [found for found in map(re.compile, patterns) if found.groupindex]
+    named = [p for p in patterns if "(?P<" in p]  # only these may name sections: compile them
+    titles = [found for found in map(re.compile, named) if found.groupindex]
     unknown = {g for title in titles for g in title.groupindex} - set(cls.sections)
     if unknown:
         raise ValueError(f"{cls.name}: {kind} names no section {sorted(unknown)[0]!r}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from functools import cache
 from itertools import chain
 from typing import Any
@@ -213,10 +212,16 @@ def claimants(kin: str | None) -> Callable[[str], list[str]]:
     """The dialects, of other kin than ``kin`` (a ``Dialect.kin``, or the grammar of a dialect
     with none), that read a line as one opening a capture (a title, header or leading warning)."""
     others = [(d.name, d.line_grammar()) for d in DIALECTS.values() if (d.kin or d.grammar) != kin]
+    opening = [
+        frozenset(k for s in lines.sections for k in lines.kinds(s) if k.endswith(_OPENING_KINDS))
+        for _, lines in others
+    ]
 
     def claim(line: str) -> list[str]:
         found = []
-        for name, lines in others:
+        for (name, lines), kinds in zip(others, opening):
+            if not lines.may_be(line, kinds):  # a quick test before the fast path
+                continue
             for section in lines.sections:
                 kind = lines.match(line, section)
                 if kind is not None and kind[0].endswith(_OPENING_KINDS):
@@ -261,6 +266,8 @@ def iso_time(text: str) -> str | None:
     except ValueError:
         pass
     try:
+        from email.utils import parsedate_to_datetime  # 4 ms to import: only for a marker
+
         return parsedate_to_datetime(text).isoformat()
     except (TypeError, ValueError, IndexError):
         pass

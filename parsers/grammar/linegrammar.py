@@ -6,52 +6,49 @@ a flat sequence of terminals, optionally with ``[...]`` and ``(a | b)``.  Parsin
 section yields ``(kind, values)``: the kind's rule name and the text of its kept terminals, ``None``
 where an optional part is absent (Lark's ``maybe_placeholders``).
 
-The fast path joins every expansion of a section's kinds into one anchored regex, each terminal
-matched atomically as Lark's lexer matches it, so there is no second copy of the grammar; a line
-is tried only against the expansions whose first terminal may begin with its first character
-(``firsts`` reads that from the terminal's regex).
-A line the fast path does not match goes to the LALR parser, which either parses it or says why
-not.
+The fast path (``fastpath``: one regex per section and first character, derived from the grammar)
+is kept as data in the user's cache folder, named by a digest of everything it is derived from,
+and its regexes are compiled when first used; a line the fast path does not match goes to the
+LALR parser (``exact``), which either parses it or says why not.  So a run whose lines all take
+the fast path neither imports Lark nor builds a parser.  A cached plan that cannot be read, or
+does not hold together, is built again and rewritten.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
 import sys
+import zlib
 from collections.abc import Callable
-from functools import cache
+from contextlib import suppress
+from functools import cache, cached_property
 from importlib.resources import files
+from importlib.util import find_spec
 from operator import itemgetter
-from typing import Any, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-import lark
-from lark import Lark, Token, Transformer, UnexpectedInput
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-from lark.grammar import NonTerminal, Terminal
+import orjson
 
-from .firsts import may_start
+from . import regexes
+
+if TYPE_CHECKING:
+    from lark import Lark
+
+    from .fastpath import Plan
 
 Parsed = tuple[str, list[str | None]]
 """A parsed line: the line kind and its values."""
 
-_NATIVE_ATOMIC = sys.version_info >= (3, 11)
-"""Atomic groups and possessive repeats are in ``re`` from Python 3.11."""
 _Expansion = tuple[str, Callable[[re.Match[str]], tuple[str | None, ...]]]
 """An expansion's kind, and what fetches its values from a match (None for placeholders)."""
 _Section = tuple[re.Pattern[str], dict[int, _Expansion]]
 """A section's fast path: its regex, and its expansions by the group that ends them."""
 
-
-class _KindTuples(Transformer[Token, Any]):
-    """Turns each line-kind rule into ``(kind, values)`` during the LALR parse, building no tree."""
-
-    def __default__(self, data: Any, children: list[Any], meta: Any) -> Any:
-        if len(children) == 1 and isinstance(children[0], tuple):
-            return children[0]  # a section or a group of kinds: pass the line's kind through
-        return str(data), [None if c is None else str(c) for c in children]
+PLAN_FORMAT = 6
+"""The layout of a cached plan; part of its file's name."""
 
 
 class LineError(ValueError):
@@ -62,75 +59,74 @@ class LineError(ValueError):
         self.column = column
 
 
+class _Stale(Exception):
+    """A cached plan that does not hold together."""
+
+
 class LineGrammar:
     """One dialect's line grammar: ``match`` is the fast path, ``parse_exact`` the reference."""
 
     def __init__(self, name: str, sections: tuple[str, ...], *, strict: bool = False) -> None:
         """``strict``: Lark's check that no two terminals collide (needs ``interegular``), made on
-        a fresh build, never on a cached one."""
+        a fresh build, never on a cached one (the plan too is then built afresh)."""
         self.name = name
         self.sections = sections
-        self.lark = Lark.open_from_package(
-            "netstat_normalizer.grammars",
-            f"{name}.lark",
-            parser="lalr",
-            lexer="contextual",
-            start=list(sections),
-            maybe_placeholders=True,
-            transformer=_KindTuples(),
-            strict=strict,
-            cache=False if strict else cache_file(name, sections),
-        )
-        self._rules: dict[str, list[Any]] = {}
-        for rule in self.lark.rules:
-            self._rules.setdefault(rule.origin.name, []).append(rule)
-        self._terminals = {t.name: t.pattern.to_regexp() for t in self.lark.terminals}
-        self._gap, self.blanks = self._gap_of()
-        self._narrowing: dict[str, bool] = {}
-        self._compiled: dict[tuple[str, frozenset[str] | None], _Section] = {}
+        self.strict = strict
+        self._where = None if strict else plan_file(name, sections)
+        found = None if self._where is None else _read_plan(self._where, sections)
+        self._plan: dict[str, Any] = self._build() if found is None else found
+        self.blanks = self._plan["blanks"]
+        self._regexes: dict[int, _Section] = {}
         self._by_first: dict[str, dict[str, _Section]] = {section: {} for section in sections}
         """Each section's fast path for lines beginning (after blanks) with an ASCII character."""
+        self._alones: dict[str, re.Pattern[str] | None] = {}
 
-    def _gap_of(self) -> tuple[str, str]:
-        """What may stand between tokens, and its (ASCII) characters: the %ignore'd character
-        class, any number of times.  It must be one character class repeated (``/[ \\t]+/``),
-        so that it can never backtrack into a token and the fast path stays linear."""
-        (ignore,) = (self._terminals[name] for name in self.lark.lexer_conf.ignore)
-        if not re.fullmatch(r"\[[^\]]+\]\+", ignore):
-            raise ValueError(f"{self.name}: %ignore must be a repeated character class")
-        blanks = "".join(filter(re.compile(ignore).fullmatch, map(chr, range(128))))
-        return ignore[:-1] + "*", blanks
+    @cached_property
+    def lark(self) -> Lark:
+        """The LALR parser (loaded when first needed, from Lark's own cache when it can be)."""
+        from .exact import open_lark
 
-    def _narrows(self, section: str) -> bool:
-        """Whether no terminal of the section may begin with a blank (the usual case; decided on
-        Python 3.11+).  Then a shorter gap can never let a token match, so the gap is possessive
-        (a line the fast path rejects is rejected sooner), and the first token begins at the
-        line's first character that is no blank, which narrows the line kinds to try."""
-        if section not in self._narrowing:
-            names = {
-                s.name
-                for k in _kinds(section, self._rules)
-                for r in self._rules[k]
-                for s in r.expansion
-            }
-            self._narrowing[section] = _NATIVE_ATOMIC and not any(
-                may_start(self._terminals[name], self.blanks) for name in names
-            )
-        return self._narrowing[section]
+        cached = False if self.strict else cache_file(self.name, self.sections)
+        return open_lark(self.name, self.sections, cached, self.strict)
+
+    def _build(self) -> dict[str, Any]:
+        """The plan worked out from the grammar, and kept (unless strict)."""
+        from .fastpath import plan
+
+        built = plan(self.lark, self.name, self.sections)
+        if self._where is not None:
+            _write_plan(self._where, built)
+        return dict(built)
+
+    def _listed(self) -> list[Any]:
+        """The plan's regexes, read when first needed: detection reads many plans for their
+        titles, and the regexes of few."""
+        if "regexes" not in self._plan:
+            found = None if self._where is None else _read_json(_regexes_file(self._where))
+            if not isinstance(found, list):
+                raise _Stale
+            self._plan["regexes"] = found
+        return cast(list[Any], self._plan["regexes"])
 
     def whole(self, section: str) -> _Section:
         """The section's fast path for any line (compiled on first use)."""
-        return self._compile(section, None)
+        return self._regex(self._plan["sections"][section]["whole"])
 
-    def _compile(self, section: str, firsts: frozenset[str] | None) -> _Section:
-        """The section's fast path; with ``firsts``, only its line kinds beginning with one of
-        those terminals, in the same order (so the first kind to match is the same)."""
-        if (section, firsts) not in self._compiled:
-            gap = self._gap + "+" if self._narrows(section) else self._gap
-            self._compiled[section, firsts] = _compile_section(
-                section, self._rules, self._terminals, gap, firsts
-            )
-        return self._compiled[section, firsts]
+    def _regex(self, number: int) -> _Section:
+        """The plan's regex ``number``, compiled (once); a cached plan whose regex does not
+        compile or does not name its groups is built again."""
+        if number not in self._regexes:
+            try:
+                if type(number) is not int or not 0 <= number < len(self._listed()):
+                    raise _Stale
+                self._regexes[number] = _compiled(self._listed()[number])
+            except _Stale:
+                self._plan = self._build()
+                self._regexes.clear()
+                self._alones.clear()
+                self._by_first = {section: {} for section in self.sections}
+                self._regexes[number] = _compiled(self._plan["regexes"][number])
+        return self._regexes[number]
 
     def match(self, line: str, section: str) -> Parsed | None:
         """The fast path: ``(kind, values)``, or None when the line needs the LALR parser."""
@@ -144,160 +140,78 @@ class LineGrammar:
         kind, fetch = expansions[m.lastindex]  # type: ignore[index]
         return kind, list(fetch(m))
 
+    def may_be(self, line: str, kinds: frozenset[str]) -> bool:
+        """False when the line is certainly none of ``kinds`` in any section: it is no match of
+        their patterns (see ``patterns``; a kind that has none makes this True), tried only
+        for the kinds that may begin with the line's first character."""
+        first = line.lstrip(self.blanks)[:1]
+        starts = self._plan["starts"]
+        narrow = first.isascii() and first
+        for kind in kinds:
+            if not narrow or kind not in starts or first in starts[kind]:
+                alone = self._alone(kind)
+                if alone is None or alone.match(line) is not None:
+                    return True
+        return False
+
+    def _alone(self, kind: str) -> re.Pattern[str] | None:
+        """The regex of a line that is one of ``kind``'s patterns (None: it has none)."""
+        if kind not in self._alones:
+            found = self._plan["alone"].get(kind)
+            try:
+                compiled = None if found is None else regexes.compile(found["regex"], found["code"])
+            except (re.error, KeyError, TypeError, ValueError):  # damaged: ``match`` rebuilds it
+                compiled = None
+            self._alones[kind] = compiled
+        return self._alones[kind]
+
     def _for_first(self, first: str, section: str) -> _Section:
         """The fast path for lines beginning with ``first``: narrowed to the line kinds whose
-        first terminal may begin with it when it is ASCII (and kept, so at most 128 per
-        section), else the whole section's."""
-        if not first.isascii():
-            return self.whole(section)
-        if first and self._narrows(section):
-            firsts = frozenset(
-                name
-                for kind in _kinds(section, self._rules)
-                for rule in self._rules[kind]
-                if rule.expansion
-                and may_start(self._terminals[name := rule.expansion[0].name], first)
-            )
-            found = self._compile(section, firsts)
-        else:
-            found = self.whole(section)
-        self._by_first[section][first] = found
+        first terminal may begin with it when the plan says so (ASCII characters, kept, so at
+        most 128 per section), else the whole section's."""
+        planned = self._plan["sections"][section]
+        found = self._regex(planned["firsts"].get(first, planned["whole"]))
+        if first.isascii() and first:
+            self._by_first[section][first] = found
         return found
 
     def kinds(self, section: str) -> list[str]:
         """The line kinds a section's start rule lists, in order."""
-        return _kinds(section, self._rules)
+        return list(self._plan["kinds"][section])
 
     def patterns(self, kind: str) -> list[str]:
         """The regexes of a line kind whose expansions are each one terminal (a title, a
         header), else none."""
-        found = []
-        for rule in self._rules[kind]:
-            if len(rule.expansion) != 1 or not isinstance(rule.expansion[0], Terminal):
-                return []
-            found.append(self._terminals[rule.expansion[0].name])
-        return found
+        return list(self._plan["patterns"][kind])
 
     def parse_exact(self, line: str, section: str) -> Parsed:
         """Parse one line with the LALR parser (the reference the fast path must agree with)."""
+        from .exact import Rejected, parse
+
         try:
-            result = cast(Parsed, self.lark.parse(line, start=section))
-        except UnexpectedInput as err:
-            err = self._furthest(line, section, err)
-            raise LineError(_explain(err, line), getattr(err, "column", 1) or 1) from None
-        return result
-
-    def _furthest(self, line: str, section: str, err: UnexpectedInput) -> UnexpectedInput:
-        """The section's error, unless it is at the line's first field and another section (in
-        their order) gets past it from a first field that names a row (a terminal of raised
-        priority: ``tcp``, ``unix``, ``TCP``): a row of another table than the current one is
-        then told what is wrong in its own terms."""
-        if _reach(err, line) > len(line) - len(line.lstrip(self.blanks)) + 1:
-            return err
-        for other in self.sections:
-            if other == section:
-                continue
-            try:
-                self.lark.parse(line, start=other)
-            except UnexpectedInput as found:
-                if _reach(found, line) > _reach(err, line) and self._named(found):
-                    return found
-        return err
-
-    def _named(self, err: UnexpectedInput) -> bool:
-        """Whether the parser had read a row's naming first field when it met ``err``."""
-        parser = getattr(err, "interactive_parser", None)
-        stack = parser.parser_state.value_stack if parser is not None else []
-        first = stack[0] if stack else None
-        if not isinstance(first, Token):
-            return False
-        terminal = next((t for t in self.lark.terminals if t.name == first.type), None)
-        return terminal is not None and terminal.priority > 1
+            return parse(self.lark, line, section, self.blanks)
+        except Rejected as err:
+            raise LineError(str(err), err.column) from None
 
 
-class _Node:
-    """A trie node: expansions that share a prefix of terminals share its regex and groups."""
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.ends: list[str] = []
-        self.group = 0
-
-
-def _compile_section(
-    section: str,
-    rules: dict[str, list[Any]],
-    terminals: dict[str, str],
-    gap: str,
-    firsts: frozenset[str] | None = None,
-) -> _Section:
-    """One anchored regex for all expansions of a section's line kinds, as a trie of terminals:
-    a prefix several expansions share is matched once, and an empty group marks where each
-    expansion ends (it is the last group to close, so ``lastindex`` names it).  A last group that
-    never takes part stands for Lark's None placeholders.  ``firsts``, when given, keeps only the
-    expansions beginning with those terminals."""
-    root = _Node()
-    paths: dict[str, tuple[str, list[_Node], list[bool], Any]] = {}
-    for kind in _kinds(section, rules):
-        for rule in rules[kind]:
-            if firsts is not None and rule.expansion and rule.expansion[0].name not in firsts:
-                continue
-            node, path, kept = root, [], []
-            for symbol in rule.expansion:
-                if not isinstance(symbol, Terminal):
-                    raise ValueError(f"rule {kind!r} must be flat, found {symbol.name!r}")
-                node = node.children.setdefault(symbol.name, _Node())
-                path.append(node)
-                kept.append(not symbol.filter_out)
-            label = f"e{len(paths)}"
-            node.ends.append(label)
-            paths[label] = (kind, path, kept, rule.options.empty_indices)
-    counter = [0]
-    regex = re.compile(_emit(root, terminals, gap, counter) + r"\Z|(?!)()")
-    expansions = {
-        regex.groupindex[label]: (
-            kind,
-            _fetcher([n.group for n, k in zip(path, kept) if k], empty, kept, regex.groups),
-        )
-        for label, (kind, path, kept, empty) in paths.items()
-    }
+def _compiled(planned: Any) -> _Section:
+    """A plan's regex compiled, with what fetches each expansion's values; ``_Stale`` when the
+    plan's groups do not fit the regex."""
+    try:
+        regex = regexes.compile(planned["regex"], planned["code"])
+        expansions = {}
+        for label, (kind, groups) in enumerate(planned["ends"]):
+            numbers = [regex.groups if g < 0 else g for g in groups]
+            if not all(type(g) is int and 0 < g <= regex.groups for g in numbers):
+                raise _Stale
+            expansions[regex.groupindex[f"e{label}"]] = (str(kind), _fetcher(numbers))
+    except (re.error, KeyError, TypeError, ValueError) as err:
+        raise _Stale from err
     return regex, expansions
 
 
-def _emit(node: _Node, terminals: dict[str, str], gap: str, counter: list[int]) -> str:
-    """The regex of a trie node's children, numbering capture groups in the order they open."""
-    branches = []
-    for name, child in node.children.items():
-        counter[0] += 1
-        child.group = counter[0]
-        token = _atomic(terminals[name], child.group)
-        counter[0] += re.compile(terminals[name]).groups
-        branches.append(token + _emit(child, terminals, gap, counter))
-    for label in node.ends:
-        counter[0] += 1
-        branches.append(f"(?P<{label}>)")
-    return gap + "(?:" + "|".join(branches) + ")"
-
-
-def _kinds(name: str, rules: dict[str, list[Any]]) -> list[str]:
-    """The line kinds under ``name``: rules reached through single-rule alternatives."""
-    if not all(
-        len(r.expansion) == 1 and isinstance(r.expansion[0], NonTerminal) for r in rules[name]
-    ):
-        return [name]
-    return [kind for r in rules[name] for kind in _kinds(r.expansion[0].name, rules)]
-
-
-def _fetcher(
-    groups: list[int], empty_indices: tuple[bool, ...], kept: list[bool], never: int
-) -> Callable[[re.Match[str]], tuple[str | None, ...]]:
-    """What fetches an expansion's values from a match: its kept terminals' groups, with the
-    group that ``never`` takes part where Lark puts a None placeholder."""
-    if any(empty_indices):
-        symbols, found = iter(kept), iter(groups)
-        groups = [
-            never if empty else next(found) for empty in empty_indices if empty or next(symbols)
-        ]
+def _fetcher(groups: list[int]) -> Callable[[re.Match[str]], tuple[str | None, ...]]:
+    """What fetches an expansion's values from a match: these groups' text."""
     if len(groups) > 1:
         return itemgetter(*groups)
     if groups:
@@ -306,106 +220,153 @@ def _fetcher(
     return lambda m: ()
 
 
-def _atomic(pattern: str, number: int) -> str:
-    """Match ``pattern`` atomically, as a lexer does, capturing it as group ``number``."""
-    if _NATIVE_ATOMIC:
-        return f"(?>({pattern}))"
-    return f"(?=({pattern}))\\{number}"
-
-
-def _reach(err: UnexpectedInput, line: str) -> int:
-    """How far into the line the parser got before ``err`` (a column)."""
-    if isinstance(err, UnexpectedEOF) or getattr(getattr(err, "token", None), "type", "") == "$END":
-        return len(line) + 1
-    return getattr(err, "column", None) or 1
-
-
-def _explain(err: UnexpectedInput, line: str) -> str:
-    """Why a line is rejected, in the words of the tables: which field (and column) holds what
-    instead of what (``field 4 (column 9): expected ADDRESS:PORT, got 'xx'``)."""
-    column = getattr(err, "column", None) or 1
-    if isinstance(err, UnexpectedEOF) or (
-        isinstance(err, UnexpectedToken) and err.token.type == "$END"
-    ):
-        return f"line ends after field {len(line.split())}: expected {_expected(err.expected)}"
-    field = len(line[: column - 1].split()) + 1
-    where = f"field {field} (column {column})"
-    if isinstance(err, UnexpectedToken):
-        return f"{where}: expected {_expected(err.expected)}, got {str(err.token)!r}"
-    if isinstance(err, UnexpectedCharacters):
-        found = line[column - 1 :].split(maxsplit=1)[0][:40] if line[column - 1 :].strip() else ""
-        allowed = getattr(err, "allowed", None)
-        if allowed:
-            return f"{where}: expected {_expected(allowed)}, got {found!r}"
-        return f"{where}: cannot read {found!r}"
-    return f"cannot parse at column {column}"
-
-
-def _expected(terminals: Any) -> str:
-    """The terminals' descriptions (``data/terminals.tsv``): rows' fields first, then lines."""
-    names = {_describe(t) for t in terminals}
-    lines = sorted(n for n in names if n.endswith(" line"))
-    fields = sorted(names.difference(lines))
-    said = fields + lines
-    return " or ".join(said) if len(said) < 4 else ", ".join(said[:3]) + " or ..."
-
-
-def _describe(terminal: str) -> str:
-    if terminal in _TERMINALS:
-        return _TERMINALS[terminal]
-    if terminal.endswith("HEADER"):
-        return "a header line"
-    if terminal.endswith("TITLE"):
-        return "a title line"
-    if terminal == "WARNING":
-        return "a warning line"
-    return "a keyword" if terminal.startswith("__") else terminal.lower()
-
-
-def _load_terminals() -> dict[str, str]:
-    text = files(__package__).joinpath("data/terminals.tsv").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {name: description for name, description in rows}
-
-
-_TERMINALS = _load_terminals()
-"""Terminal name -> what it stands for, in the tables' words."""
-
-
 CACHE_FOLDER = "netstat-normalizer"
-"""Lark's built parsers are kept in this folder of ``$XDG_CACHE_HOME`` (else ``~/.cache``)."""
+"""Plans and Lark's built parsers are kept in this folder of ``$XDG_CACHE_HOME`` (else
+``~/.cache``)."""
 
 
-def cache_file(name: str, sections: tuple[str, ...]) -> str | bool:
-    """Where Lark keeps the built parser of ``name`` with these sections: a file in the user's own
-    cache folder, named by a digest of every grammar file, the sections and the Lark and Python
-    versions (so an edited imported grammar is never read stale); False (no cache) when that
-    folder cannot be made or others may write to it.  Lark's own default, a predictable name in
-    the shared temporary folder, would unpickle a file another local user could plant there."""
+def cache_folder() -> str | None:
+    """The user's own cache folder, made (0700) if need be; None when it cannot be made or is no
+    folder of the user's alone (a link, another owner, writable by others): a predictable name
+    in a shared folder could hold a file another local user planted."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, CACHE_FOLDER)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         info = os.lstat(folder)
     except OSError:
-        return False
+        return None
     owner = os.getuid() if hasattr(os, "getuid") else None
     if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022 or owner is None:
-        return False
+        return None
     if info.st_uid != owner:
+        return None
+    return folder
+
+
+def cache_file(name: str, sections: tuple[str, ...]) -> str | bool:
+    """Where Lark keeps the built parser of ``name`` with these sections: a file in the user's own
+    cache folder, named by a digest of every grammar file, the sections and the Lark and Python
+    versions (so an edited imported grammar is never read stale); False (no cache) when there is
+    no such folder.  Lark's own default, in the shared temporary folder, would unpickle a file
+    another local user could plant there."""
+
+    import lark
+
+    folder = cache_folder()
+    if folder is None:
         return False
     key = f"{_grammars_digest()} {sections} {lark.__version__} {sys.version_info[:2]}"
-    return os.path.join(folder, f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle")
+    return os.path.join(folder, f"{name}-{_digest([key.encode()])}.pickle")
+
+
+def plan_file(name: str, sections: tuple[str, ...]) -> str | None:
+    """Where the fast path of ``name`` with these sections is kept (JSON), named by a digest of
+    all it is derived from: the grammar files, the code that derives it, the installed Lark and
+    the Python build; None when there is no cache folder."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    key = f"{_grammars_digest()} {_code_digest()} {sections} {_lark_stamp()} {regexes.BUILD}"
+    return os.path.join(folder, f"{name}-{_digest([key.encode()])}.plan{PLAN_FORMAT}.json")
+
+
+def _regexes_file(where: str) -> str:
+    """Where the regexes of the plan kept at ``where`` are kept."""
+    return where.removesuffix(".json") + ".regexes.json"
+
+
+def _digest(parts: list[bytes]) -> str:
+    """A 64-bit digest of ``parts`` (two checksums: a cache key in the user's own folder, where
+    no one else can choose what collides; hashlib's OpenSSL costs 2 ms to load)."""
+    data = b"\0".join(parts)
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 @cache
 def _grammars_digest() -> str:
     """A digest of every grammar file the package ships."""
-    digest = hashlib.sha256()
-    for item in sorted(files("netstat_normalizer.grammars").iterdir(), key=lambda i: i.name):
-        if item.name.endswith(".lark"):
-            digest.update(item.name.encode() + b"\0" + item.read_bytes())
-    return digest.hexdigest()
+    grammars = sorted(files("netstat_normalizer.grammars").iterdir(), key=lambda i: i.name)
+    return _digest(
+        [g.name.encode() + b"\0" + g.read_bytes() for g in grammars if g.name.endswith(".lark")]
+    )
+
+
+@cache
+def _code_digest() -> str:
+    """A digest of the modules that derive and read a plan."""
+    modules = ("fastpath.py", "firsts.py", "linegrammar.py", "regexes.py")
+    return _digest([Path(__file__).with_name(module).read_bytes() for module in modules])
+
+
+@cache
+def _lark_stamp() -> str:
+    """Which Lark is installed, found without importing it: its path, size and time."""
+    spec = find_spec("lark")
+    if spec is None or spec.origin is None:
+        return "no lark"
+    info = os.stat(spec.origin)
+    return f"{spec.origin} {info.st_size} {info.st_mtime_ns}"
+
+
+def _read_plan(where: str, sections: tuple[str, ...]) -> dict[str, Any] | None:
+    """The plan kept at ``where``, but its regexes; None when there is none, or it cannot be
+    read or does not hold together (then it is built again)."""
+    found = _read_json(where)
+    return found if _well_formed(found, sections) else None
+
+
+def _read_json(where: str) -> Any:
+    """The JSON value kept at ``where``; None when it cannot be read."""
+    try:
+        with open(where, "rb") as kept:
+            return orjson.loads(kept.read())
+    except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
+        return None
+
+
+def _well_formed(plan: Any, sections: tuple[str, ...]) -> bool:
+    """Whether ``plan`` has a plan's shape, for these sections (its regexes are checked as they
+    are compiled, see ``_compiled``)."""
+    try:
+        fine = type(plan["blanks"]) is str and type(plan["gap"]) is str
+        fine = fine and isinstance(plan["starts"], dict) and "regexes" not in plan
+        fine = fine and isinstance(plan["alone"], dict)
+        for section in sections:
+            planned = plan["sections"][section]
+            fine = fine and type(planned["whole"]) is int and isinstance(planned["firsts"], dict)
+            for kind in plan["kinds"][section]:
+                fine = fine and type(kind) is str and isinstance(plan["patterns"][kind], list)
+    except (KeyError, TypeError):
+        return False
+    return bool(fine)
+
+
+def _write_plan(where: str, plan: Plan) -> None:
+    """Keep ``plan`` at ``where``, its regexes beside (written first: a plan read has them); a
+    cache that cannot be written is only slower."""
+    if _write_json(_regexes_file(where), plan["regexes"]):
+        _write_json(where, {key: value for key, value in plan.items() if key != "regexes"})
+
+
+def _write_json(where: str, value: Any) -> bool:
+    """Keep ``value`` as JSON at ``where`` (a file of the user's alone, replaced whole); whether
+    it was written."""
+    partial = f"{where}.{os.getpid()}.partial"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(partial, flags, 0o600)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(orjson.dumps(value))
+        os.replace(partial, where)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(partial)
+        return False
+    return True
 
 
 @cache

@@ -11,8 +11,6 @@ Reading stops at the limits below, which bound the work and memory any input can
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import io
 import lzma
 import os
@@ -51,9 +49,22 @@ Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 Decompressor = Callable[[IO[bytes]], AbstractContextManager[ByteStream]]
 """A decompressing reader over a raw stream."""
 
+
+def _gunzip(raw: IO[bytes]) -> AbstractContextManager[ByteStream]:
+    import gzip  # imported for a .gz input only, as bz2: a plain input needs neither
+
+    return gzip.GzipFile(fileobj=raw, mode="rb")
+
+
+def _bunzip(raw: IO[bytes]) -> AbstractContextManager[ByteStream]:
+    import bz2
+
+    return bz2.BZ2File(raw)
+
+
 SINGLE: dict[str, Decompressor] = {
-    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
-    ".bz2": lambda raw: bz2.BZ2File(raw),
+    ".gz": _gunzip,
+    ".bz2": _bunzip,
     ".xz": lambda raw: lzma.LZMAFile(raw),  # noqa: SIM115
 }
 """Single-file compressions, by file name suffix."""
