@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from netstat_normalizer import detect
 from netstat_normalizer import parse as nn_parse
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.freebsd_netstat import header_words, split_proto
@@ -471,6 +472,43 @@ def test_a_moved_column_is_not_taken_for_a_process_name() -> None:
     assert (records, len(diagnostics)) == ([], 1)
 
 
+_ROW_26 = (
+    "tcp4       0      0  192.168.1.42.52814     17.57.146.20.5223      ESTABLISHED        48213"
+    "        12044  131072  131072             apsd:402    00102 00000000 0000000000001a3f"
+    " 00040000 00000000      1      0 000000"
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        _ROW_26.replace("             apsd:402", ""),  # process:pid deleted: a 13-14 row?
+        _ROW_26.replace("ESTABLISHED        48213", "131072        48213").replace(
+            "131072             apsd", "ESTABLISHED        apsd"
+        ),  # the state moved into the process name
+        "tcp6       0      0  2001:db8:4a1:9c0.52790 2606:4700:4700::.443   131072         5230"
+        "         2214  131072  ESTABLISHED Google Chrome He:1877   00102 00000000 0000000000001a12"
+        " 00040000 00000000      1      0 000000",  # the same, one space before the name
+    ],
+)
+@pytest.mark.parametrize("headed", [False, True])
+def test_a_macos_26_row_less_a_column_is_no_other_release_row(line: str, headed: bool) -> None:
+    """Deep hypothesis findings: the printed widths tell the releases' -v layouts apart
+    (grepped rows), and a process name holds no run of spaces (a column moved into it)."""
+    header = (FIXTURES / "macos-netstat" / "anv-26.out").read_text().splitlines()[1:2]
+    records, diagnostics = run("macos-netstat", [*header[:headed], _ROW_26, line])
+    assert [(r.program, r.pid) for r in records if r.kind == "socket"] == [("apsd", 402)]
+    assert [d.line for d in diagnostics] == [2 + headed]
+
+
+def test_a_signed_hex_column_is_refused() -> None:
+    """Deep finding: ``int(x, 16)`` takes ``-0180``; no %x column prints a sign."""
+    lines = (FIXTURES / "macos-netstat" / "anvv-26.out").read_text().splitlines()
+    line = next(x for x in lines if "rapportd:412" in x).replace(" 00180 ", " -0180 ")
+    records, diagnostics = run("macos-netstat", [lines[1], line])
+    assert [r for r in records if r.kind == "socket"] == [] and len(diagnostics) == 1
+
+
 # -- KAME scoped IPv6 (issue 12) -------------------------------------------------------------
 @pytest.mark.parametrize("case", ["an-kame", "anW-kame"])
 def test_kame_embedded_zone_fills_the_interface(case: str) -> None:
@@ -509,6 +547,52 @@ def test_a_printed_zone_wins_and_unscoped_words_stay() -> None:
 
 
 # -- OpenBSD (issue 12) ----------------------------------------------------------------------
+def test_older_openbsd_state_column_over_every_block_and_its_unix_table() -> None:
+    rows = Rows("openbsd-netstat", "an-old")
+    assert len(rows.records) == 20 and {r.capture for r in rows.records} == {0}
+    assert (rows["198.51.100.7.443"].state, rows["198.51.100.7.443"].state_raw) == (
+        "TIME-WAIT",
+        "TIME_WAIT",
+    )
+    raw = [r for r in rows.records if r.proto == "raw"]
+    assert [(r.ip_version, r.extra, r.state) for r in raw] == [
+        (4, {"ip_proto": 17}, None),
+        (4, {"ip_proto": 2}, None),
+    ]
+    log = rows["/dev/log"]
+    assert (log.proto, log.local_address, log.recv_q, log.send_q) == ("unix", "/dev/log", 0, 0)
+    assert log.extra == {
+        "address": "0xffff80000127d300",
+        "type": "dgram",
+        "vnode": "0xffff8000011cb470",
+        "conn": None,
+        "refs": "0xffff80000127d900",
+        "nextref": None,
+    }
+    text = (FIXTURES / "openbsd-netstat" / "an-old.out").read_text()
+    assert detect(text).dialect == "openbsd-netstat"
+    tcp_only = "\n".join(text.splitlines()[:7])  # no raw rows: the header's widths tell
+    assert detect(tcp_only).dialect == "openbsd-netstat"
+    unix_rows = [line for line in text.splitlines() if line.startswith("0x")]
+    assert detect("\n".join(unix_rows)).dialect == "openbsd-netstat"
+    records, diagnostics = run("openbsd-netstat", unix_rows)
+    assert len(records) == 6 and diagnostics == []
+
+
+def test_a_number_under_the_old_state_column_is_a_protocol_only_for_raw_rows() -> None:
+    header = "Proto   Recv-Q Send-Q  Local Address          Foreign Address        (state)"
+    records, diagnostics = run(
+        "openbsd-netstat",
+        [
+            header,
+            "udp          0      0  *.514                  *.*                    17",
+            "tcp          0      0  *.22                   *.*                    11",
+        ],
+    )
+    assert [(r.proto, r.state, r.state_raw) for r in records] == [("tcp", None, "11")]
+    assert [d.line for d in diagnostics] == [2]
+
+
 def test_openbsd_blocks_are_one_capture_and_their_last_column_is_typed() -> None:
     rows = Rows("openbsd-netstat", "an")
     assert {r.capture for r in rows.records} == {0}
@@ -633,3 +717,14 @@ def test_aix_unix_sockets_take_two_lines() -> None:
         ["f1000f0000e77880"],  # a PCB line with no socket above
     )
     assert [d.reason for d in diagnostics] == ["a PCB address with no UNIX socket above it"]
+
+
+def test_a_grepped_udp_row_with_a_last_number_is_refused() -> None:
+    """Deep finding: with no header above, a number after a UDP row's addresses is no IP
+    protocol (only raw sockets print one)."""
+    records, diagnostics = run(
+        "netbsd-netstat", ["udp        0      0  *.68                   *.* 0                  "]
+    )
+    assert (records, [d.line for d in diagnostics]) == ([], [1])
+    records, _ = run("openbsd-netstat", ["ip           0      0  *.*      *.*     17"])
+    assert [r.extra for r in records] == [{"ip_proto": 17}]

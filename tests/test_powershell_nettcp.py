@@ -100,3 +100,111 @@ def test_headerless_csv_rows_detect_but_are_not_guessed() -> None:
     assert rank(rows)[0] == ("powershell-nettcp", 0.9)
     result = nn.parse("\n".join(rows))
     assert result.records == [] and len(result.diagnostics) == len(rows)
+
+
+# -- ConvertTo-Json (issue 12) -----------------------------------------------------------------
+def test_json_of_windows_powershell_51_fills_records_from_members() -> None:
+    result = parse("json-ps51-utf16")
+    assert result.encoding == "utf-16"
+    assert [r.source["line"] for r in result.records] == [2, 85, 168, 251]
+    first = result.records[0]
+    assert (first.proto, first.local_address, first.local_port) == ("tcp", "192.168.1.23", 52547)
+    assert (first.remote_address, first.remote_port, first.pid) == ("20.42.65.92", 443, 3880)
+    assert (first.state, first.state_raw) == ("ESTABLISHED", None)  # a number, no word
+    assert first.extra == {
+        "cim": {
+            "ServerName": "DESKTOP-7K2QF3M",
+            "ClassName": "MSFT_NetTCPConnection",
+            "EnabledDefault": 2,
+            "TransitioningToState": 12,
+            "RequestedState": 5,
+        },
+        "state_code": 5,
+        "applied_setting_code": 0,
+        "creation_time": "\\/Date(1796071267000)\\/",  # as printed
+        "offload_state": "InHost",
+    }
+    time_wait = result.records[1]
+    assert (time_wait.state, time_wait.pid, "applied_setting_code" in time_wait.extra) == (
+        "TIME-WAIT",
+        0,
+        False,
+    )
+    assert result.lines == {"record": 333, "other": 1, "unparsed": 0}  # "]" ends the last
+
+
+def test_json_of_powershell_7_select_and_udp() -> None:
+    states = [r.state for r in parse("json-select-pwsh7").records]
+    assert states == ["ESTABLISHED", "TIME-WAIT", "ESTABLISHED", "BOUND", "LISTEN"]
+    udp = parse("udp-json-pwsh7").records
+    assert [(r.proto, r.local_address, r.local_interface, r.pid) for r in udp][2] == (
+        "udp",
+        "fe80::5d3a:2c1b:9e4f:7a10",
+        "12",
+        4812,
+    )
+    (one,) = parse("udp-json-one-pwsh7").records  # one object: no array around it
+    assert (one.local_port, one.pid, one.proto) == (1900, 4812, "udp")
+    without_command = nn.parse((FIXTURES / "udp-json-pwsh7.out").read_bytes())
+    assert {r.proto for r in without_command.records} == {None}
+
+
+def test_json_is_detected_with_or_without_its_opening_bracket() -> None:
+    text = (FIXTURES / "json-select-pwsh7.out").read_text()
+    assert nn.detect(text).dialect == "powershell-nettcp"
+    members = text.splitlines()[2:8]  # one object's members, cut from the document
+    assert nn.detect("\n".join(members)).dialect == "powershell-nettcp"
+    result = nn.parse("\n".join(members))
+    assert result.records == [] and len(result.diagnostics) == 6
+    assert "outside a connection object" in result.diagnostics[0].reason
+
+
+def _json(*lines: str) -> nn.ParseResult:
+    return nn.parse("\n".join(lines) + "\n", dialect="powershell-nettcp")
+
+
+def test_json_nesting_mistakes_give_diagnostics_never_values() -> None:
+    head = ["[", "  {", '    "LocalAddress": "::",']
+    # a close lost: the next object is one of the document all the same
+    lost = _json(*head, '    "LocalPort": 135', "  {", '    "LocalAddress": "0.0.0.0",', "  }", "]")
+    found = [(r.local_address, r.local_port) for r in lost.records]
+    assert found == [("::", 135), ("0.0.0.0", None)]
+    twice = _json(*head, '    "LocalAddress": "0.0.0.0"', "  }", "]")
+    assert [r.local_address for r in twice.records] == ["::"] and len(twice.diagnostics) == 1
+    outside = _json(*head, "  },", '  "LocalPort": 135', "]")
+    assert "outside a connection object" in outside.diagnostics[0].reason
+    unknown = _json(*head, '    "State": 13', "  }", "]")
+    assert [r.state for r in unknown.records] == [None] and len(unknown.diagnostics) == 1
+    udp_class = _json(
+        *head,
+        '    "State": 2,',
+        '    "CimSystemProperties": {',
+        '      "ClassName": "MSFT_NetUDPEndpoint"',
+        "    }",
+        "  }",
+        "]",
+    )
+    assert "UDP class" in udp_class.diagnostics[0].reason
+    promoted = _json(*head, '      "ClassName": "MSFT_NetTCPConnection"', "  }", "]")
+    assert promoted.records[0].extra == {} and "nested object" in promoted.diagnostics[0].reason
+    text_port = _json(*head, '    "LocalPort": "135"', "  }", "]")
+    assert text_port.records[0].local_port is None and len(text_port.diagnostics) == 1
+
+
+def test_a_header_name_wrapped_on_a_narrow_console() -> None:
+    result = parse("table-wrapped-header-utf16")
+    text = (FIXTURES / "table-wrapped-header-utf16.out").read_bytes().decode("utf-16")
+    lines = text.split("\r\n")
+    assert lines[1].endswith(" AppliedS") and lines[2].strip() == "etting"
+    settings = [r.extra.get("applied_setting") for r in result.records][2:6]
+    assert settings == ["Internet", None, "Internet", "Internet"]
+    assert result.lines == {"record": 8, "other": 6, "unparsed": 0}
+    header = "LocalAddress LocalPort State AppliedS"
+    row = "192.168.1.23 52547 Established Internet"
+    cut_short = nn.parse(f"{header}\n---- ---- ---- ----\n{row}\n", dialect="powershell-nettcp")
+    assert cut_short.records == [] and [d.line for d in cut_short.diagnostics] == [3]
+    wrong = nn.parse(f"{header}\nettings\n{row}\n", dialect="powershell-nettcp")
+    assert "begins no column" in wrong.diagnostics[0].reason and wrong.records == []
+    alone = nn.parse("etting\nettings\nFoo\n", dialect="powershell-nettcp")
+    assert (alone.lines["other"], [d.line for d in alone.diagnostics]) == (1, [2, 3])
+    assert rank([lines[1], lines[2], lines[4]])[0].dialect == "powershell-nettcp"

@@ -26,13 +26,20 @@ from .freebsd_netstat import Column, FreebsdNetstat, Tail, split_proto, tail_of,
 
 
 def _hex(text: str) -> int:
+    """A number printed with ``%x`` or ``%#x``: hex digits after an optional ``0x`` (``int``
+    would also take a sign or ``_``, which no such column prints)."""
+    if _HEX.fullmatch(text) is None:
+        raise ValueError(text)
     return int(text, 16)
+
+
+_HEX = re.compile(r"(?:0x)?[0-9a-fA-F]+")
 
 
 def _process(text: str) -> tuple[str | None, int]:
     """``Autodesk Fusion:22712`` -> (name, pid); the name is None where none was printed."""
     name, colon, pid = text.rpartition(":")
-    if not colon:
+    if not colon or "  " in name.strip():  # spaces between two columns: a column moved
         raise ValueError(text)
     return name.strip() or None, int(pid)
 
@@ -83,7 +90,7 @@ class MacosNetstat(FreebsdNetstat):
     TCP_ONLY: ClassVar[frozenset[str]] = frozenset()
     weak_kinds = frozenset(("mptcp_detail",))
     continuations = weak_kinds
-    table_fields = (*FreebsdNetstat.table_fields, "_columns")
+    table_fields = (*FreebsdNetstat.table_fields, "_columns", "_shape")
     SYSTEM_COLUMNS: ClassVar[dict[str, Column]] = {
         "Recv-Q": ("recv_q", int),
         "Send-Q": ("send_q", int),
@@ -146,35 +153,60 @@ class MacosNetstat(FreebsdNetstat):
     GREPPED: ClassVar[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         (re.compile(shape), names)
         for shape, names in (
-            (r"(?:\d+ ){4}0x[0-9a-f]{4} 0x[0-9a-f]{8}", "rhiwat shiwat pid epid state options"),
             (
-                r"(?:\d+ ){4}[0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
-                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                r"(?:\d+ +){3}\d+ 0x[0-9a-f]{4} +0x[0-9a-f]{8}",
+                "rhiwat shiwat pid epid state options",
+            ),
+            (
+                r"(?:\d+ +){3}\d+ [0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16} +[0-9a-f]{8} +[0-9a-f]{8}"
+                r" +-?\d+ +-?\d+ +[0-9a-f]{6}",
                 "rhiwat shiwat pid epid state options gencnt flags flags1 usecnt rtncnt fltrs",
             ),
             (
-                r"(?:\d+ ){6}[0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
-                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                r"(?:\d+ +){5}\d+ [0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16} +[0-9a-f]{8} +[0-9a-f]{8}"
+                r" +-?\d+ +-?\d+ +[0-9a-f]{6}",
                 "rxbytes txbytes rhiwat shiwat pid epid state options gencnt flags flags1 usecnt"
                 " rtncnt fltrs",
             ),
             (
-                r"(?:\d+ ){4}[^:]*:\d+ [0-9a-f]{5} [0-9a-f]{8} [0-9a-f]{16} [0-9a-f]{8} [0-9a-f]{8}"
-                r" -?\d+ -?\d+ [0-9a-f]{6}",
+                r"(?:\d+ +){3}\d+ (?:(?=[^:]{16}:) *|(?=[^:]{17,31}:))(?:[^ :](?: ?[^ :])*)?"
+                r":(?=[\d ]{6} [0-9a-f]{5} )\d+ +[0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16}"
+                r" +[0-9a-f]{8} +[0-9a-f]{8} +-?\d+ +-?\d+ +[0-9a-f]{6}",
                 "rxbytes txbytes rhiwat shiwat process:pid state options gencnt flags flags1"
                 " usecnt rtncnt fltrs",
             ),
         )
     )
     """The columns after the state of a row with no header above (grepped), by the shape of
-    its values (single-spaced): -v of macOS 12; of macOS 13-14; of macOS 15; of macOS 26, whose
+    its values as printed: -v of macOS 12; of macOS 13-14; of macOS 15; of macOS 26, whose
     process name before ``:pid`` may hold spaces.  Not -b's two counts: a -v row cut short
-    looks the same."""
+    looks the same.  Where one release's row less a column would look like another's, the
+    printed widths tell them apart (network_cmds' printf formats): ``epid`` (``%6d``) meets
+    the socket state with one space; macOS 26 prints `` %16s:%-6u `` (network_cmds-741
+    main.c), the name right-aligned in 16 characters one space after ``shiwat`` (a longer
+    name, at most 31, pushes the colon right), the pid left-aligned in 6.  So a deleted or
+    moved column does not pass for another release's layout."""
+
+    _SHAPES: ClassVar[dict[tuple[str, ...], re.Pattern[str]]] = {}
+    """The ``GREPPED`` shapes by the keys of their columns (filled below the class)."""
+    _shape: re.Pattern[str] | None = None
+    """The shape of the values after the state under the header above, when its columns are
+    one release's -v layout: a row that does not have it is refused (a column moved)."""
+
+    def inet_header(self, v: Values) -> None:
+        self._shape = None
+        super().inet_header(v)
+        self._shape = self._SHAPES.get(tuple(key for _, key, _ in self._tail_tcp))
+
+    def inet_row(self, v: Values) -> Record:
+        shape, tail = self._shape, v[9]
+        if shape is not None and tail is not None and shape.fullmatch(tail) is None:
+            raise RowError("values not where the header prints them: a column moved")
+        return super().inet_row(v)
 
     def guess_tail(self, tail: str) -> Tail:
-        single = " ".join(tail.split())
         for shape, names in self.GREPPED:
-            if shape.fullmatch(single):
+            if shape.fullmatch(tail):
                 return tail_of([self.INET_TAIL[name] for name in names.split()])
         return super().guess_tail(tail)
 
@@ -246,3 +278,9 @@ class MacosNetstat(FreebsdNetstat):
         if len(values) != len(columns):
             raise RowError(f"{len(values)} values where the header has {len(columns)}")
         return {key: typed(kind, v, key) for (key, kind), v in zip(columns, values, strict=True)}
+
+
+MacosNetstat._SHAPES.update(
+    (tuple(MacosNetstat.INET_TAIL[name][0] for name in names.split()), shape)
+    for shape, names in MacosNetstat.GREPPED
+)

@@ -5,9 +5,12 @@ OpenBSD prints the title and header again whenever the address family or socket 
 so they recur within one capture (``repeats``). The header's last column tells what a row's
 last value is: ``TCP-State`` a TCP state word (a number for a state out of range, kept in
 ``state_raw`` with state None), ``IP-Proto`` the IP protocol of a raw socket
-(``extra.ip_proto``), nothing for UDP. ``-A`` adds a ``PCB`` pointer (``extra.pcb``), ``-B``
-the TCP windows (``extra.recv_w``, ``send_w``, ``cgst_w``). ``-T rdomain`` changes which
-sockets are shown, not how. Protocol names carry no version but ``6``: ``tcp`` is IPv4.
+(``extra.ip_proto``), nothing for UDP; older releases name it ``(state)`` in every block, over
+TCP states and raw sockets' protocol numbers alike. ``-A`` adds a ``PCB`` pointer
+(``extra.pcb``), ``-B`` the TCP windows (``extra.recv_w``, ``send_w``, ``cgst_w``).
+``-T rdomain`` changes which sockets are shown, not how. Protocol names carry no version but
+``6``: ``tcp`` is IPv4. The UNIX-domain table (``Active UNIX domain sockets``) is FreeBSD's,
+its kernel pointers printed with ``0x`` (``0x0`` for none: None in ``extra``).
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ _PROTO = {word: found.protocol for word, found in protocol_words("openbsd-netsta
 """A printed protocol less its 6 -> the protocol (``protocols.tsv``)."""
 _LAST = {"TCP-State": "state", "IP-Proto": "ip_proto", "State": "state", "(state)": "state"}
 """A header's last column -> what it holds (OpenBSD's, and NetBSD's ``State``/``(state)``)."""
+_OLD_LAST = {**_LAST, "(state)": "either"}
+"""Older OpenBSD: ``(state)`` over TCP states and raw sockets' IP protocol numbers."""
 
 
 class OpenbsdNetstat(Dialect):
     name = "openbsd-netstat"
     grammar = "openbsd_netstat"
     kin = "bsd_netstat"
-    sections: ClassVar[tuple[str, ...]] = ("inet",)
+    sections: ClassVar[tuple[str, ...]] = ("inet", "unix")
     priority = 11
     """Above FreeBSD and macOS, whose grammars also read OpenBSD's rows without their header."""
     repeats = True
@@ -40,12 +45,14 @@ class OpenbsdNetstat(Dialect):
     """What the header's last column holds: ``state``, ``ip_proto`` or None (UDP); before any
     header, each row's own last value tells."""
     _headed = False
+    LAST: ClassVar[dict[str, str]] = _OLD_LAST
+    """What a header's last column holds, by its name."""
 
     def inet_header(self, v: Values) -> None:
         words = v[0].split()
         self._pcb = words[0] == "PCB"  # NetBSD and OpenBSD -A
         self._windows = "Recv-W" in words
-        self._final = _LAST.get(words[-1])
+        self._final = self.LAST.get(words[-1])
         self._headed = True
         self.enter("inet")
 
@@ -66,10 +73,10 @@ class OpenbsdNetstat(Dialect):
         state = state_raw = None
         final = self._final if self._headed else _guess(proto, last)
         if last is not None:
-            if final == "state" and proto == "tcp":
+            if final in ("state", "either") and proto == "tcp":
                 state_raw = last
                 state = None if last.isdigit() else self.tcp_state(last)
-            elif final == "ip_proto" and last.isdigit():
+            elif last.isdigit() and (final == "ip_proto" or (final == "either" and proto == "raw")):
                 extra["ip_proto"] = int(last)
             else:
                 raise RowError(f"{last!r} where the header has no such column")
@@ -79,12 +86,31 @@ class OpenbsdNetstat(Dialect):
             proto, version, here, there, state, state_raw, int(recv_q), int(send_q), extra=extra
         )
 
+    def unix_row(self, v: Values) -> Record:
+        address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
+        extra = {
+            "address": address,
+            "type": kind,
+            "vnode": _pointer(vnode),
+            "conn": _pointer(conn),
+            "refs": _pointer(refs),
+            "nextref": _pointer(nextref),
+        }
+        return self.record(
+            proto="unix", local_address=path, recv_q=int(recv_q), send_q=int(send_q), extra=extra
+        )
+
+
+def _pointer(text: str) -> str | None:
+    """A kernel pointer as printed, None for none (``0x0``)."""
+    return None if text == "0x0" else text
+
 
 def _guess(proto: str, last: str | None) -> str | None:
     """The header column a row's last value would be under, for a row with no header above."""
     if last is None:
         return None
-    return "state" if proto == "tcp" else "ip_proto"
+    return "state" if proto == "tcp" else "ip_proto" if proto == "raw" else None
 
 
 class NetbsdNetstat(OpenbsdNetstat):
@@ -95,5 +121,7 @@ class NetbsdNetstat(OpenbsdNetstat):
 
     name = "netbsd-netstat"
     grammar = "netbsd_netstat"
+    sections: ClassVar[tuple[str, ...]] = ("inet",)
     priority = 11
     repeats = False
+    LAST = _LAST

@@ -1,4 +1,4 @@
-"""PowerShell ``Get-NetTCPConnection`` and ``Get-NetUDPEndpoint``: table, list and CSV output.
+"""PowerShell ``Get-NetTCPConnection`` and ``Get-NetUDPEndpoint``: table, list, CSV and JSON output.
 
 Grammar: ``grammars/powershell_nettcp.lark``.  Input is text (UTF-16 from Windows PowerShell's
 ``>`` is decoded before).  The header (table, CSV) says which columns a row has; list output
@@ -6,11 +6,26 @@ gives one ``Name : value`` line per property, an object starting at ``LocalAddre
 not name their protocol: it comes from the command (``Get-NetUDPEndpoint``), else from TCP-only
 columns (RemoteAddress, State...), else stays null.  An address PowerShell cut to its column
 (``2600:6c63:...:72...``) is kept as printed, flagged ``extra["<side>_address_cut"]``.
+
+``ConvertTo-Json`` output (Windows PowerShell 5.1 and PowerShell 7) is read line by line: each
+``{`` that opens an object of the document starts a record, each member fills it (strings kept
+as printed between their quotes); the dialect keeps the nesting (``_nest``).  Enumerations
+print as numbers, named through ``data/powershell_enums.tsv``: ``State``'s gives the state
+(``state_raw`` stays None: no word is printed; the number is ``extra.state_code``),
+``OffloadState``'s ``extra.offload_state``; ``AppliedSetting`` stays a number
+(``extra.applied_setting_code``).  The CIM properties no view prints (``Caption``,
+``InstanceID``, ``EnabledDefault``...; ``data/powershell_properties.tsv``, any other member is
+reported) go to ``extra.cim`` when not null, with the class and server of
+``CimSystemProperties`` (the class tells TCP from UDP); ``CimClass`` and
+``CimInstanceProperties`` (the class's description, and the properties once more as text) are
+read as lines of the record and not kept.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+from importlib.resources import files
 from typing import Any
 
 from ..model.addresses import Endpoint, ip_version, scope_of
@@ -41,13 +56,67 @@ _ROW_COLUMNS += ("AppliedSetting", "OwningProcess")
 _CUT = ("...", "…")
 
 
+def _enums() -> dict[str, dict[int, str]]:
+    """Property -> number -> name, from ``data/powershell_enums.tsv``."""
+    found: dict[str, dict[int, str]] = {}
+    text = files(__package__).joinpath("data/powershell_enums.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            prop, number, name = line.split("\t")
+            found.setdefault(prop, {})[int(number)] = name
+    return found
+
+
+_ENUMS = _enums()
+_PROPERTIES = frozenset(
+    line
+    for line in files(__package__)
+    .joinpath("data/powershell_properties.tsv")
+    .read_text("utf-8")
+    .splitlines()
+    if line and not line.startswith("#")
+)
+"""The members of a connection object (``data/powershell_properties.tsv``)."""
+_NESTED = {
+    "CimClass": frozenset(
+        (
+            "CimSuperClassName",
+            "CimSuperClass",
+            "CimClassProperties",
+            "CimClassQualifiers",
+            "CimClassMethods",
+            "CimSystemProperties",
+        )
+    ),
+    "CimSystemProperties": frozenset(("Namespace", "ServerName", "ClassName", "Path")),
+}
+"""The members of the objects nested in a JSON connection object (at ConvertTo-Json's default
+depth, their own values are text)."""
+_INNER = frozenset().union(*_NESTED.values())
+"""Members of the nested objects only (``CimSystemProperties`` opens one at the top)."""
+_KEPT = frozenset(("ServerName", "ClassName"))
+"""Members of ``CimSystemProperties`` kept in ``extra.cim``."""
+_TEXT = frozenset(("LocalAddress", "RemoteAddress", "CreationTime"))
+"""Properties JSON prints as strings (the others of ``_FIELDS`` as numbers)."""
+_CLASSES = {"MSFT_NetTCPConnection": "tcp", "MSFT_NetUDPEndpoint": "udp"}
+_OBJECT = "{"
+"""The ``_nest`` entry of a connection object (other entries: a nested member's key, ``[``)."""
+
+
 class PowershellNettcp(Dialect):
     name = "powershell-nettcp"
     grammar = "powershell_nettcp"
-    sections = ("table", "list", "csv")
-    weak_kinds = frozenset(("list_field",))
-    continuations = frozenset(("list_field",))
-    table_fields = ("said", "columns")
+    sections = ("table", "list", "csv", "json")
+    weak_kinds = frozenset(
+        ("list_field", "header_more", "json_member", "json_open", "json_close", "json_item")
+    )
+    continuations = frozenset(
+        ("list_field", "json_address", "json_member", "json_close", "json_item")
+    )
+    table_fields = ("said", "columns", "wrapped", "_nest")
+    _nest: tuple[str, ...] = ()
+    """The JSON containers open at this line, outermost first: ``[`` (an array), ``{`` (a
+    connection object), or a nested member's key (``CimClass``)."""
 
     def __init__(self, path: str | None = None, command: str | None = None, **options: Any) -> None:
         super().__init__(path, command, **options)
@@ -57,15 +126,49 @@ class PowershellNettcp(Dialect):
         )
         """The protocol the command names."""
         self.columns: tuple[str, ...] | None = None
-        """The columns of the table or CSV header above; None before one."""
+        """The columns of the table or CSV header above; None before one, () while the names
+        of a wrapped header are not all read."""
+        self.wrapped: list[str] | None = None
+        """The names of a wrapped header as read so far."""
         self.seen: set[str] = set()
         """The properties of the list object being read."""
 
     # -- lines that are no records ------------------------------------------------------------
     def table_header(self, values: list[str]) -> None:
         self.enter("table")
-        self.columns = tuple(values[0].split())
+        self.wrapped = None
+        words = values[0].split()
+        if words[-1] not in _FIELDS:  # a name wrapped over more lines: rows wait for its end
+            self.columns, self.wrapped = (), words
+            self._unwrap([])
+            return
+        self.columns = tuple(words)
         self._check_columns()
+
+    def header_more(self, values: list[str]) -> None:
+        pieces = values[0].split()
+        if self.wrapped and self.columns == ():
+            self._unwrap(pieces)
+        elif not all(any(n.endswith(p) and n != p for n in _FIELDS) for p in pieces):
+            raise RowError("a line of header names with no wrapped name above it")
+        # else the rest of wrapped names whose header line is not there: no columns known
+
+    def _unwrap(self, pieces: list[str]) -> None:
+        """Add a header line's pieces, in order, to the names not yet whole; the columns are
+        known once every name is (RowError for a piece that makes no column's name)."""
+        assert self.wrapped is not None
+        words = self.wrapped = list(self.wrapped)
+        open_ = [i for i, w in enumerate(words) if w not in _FIELDS]
+        if pieces and len(pieces) != len(open_):
+            raise RowError(f"{len(pieces)} wrapped pieces under {len(open_)} wrapped names")
+        for i, piece in zip(open_, pieces):
+            words[i] += piece
+        for word in words:
+            if not any(name.startswith(word) for name in _FIELDS):
+                raise RowError(f"{word!r} begins no column's name")
+        if all(w in _FIELDS for w in words):
+            self.columns, self.wrapped = tuple(words), None
+            self._check_columns()
 
     def type_title(self, values: list[str]) -> None:
         self.enter("csv")
@@ -127,6 +230,128 @@ class PowershellNettcp(Dialect):
         self.seen.add(key)
         self._fill(self._last, key, v[1])
         return CONTINUES
+
+    # -- ConvertTo-Json -----------------------------------------------------------------------
+    def json_open(self, v: list[Any]) -> Record | None:
+        nest = self._nest
+        if v[0] == "[" and not nest:
+            self.enter("json")
+            self._nest = ("[",)
+            return None
+        if v[0] == "{" and nest[:1] in ((), ("[",)):
+            # an object of the document; a close the line above lacked is not waited for
+            self.enter("json")
+            self._nest = (*nest[:1], _OBJECT)
+            self.seen = set()
+            return self._build({})
+        raise RowError(f"{v[0]!r} alone where no object of the document begins")
+
+    def json_address(self, v: list[Any]) -> object:
+        return self.json_member(['"LocalAddress":', *v[1:]])
+
+    def json_member(self, v: list[Any]) -> object:
+        key, value = json.loads(v[0][:-1]), v[1]
+        nest = self._nest
+        if key not in _NESTED.get(nest[-1] if nest else "", ()) and _OBJECT in nest:
+            nest = nest[: nest.index(_OBJECT) + 1]  # a member of the object: a close was lost
+        record = self._last
+        if not nest or record is None or nest[-1] not in (_OBJECT, *_NESTED):
+            raise RowError(f"member {key!r} outside a connection object")
+        if nest[-1] == _OBJECT and key in _INNER and not (key in _NESTED and value == "{"):
+            raise RowError(f"{key!r}, a member of a nested object, outside it")
+        if nest[-1] == _OBJECT and key not in _PROPERTIES:
+            raise RowError(f"{key!r} is no property of a connection object")
+        if value in ("{", "["):
+            if nest[-1] != _OBJECT:
+                raise RowError(f"{key!r} opens a value deeper than ConvertTo-Json's default")
+            self._nest = (*nest, key if value == "{" else "[")
+            self._member(record, key)
+            return CONTINUES
+        self._nest = nest
+        scalar = self._scalar(key, value)
+        if nest[-1] == _OBJECT:
+            self._member(record, key)
+            self._json_value(record, key, scalar)
+        elif key in _KEPT and nest[-1] == "CimSystemProperties" and scalar is not None:
+            record.extra.setdefault("cim", {})[key] = scalar
+            if key == "ClassName" and scalar in _CLASSES:
+                self._said_by_class(record, _CLASSES[scalar])
+        return CONTINUES
+
+    def json_item(self, v: list[Any]) -> object:
+        if not self._nest or self._nest[-1] != "[" or self._last is None or len(self._nest) < 2:
+            raise RowError("an array element outside an array of a connection object")
+        self._scalar("element", v[0])
+        return CONTINUES
+
+    def json_close(self, v: list[Any]) -> object:
+        nest = self._nest
+        closes = "[" if v[0] == "]" else "{"
+        if not nest or (nest[-1] == "[") != (closes == "["):
+            raise RowError(f"{v[0]!r} closes nothing open")
+        self._nest = nest[:-1]
+        if nest == ("[",):  # the document's array: its end, after the last object's
+            return None if self._last is None else CONTINUES
+        if self._last is None:
+            raise RowError(f"{v[0]!r} closes an object whose lines were not read")
+        return CONTINUES
+
+    def _member(self, record: Record, key: str) -> None:
+        if key in self.seen:
+            raise RowError(f"a second {key!r} for one object")
+        self.seen.add(key)
+
+    @staticmethod
+    def _scalar(key: str, text: str) -> Any:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise RowError(f"{key} {text!r} is no JSON value") from None
+        if isinstance(value, (dict, list)) and value:
+            raise RowError(f"{key} {text!r} is no value of one line")
+        if isinstance(value, str):
+            return text[1:-1]  # as printed: 5.1 writes a date "\/Date(1796071267000)\/"
+        return value if not isinstance(value, (dict, list)) else None
+
+    def _json_value(self, record: Record, key: str, value: Any) -> None:
+        """A member of the connection object: a field of the record, or ``extra.cim``."""
+        if value is None:
+            return
+        if isinstance(value, bool) or (key in _FIELDS and isinstance(value, float)):
+            raise RowError(f"{key} {value!r} is no value this object prints")
+        if key == "AppliedSetting":
+            if not isinstance(value, int):
+                raise RowError(f"AppliedSetting {value!r} is no number")
+            record.extra["applied_setting_code"] = value
+        elif key == "State":  # a number, no word: state_raw stays None
+            if not isinstance(value, int) or value not in _ENUMS[key]:
+                raise RowError(f"State {value!r} is no number of a State name")
+            self._fill(record, key, _ENUMS[key][value])
+            record.state_raw = None
+            record.extra["state_code"] = value
+        elif key in _ENUMS:
+            names = _ENUMS[key]
+            if not isinstance(value, int) or value not in names:
+                raise RowError(f"{key} {value!r} is no number of a {key} name")
+            self._fill(record, key, names[value])
+        elif key in _FIELDS:
+            if isinstance(value, str) != (key in _TEXT):
+                raise RowError(f"{key} {value!r} is no value this object prints")
+            self._fill(record, key, str(value))
+        else:
+            record.extra.setdefault("cim", {})[key] = value
+
+    def _said_by_class(self, record: Record, proto: str) -> None:
+        """The protocol ``CimSystemProperties.ClassName`` names, unless the command said
+        another (RowError) or the record's columns did."""
+        said = self.said or record.proto
+        if said is not None and said != proto:
+            raise RowError(f"a {proto.upper()} class in {said.upper()} output")
+        if proto == "udp" and any(
+            f is not None for f in (record.remote_address, record.remote_port, record.state)
+        ):
+            raise RowError("a UDP class for an object with TCP properties")
+        record.proto = proto
 
     # -- typing values -------------------------------------------------------------------------
     def _build(self, present: dict[str, str | None]) -> Record:

@@ -42,6 +42,8 @@ class WindowsNetstat(Dialect):
         here, there = split_colon(local, proto), split_colon(remote, proto)
         if proto == "udp" and (state_raw or offload) is not None:
             raise RowError(f"UDP row with a state {state_raw or offload!r}")
+        if offload is not None and state_raw is None:
+            raise RowError(f"an offload state {offload!r} with no TCP state")
         return Record(
             *self._labels,
             "socket",
