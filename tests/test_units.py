@@ -131,6 +131,15 @@ def test_ss_mptcp_subflow_flags_keep_the_bare_words() -> None:
     assert parse_fields("flags:5") == {"subflow_flags": "5"}
 
 
+@pytest.mark.parametrize("stray", ["1", "2.5", "12ab"])
+def test_ss_bare_number_is_no_flag(stray: str) -> None:
+    """A number with no field name before it (a mutated capture: ``unacked:2 1``) is no flag:
+    it was kept as ``flags: ['1']``, a value no line printed (deep hypothesis finding)."""
+    assert parse_fields("unacked:2 ts") == {"unacked": 2, "flags": ["ts"]}
+    with pytest.raises(ValueError, match="not a field"):
+        parse_fields(f"unacked:2 {stray}")
+
+
 def test_malformed_ss_users_field_raises() -> None:
     with pytest.raises(Exception, match="users"):
         parse_fields('users:(("x",pid=1))')

@@ -38,8 +38,9 @@ _FIELD = re.compile(
 _PARENTHESISED = re.compile(_FIELD.pattern.partition("|\\S+")[0])
 """``_FIELD``'s parenthesised field alone."""
 _SPACED = frozenset(("send", "pacing_rate", "delivery_rate"))
-_FLAG = re.compile(r"[\w<>.-]+")
-"""A bare word: ``ts``, ``sack``, ``cubic``, ``<->``..."""
+_FLAG = re.compile(r"[^\W\d][\w.-]*|[<>.-]+")
+"""A bare word, a letter first (``ts``, ``sack``, ``cubic``), or an arrow (``<->``): never a
+number, which ss prints only after a field's name."""
 _RATE = re.compile(r"\d+(?:\.\d+)?[KMGT]?bps(?:/\d+(?:\.\d+)?[KMGT]?bps)?")
 """``send``'s, ``pacing_rate``'s and ``delivery_rate``'s value (pacing may add ``/max``)."""
 _PAIR = re.compile(r"(\w+)=(\w+)")
