@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from netstat_normalizer import parse
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.solaris_netstat import split_classic_paths, split_sctp
 from netstat_normalizer.grammar.linegrammar import LineError
@@ -334,3 +335,24 @@ def test_rows_grepped_from_several_tables_take_the_ip_version_of_their_addresses
     assert rows["*.161"].ip_version is None  # a wildcard tells no version, and no title does
     titled = Rows("an")
     assert titled["*.161"].ip_version == 4
+
+
+def test_grepped_sctp_row_less_its_streams_is_no_tcp_row() -> None:
+    """Grepped rows have no title: an SCTP row (addresses ``%-31s``) with its StrsI/O column
+    gone is shaped as a TCP row, but its remote address begins where SCTP's does (deep
+    hypothesis finding: it was read as TCP, ESTABLISHED)."""
+    sctp = (
+        "192.168.1.10.2905               192.168.1.60.40512              "
+        "102400      0 102400      0  ESTABLISHED"
+    )
+    tcp = "127.0.0.1.32801      127.0.0.1.25         49152      0 49152      0 ESTABLISHED"
+    result = parse(f"{sctp}\n{tcp}\n", "solaris-netstat")
+    assert [(r.proto, r.local_port, r.state) for r in result.records] == [
+        ("tcp", 32801, "ESTABLISHED")
+    ]
+    assert [(d.line, d.reason) for d in result.diagnostics] == [
+        (1, "a TCP row at SCTP's column widths: an SCTP row with a column missing")
+    ]
+    # under the SCTP title the same line is a misplaced row; whole, it is SCTP
+    whole = sctp.replace("0  ESTABLISHED", "0  10/10  ESTABLISHED")
+    assert [r.proto for r in parse(whole + "\n", "solaris-netstat").records] == ["sctp"]

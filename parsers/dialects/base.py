@@ -130,6 +130,8 @@ class Dialect:
     """The attributes holding what the dialect learns of the table (``TableState.known``)."""
 
     _table: str | None = None
+    text = ""
+    """The line being read, without its line end: for a handler that must see its spacing."""
     opening: str | None = None
     """The capture's first title or header line."""
     boundary: Boundary | None = None
@@ -227,6 +229,7 @@ class Dialect:
                 self.unparsed(line)
                 yield self.diagnostic(line, _suspect(line))
                 continue
+            self.text = line
             try:
                 kind, values = match(line, self.section) or self.classify(line)
                 if continued >= MAX_CONTINUATIONS and kind in continuing:

@@ -74,6 +74,8 @@ class SolarisNetstat(Dialect):
 
     def tcp_row(self, v: Values) -> Record:
         local, remote, user, pid, program, swind, send_q, rwind, recv_q, state_raw, iface = v
+        if self.table is None and _at_sctp_widths(self.text, local, remote):
+            raise RowError("a TCP row at SCTP's column widths: an SCTP row with a column missing")
         here = split_dot(local, "tcp")._replace(interface=iface)
         there = split_dot(remote, "tcp")._replace(interface=None)
         state = None if state_raw.startswith("Unknown") else self.tcp_state(state_raw)
@@ -184,6 +186,18 @@ def _cut(user: str | None, program: str | None, state: bool = False) -> dict[str
     if state:
         cut.append("state_raw")
     return {"cut": cut} if cut else {}
+
+
+SCTP_ADDRESS_WIDTH = 31
+"""SCTP rows print their addresses ``%-31s``; TCP's ``%-20s`` (IPv4) and ``%-33s`` (IPv6)."""
+
+
+def _at_sctp_widths(line: str, local: str, remote: str) -> bool:
+    """Whether a row's remote address begins where an SCTP row's does (after a local address
+    padded to SCTP's width, which neither TCP layout pads to): a grepped row with no title above
+    that is shaped as TCP but printed as SCTP is an SCTP row with a column missing."""
+    end = line.find(local) + len(local)
+    return end < SCTP_ADDRESS_WIDTH and line.find(remote, end) == SCTP_ADDRESS_WIDTH + 1
 
 
 def fixed_width(tail: str, *widths: int) -> list[str]:
