@@ -72,12 +72,12 @@ def in_parallel(args: argparse.Namespace) -> bool:
     """Whether ``parse`` spreads its work over processes: several of them, several inputs or a
     big file, no stdin, JSON or JSON Lines of whole records, and no ``--strict`` (which stops at
     the first unparsed line)."""
-    from ..batch.parallel import CHUNK_BYTES
-
     if args.jobs < 2 or args.strict or STDIN_ARGUMENT in args.files:
         return False
     if args.format not in ("json", "jsonl") or args.fields or args.state or args.port:
         return False
     if len(args.files) > 1:
         return True
+    from ..batch.parallel import CHUNK_BYTES  # multiprocessing and pickle: only for --jobs
+
     return is_plain_file(args.files[0]) and os.path.getsize(args.files[0]) >= CHUNK_BYTES
