@@ -38,6 +38,20 @@ def _pointer(text: str) -> str | None:
     return None if text == "0" else text
 
 
+def unix_record(dialect: Dialect, v: Values, none: str) -> Record:
+    """A row of the BSD UNIX-domain table (Address Type Recv-Q Send-Q Vnode Conn Refs Nextref
+    Addr), its kernel pointers as printed, None where ``none`` is printed."""
+    address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
+    pointers = (None if p == none else p for p in (vnode, conn, refs, nextref))
+    extra = {"address": address, "type": kind, **dict(zip(_UNIX_POINTERS, pointers))}
+    return dialect.record(
+        proto="unix", local_address=path, recv_q=int(recv_q), send_q=int(send_q), extra=extra
+    )
+
+
+_UNIX_POINTERS = ("vnode", "conn", "refs", "nextref")
+
+
 def _optional(text: str) -> str | None:
     return None if text == "-" else text
 
@@ -302,18 +316,7 @@ class FreebsdNetstat(Dialect):
         return CONTINUES
 
     def unix_row(self, v: Values) -> Record:
-        address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
-        extra = {
-            "address": address,
-            "type": kind,
-            "vnode": _pointer(vnode),
-            "conn": _pointer(conn),
-            "refs": _pointer(refs),
-            "nextref": _pointer(nextref),
-        }
-        return self.record(
-            proto="unix", local_address=path, recv_q=int(recv_q), send_q=int(send_q), extra=extra
-        )
+        return unix_record(self, v, "0")
 
     def iface_row(self, v: Values) -> Record:
         name, mtu, network, address, *counts = v

@@ -21,6 +21,7 @@ from ..model.addresses import split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
 from .base import Dialect, RowError, Values
+from .freebsd_netstat import unix_record
 
 _PROTO = {word: found.protocol for word, found in protocol_words("openbsd-netstat").items()}
 """A printed protocol less its 6 -> the protocol (``protocols.tsv``)."""
@@ -87,23 +88,7 @@ class OpenbsdNetstat(Dialect):
         )
 
     def unix_row(self, v: Values) -> Record:
-        address, kind, recv_q, send_q, vnode, conn, refs, nextref, path = v
-        extra = {
-            "address": address,
-            "type": kind,
-            "vnode": _pointer(vnode),
-            "conn": _pointer(conn),
-            "refs": _pointer(refs),
-            "nextref": _pointer(nextref),
-        }
-        return self.record(
-            proto="unix", local_address=path, recv_q=int(recv_q), send_q=int(send_q), extra=extra
-        )
-
-
-def _pointer(text: str) -> str | None:
-    """A kernel pointer as printed, None for none (``0x0``)."""
-    return None if text == "0x0" else text
+        return unix_record(self, v, "0x0")
 
 
 def _guess(proto: str, last: str | None) -> str | None:
