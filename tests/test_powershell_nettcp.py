@@ -169,6 +169,12 @@ def test_json_nesting_mistakes_give_diagnostics_never_values() -> None:
     lost = _json(*head, '    "LocalPort": 135', "  {", '    "LocalAddress": "0.0.0.0",', "  }", "]")
     found = [(r.local_address, r.local_port) for r in lost.records]
     assert found == [("::", 135), ("0.0.0.0", None)]
+    # a key lost ("CimClass": {): a brace that stands in deeper than the objects opens none
+    # (deep hypothesis finding: it began a record), and the lines below join no record
+    keyless = _json(*head, "      {", '    "LocalPort": 135', "  }", "]")
+    assert [(r.local_address, r.local_port) for r in keyless.records] == [("::", None)]
+    assert [d.line for d in keyless.diagnostics] == [4, 5, 6]
+    assert "not where the document's objects begin" in keyless.diagnostics[0].reason
     twice = _json(*head, '    "LocalAddress": "0.0.0.0"', "  }", "]")
     assert [r.local_address for r in twice.records] == ["::"] and len(twice.diagnostics) == 1
     outside = _json(*head, "  },", '  "LocalPort": 135', "]")

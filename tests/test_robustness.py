@@ -400,6 +400,9 @@ class Own:
         """Whether ``value``, where the original had ``old``, is printed in the mutated line."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return any(value == n for a in self.altered for n in _numbers(a))
+        if isinstance(value, str) and value.isdigit() and value.isascii():
+            # a number kept as text, printed in another base (a KAME zone: fe80:11:: is 17)
+            return any(int(value) == n for a in self.altered for n in _numbers(a))
         words = str(value).split()
         if field in SHIFTABLE and all(w in self.words for w in words):
             return True

@@ -113,7 +113,9 @@ class PowershellNettcp(Dialect):
     continuations = frozenset(
         ("list_field", "json_address", "json_member", "json_close", "json_item")
     )
-    table_fields = ("said", "columns", "wrapped", "_nest")
+    table_fields = ("said", "columns", "wrapped", "_nest", "_indent")
+    _indent = 0
+    """How far the document's objects' ``{`` stand in (ConvertTo-Json indents them by level)."""
     _nest: tuple[str, ...] = ()
     """The JSON containers open at this line, outermost first: ``[`` (an array), ``{`` (a
     connection object), or a nested member's key (``CimClass``)."""
@@ -239,7 +241,12 @@ class PowershellNettcp(Dialect):
             self._nest = ("[",)
             return None
         if v[0] == "{" and nest[:1] in ((), ("[",)):
-            # an object of the document; a close the line above lacked is not waited for
+            # an object of the document; a close the line above lacked is not waited for, but
+            # then the brace must stand where the document's objects do (else a key was lost)
+            indent = len(self.text) - len(self.text.lstrip())
+            if len(nest) > 1 and indent != self._indent:
+                raise RowError("'{' alone inside an object, not where the document's objects begin")
+            self._indent = indent
             self.enter("json")
             self._nest = (*nest[:1], _OBJECT)
             self.seen = set()
