@@ -57,7 +57,7 @@ class RecordWriter:
             self.out.flush()  # what was written as text first
             self.raw.write(head.encode() + encoded + tail.encode())
         else:
-            text = block(self.pending, separator) if encoded is None else encoded.decode()
+            text = _one_by_one(self.pending, separator) if encoded is None else encoded.decode()
             self.out.write(head + text + tail)
         self.pending.clear()
 
@@ -70,9 +70,12 @@ class RecordWriter:
 def block(records: list[Record], separator: str) -> str:
     """The records as compact JSON, one each, joined by ``separator``."""
     encoded = _encoded(records, separator)
-    if encoded is None:
-        return separator.join([record.to_json() for record in records])
-    return encoded.decode()
+    return _one_by_one(records, separator) if encoded is None else encoded.decode()
+
+
+def _one_by_one(records: list[Record], separator: str) -> str:
+    """``block`` record by record, for a block orjson cannot encode as one."""
+    return separator.join([record.to_json() for record in records])
 
 
 def _encoded(records: list[Record], separator: str) -> bytes | None:
