@@ -15,12 +15,15 @@ from .engine.pipeline import (
     dialect_class,
     dialects,
     iter_parse,
+    iter_parse_with,
     iter_records,
     parse,
+    parse_with,
 )
 from .errors import DetectionError, NetstatNormalizerError, UnknownDialectError, UnparsedLineError
 from .model.record import Diagnostic, Record
 from .model.states import TcpState
+from .options import ParseOptions
 
 if TYPE_CHECKING:
     from .analysis.config import Config
@@ -58,6 +61,7 @@ __all__ = [
     "DetectionError",
     "Diagnostic",
     "NetstatNormalizerError",
+    "ParseOptions",
     "ParseResult",
     "Record",
     "TcpState",
@@ -70,7 +74,9 @@ __all__ = [
     "explain",
     "findings",
     "iter_parse",
+    "iter_parse_with",
     "iter_records",
     "parse",
+    "parse_with",
     "summarize",
 ]

@@ -69,3 +69,18 @@ def test_one_unknown_dialect_check() -> None:
         if "raise UnknownDialectError(" in path.read_text("utf-8")
     ]
     assert raising == ["engine/pipeline.py"]
+
+
+def test_package_exports_options_and_the_calls_taking_them() -> None:
+    options = nn.ParseOptions("linux-ss", meta={"site": "paris"})  # type: ignore[arg-type]
+    text = TANP.read_text()
+    result = nn.parse_with(text, options, path="tanp.out")
+    assert result.dialect == "linux-ss" and result.records
+    assert {r.meta["site"] for r in result.records} == {"paris"}
+    streamed = [
+        i for i in nn.iter_parse_with(text.splitlines(), options) if isinstance(i, nn.Record)
+    ]
+    assert [r.to_dict() for r in streamed] == [
+        r.to_dict() for r in nn.parse_with(text, options).records
+    ]
+    assert {"ParseOptions", "parse_with", "iter_parse_with"} <= set(nn.__all__)
