@@ -416,3 +416,34 @@ def test_detect_reads_what_parse_reads(tmp_path: Path) -> None:
         f"{tmp_path / 'missing'}\t-\t0.0",
     ]
     assert done.returncode == 2 and f"{tmp_path / 'missing'}: cannot read" in done.stderr.decode()
+
+
+def test_table_holds_one_block_at_a_time_and_widths_only_grow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from netstat_normalizer.sinks.table import TableWriter
+
+    records = nn.parse(SS.read_text()).records
+    whole, blocks = io.StringIO(), io.StringIO()
+    one = TableWriter(whole)
+    for record in records:
+        one.write(record)
+    one.close()
+    monkeypatch.setattr(TableWriter, "BLOCK", 10)
+    small = TableWriter(blocks)
+    for record in records[:8]:
+        small.write(record)
+    assert blocks.getvalue() == "" and len(small.rows) == 9  # the header and 8 rows, held
+    for record in records[8:]:
+        small.write(record)
+        assert len(small.rows) < 10
+    small.close()
+    lines, cut = whole.getvalue().splitlines(), blocks.getvalue().splitlines()
+    assert len(lines) == len(cut) == len(records) + 1
+    assert [line.split() for line in cut] == [line.split() for line in lines]
+    starts = [[i for i, c in enumerate(line) if c != " " and (i == 0 or line[i - 1] == " ")]
+              for line in cut[:10]]  # fmt: skip
+    assert len({tuple(s[:3]) for s in starts}) == 1  # the first block is aligned as a whole
+    assert len(max(cut, key=len)) <= len(max(lines, key=len))

@@ -63,27 +63,37 @@ def text_of(value: Any) -> str:
 
 
 class TableWriter:
-    """An aligned table: a header of field names, then one line per record; every record is
-    held until ``close`` (the columns' widths depend on them all)."""
+    """An aligned table: a header of field names, then one line per record.  Rows are held at
+    most ``BLOCK`` at a time (bounded memory), and written when the block is full, at ``flush``
+    or at ``close``; a column is as wide as its widest cell so far, so widths only grow and a
+    table of up to ``BLOCK`` rows is aligned as a whole."""
+
+    BLOCK = 1000
 
     def __init__(self, out: TextIO, fields: tuple[str, ...] = TABLE_FIELDS) -> None:
         self.out = out
         self.fields = fields
-        self.rows: list[list[str]] = []
+        self.rows: list[list[str]] = [[name.upper() for name in fields]]
+        self.widths = [0] * len(fields)
 
     def write(self, record: Record) -> None:
         self.rows.append([text_of(value_of(record, name)) for name in self.fields])
+        if len(self.rows) >= self.BLOCK:
+            self.flush()
 
     def flush(self) -> None:
-        """Nothing before ``close``: a table is written whole."""
-
-    def close(self) -> None:
-        rows = [[name.upper() for name in self.fields], *self.rows]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(self.fields))]
-        for row in rows:
-            cells = (cell.ljust(width) for cell, width in zip(row, widths))
+        """Write the rows held (the header with the first ones)."""
+        if not self.rows:
+            return
+        columns = zip(*self.rows)
+        self.widths = [max(width, *map(len, cells)) for width, cells in zip(self.widths, columns)]
+        for row in self.rows:
+            cells = (cell.ljust(width) for cell, width in zip(row, self.widths))
             self.out.write("  ".join(cells).rstrip() + "\n")
         self.rows.clear()
+
+    def close(self) -> None:
+        self.flush()
 
 
 class CsvWriter:
