@@ -159,3 +159,33 @@ def test_no_cache_where_the_folder_is_a_link_or_cannot_be_made(
     (tmp_path / "file").write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
     assert cache_file("windows_netstat", SECTIONS) is False
+
+
+def test_files_unused_for_a_month_go_when_a_plan_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / CACHE_FOLDER
+    folder.mkdir(mode=0o700)
+    month = (linegrammar.KEPT_UNUSED_DAYS + 1) * 86400
+    old = [
+        "windows_netstat-0123456789abcdef.plan6.json",
+        "windows_netstat-0123456789abcdef.plan6.regexes.json",
+        "bsd_netstat-fedcba9876543210.pickle",
+        "bsd_netstat-fedcba9876543210.plan5.json.123.partial",
+    ]
+    recent = "linux_ss-00112233aabbccdd.plan6.json"
+    foreign = "notes.txt"
+    for name in [*old, recent, foreign]:
+        (folder / name).write_text("{}")
+    for name in [*old, foreign]:
+        stamp = (folder / name).stat().st_mtime - month
+        os.utime(folder / name, (stamp, stamp))
+    LineGrammar("windows_netstat", SECTIONS)  # no plan kept for this code: built, then pruned
+    names = {p.name for p in folder.iterdir()}
+    assert not names & set(old) and {recent, foreign} <= names
+    plan = Path(str(plan_file("windows_netstat", SECTIONS)))
+    stamp = plan.stat().st_mtime - month
+    os.utime(plan, (stamp, stamp))
+    LineGrammar("windows_netstat", SECTIONS)  # read back: marked as used
+    assert plan.stat().st_mtime > stamp + month - 60

@@ -20,6 +20,7 @@ import os
 import re
 import stat
 import sys
+import time
 import zlib
 from collections.abc import Callable
 from contextlib import suppress
@@ -74,6 +75,8 @@ class LineGrammar:
         self.strict = strict
         self._where = None if strict else plan_file(name, sections)
         found = None if self._where is None else _read_plan(self._where, sections)
+        if found is not None:
+            _used(cast(str, self._where), _regexes_file(cast(str, self._where)))
         self._plan: dict[str, Any] = self._build() if found is None else found
         self.blanks = self._plan["blanks"]
         self._regexes: dict[int, _Section] = {}
@@ -87,7 +90,10 @@ class LineGrammar:
         from .exact import open_lark
 
         cached = False if self.strict else cache_file(self.name, self.sections)
-        return open_lark(self.name, self.sections, cached, self.strict)
+        lark = open_lark(self.name, self.sections, cached, self.strict)
+        if cached:
+            _used(cast(str, cached))
+        return lark
 
     def _build(self) -> dict[str, Any]:
         """The plan worked out from the grammar, and kept (unless strict)."""
@@ -96,6 +102,7 @@ class LineGrammar:
         built = plan(self.lark, self.name, self.sections)
         if self._where is not None:
             _write_plan(self._where, built)
+            _prune(os.path.dirname(self._where))
         return dict(built)
 
     def _listed(self) -> list[Any]:
@@ -269,6 +276,35 @@ def plan_file(name: str, sections: tuple[str, ...]) -> str | None:
         return None
     key = f"{_grammars_digest()} {_code_digest()} {sections} {_lark_stamp()} {regexes.BUILD}"
     return os.path.join(folder, f"{name}-{_digest([key.encode()])}.plan{PLAN_FORMAT}.json")
+
+
+KEPT_UNUSED_DAYS = 30
+"""Cache files not used for this many days are deleted when a plan is built (an upgrade or an
+edit leaves the old ones behind: their names hold a digest of what they were built from)."""
+_CACHED = re.compile(r"[a-z_]+-[0-9a-f]{16}(\.plan\d+(\.regexes)?\.json|\.pickle)(\.\d+\.partial)?")
+"""The names of the files this module and Lark keep in the cache folder."""
+
+
+def _used(*kept: str) -> None:
+    """Mark the cache files ``kept`` as used now: their times say which files ``_prune``
+    keeps."""
+    for where in kept:
+        with suppress(OSError):
+            os.utime(where)
+
+
+def _prune(folder: str) -> None:
+    """Delete the cache files of ``folder`` not used (see ``_used``) for ``KEPT_UNUSED_DAYS``;
+    a file that cannot be deleted stays."""
+    too_old = time.time() - KEPT_UNUSED_DAYS * 86400
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with suppress(OSError):
+                if (
+                    _CACHED.fullmatch(entry.name)
+                    and entry.stat(follow_symlinks=False).st_mtime < too_old
+                ):
+                    os.unlink(entry.path)
 
 
 def _regexes_file(where: str) -> str:
