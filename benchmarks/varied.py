@@ -18,7 +18,9 @@ wall seconds beside; rows/s and "x jc" are per CPU second:
 - ``parse``: in-process ``netstat_normalizer.parse(text)`` against ``jc.parse(parser, text)``,
   and the floor ``for line in f: line.split()``: rows/s and peak RSS of the whole process.
 - ``cli``: the commands end to end, file to JSON: ``netstat-normalizer parse --format jsonl FILE``
-  against ``jc --netstat < FILE`` (or ``--ss``); wall seconds, rows/s, peak RSS.
+  against ``jc --netstat < FILE`` (or ``--ss``, ``--proc-net-tcp``, ``--lsof``); wall seconds,
+  rows/s, peak RSS. Dialects jc does not read (Solaris, OpenBSD, AIX, sockstat, PowerShell) are
+  timed alone.
 - ``parquet``: ``netstat-normalizer convert FILE --out DIR --format parquet --jobs 1`` against
   jc's route to Parquet (``jc.parse`` then ``pyarrow.Table.from_pylist`` and ``write_table``).
 - ``start``: the CLI on a one-row file (start to first record), ours against jc's.
@@ -43,7 +45,7 @@ from pathlib import Path
 from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = {  # name: (bundled capture, dialect, jc parser)
+INPUTS: dict[str, tuple[str, str, str | None]] = {  # name: (capture, dialect, jc parser)
     "netstat -lnp": ("linux-netstat/lnp.out", "linux-netstat", "netstat"),
     "netstat -aeep": ("linux-netstat/aeep.out", "linux-netstat", "netstat"),
     "ss -tanp": ("linux-ss/tanp.out", "linux-ss", "ss"),
@@ -52,7 +54,15 @@ INPUTS = {  # name: (bundled capture, dialect, jc parser)
     "windows -aon": ("windows-netstat/ano.out", "windows-netstat", "netstat"),
     "freebsd -an": ("freebsd-netstat/an.out", "freebsd-netstat", "netstat"),
     "macos -an": ("macos-netstat/an.out", "macos-netstat", "netstat"),
+    "proc tcp": ("linux-proc-net/tcp.out", "linux-proc-net", "proc_net_tcp"),
+    "lsof -i": ("lsof/i-n-P.out", "lsof", "lsof"),
+    "solaris -an": ("solaris-netstat/an-f-inet.out", "solaris-netstat", None),
+    "openbsd -an": ("openbsd-netstat/an.out", "openbsd-netstat", None),
+    "aix -Aan": ("aix-netstat/Aan.out", "aix-netstat", None),
+    "sockstat": ("freebsd-sockstat/46.out", "freebsd-sockstat", None),
+    "powershell": ("powershell-nettcp/table.out", "powershell-nettcp", None),
 }
+"""The dialects jc reads are timed against it (its parser named); the others alone."""
 PARTS = ("parse", "cli", "parquet", "start")
 
 _IPV4 = re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w)")
@@ -60,6 +70,8 @@ _IPV6_GROUP = re.compile(r"(?<=:)([0-9a-f]{2,4})(?=[:\].%]|$)")
 _PORT = re.compile(r"(?<=[\w\]*][:.])(\d+)$")
 _NUMBER = re.compile(r"(?<![\w.:=,(/-])(\d+)(?![\w.])|(?<=[=:,(/])(\d{2,})(?![\w.])")
 _WORD = re.compile(r"[A-Za-z_-]\d|\d[A-Za-z]")
+_PROC_ENDPOINT = re.compile(r"([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})")
+"""/proc/net's address:port, in hexadecimal."""
 
 
 def _other(digits: str, seed: int, limit: int) -> str:
@@ -88,7 +100,13 @@ def vary(line: str, seed: int) -> str:
         return m[1] + "".join("." + _other(g, seed + i, 255) for i, g in enumerate(m.groups()[1:]))
 
     def token(m: re.Match[str]) -> str:
-        text = m[0]
+        return "->".join(word(part) for part in m[0].split("->"))  # lsof: local->remote
+
+    def word(text: str) -> str:
+        if len(text) < 2 or text[0] == "0" and len(text) == 2:
+            return text  # /proc/net's state code (01-0B) stays
+        if _PROC_ENDPOINT.fullmatch(text):
+            return re.sub(r"[0-9A-F]{4}", lambda g: _other_hex(g[0].lower(), seed).upper(), text)
         endpoint = _IPV4.search(text) or text.count(":") >= 2 or text[0] in "*["
         if endpoint:
             port = _PORT.search(text)
@@ -161,7 +179,7 @@ def in_process(kind: str, name: str, path: str) -> dict[str, float]:
         else:
             import jc
 
-            rows = len(list(jc.parse(jc_parser, text, quiet=True)))
+            rows = len(list(jc.parse(str(jc_parser), text, quiet=True)))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"rows": rows, "seconds": seconds, "cpu": cpu, "peak": peak}
@@ -174,7 +192,7 @@ def jc_parquet(name: str, path: str, out: str) -> None:
     import pyarrow.parquet as pq
 
     with open(path, encoding="utf-8") as f:
-        rows = cast(list[dict[str, Any]], jc.parse(INPUTS[name][2], f.read(), quiet=True))
+        rows = cast(list[dict[str, Any]], jc.parse(str(INPUTS[name][2]), f.read(), quiet=True))
     for row in rows:  # nested values as JSON text, as ours stores extra (ss: keyed by pid)
         row.update({k: json.dumps(v) for k, v in row.items() if isinstance(v, (dict, list))})
     pq.write_table(pa.Table.from_pylist(rows), out)
@@ -242,7 +260,8 @@ def part_parse(name: str, path: str, rows: int, repeat: int) -> None:
 
         return one
 
-    show(name, rows, best(repeat, {k: run(k) for k in ("ours", "jc", "floor")}))
+    kinds = ("ours", "jc", "floor") if INPUTS[name][2] else ("ours", "floor")
+    show(name, rows, best(repeat, {k: run(k) for k in kinds}))
 
 
 def main() -> None:
@@ -289,39 +308,46 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         print("CLI end to end, file to JSON (ours: --format jsonl)")
         for name, path in paths.items():
             mine = [*ours, "parse", "--format", "jsonl", "--jobs", "1", str(path)]
-            versus(name, args.rows, args.repeat, mine, ["--" + INPUTS[name][2]], path)
+            versus(name, args.rows, args.repeat, mine, jc_command(name), path)
     if "parquet" not in args.skip:
         print("to Parquet: convert --format parquet against jc.parse + pyarrow")
         for name, path in paths.items():
             mine = [*ours, "convert", str(path), "--out", str(folder / "pq"), "--format"]
             mine += ["parquet", "--jobs", "1", "--force"]
             theirs = [__file__, "--jc-parquet", name, str(path), str(folder / "jc.parquet")]
-            versus(name, args.rows, args.repeat, mine, theirs, None)
+            versus(name, args.rows, args.repeat, mine, theirs if INPUTS[name][2] else None, None)
     if "start" not in args.skip:
         print("start to first record: the CLI on a one-row file")
         for name in args.only:
             path = folder / "one.txt"
             built(name, 1, path)
             mine = [*ours, "parse", "--format", "jsonl", str(path)]
-            versus(name, 1, args.repeat, mine, ["--" + INPUTS[name][2]], path)
+            versus(name, 1, args.repeat, mine, jc_command(name), path)
     if args.big:
         big(folder, args.big)
 
 
+def jc_command(name: str) -> list[str] | None:
+    """jc's command-line option for the input's parser (``--proc-net-tcp``); None: jc has none."""
+    parser = INPUTS[name][2]
+    return None if parser is None else ["--" + parser.replace("_", "-")]
+
+
 def versus(
-    name: str, rows: int, repeat: int, mine: list[str], theirs: list[str], stdin: Path | None
+    name: str,
+    rows: int,
+    repeat: int,
+    mine: list[str],
+    theirs: list[str] | None,
+    stdin: Path | None,
 ) -> None:
     """Our command against jc's (``python -m jc`` + ``theirs``, or a script when it starts with
-    a path), reading ``stdin`` for jc when given."""
-    jc = [sys.executable, *([] if theirs[0].endswith(".py") else ["-m", "jc"]), *theirs]
-    found = best(
-        repeat,
-        {
-            "ours": lambda: timed(mine),
-            "jc": lambda: timed(jc, None if stdin is None else str(stdin)),
-        },
-    )
-    show(name, rows, found)
+    a path; None: ours alone), reading ``stdin`` for jc when given."""
+    commands: dict[str, Callable[[], Timing | str]] = {"ours": lambda: timed(mine)}
+    if theirs is not None:
+        jc = [sys.executable, *([] if theirs[0].endswith(".py") else ["-m", "jc"]), *theirs]
+        commands["jc"] = lambda: timed(jc, None if stdin is None else str(stdin))
+    show(name, rows, best(repeat, commands))
 
 
 def big(folder: Path, mib: int) -> None:
