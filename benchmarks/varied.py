@@ -103,7 +103,7 @@ def vary(line: str, seed: int) -> str:
         return "->".join(word(part) for part in m[0].split("->"))  # lsof: local->remote
 
     def word(text: str) -> str:
-        if len(text) < 2 or text[0] == "0" and len(text) == 2:
+        if len(text) < 2 or (text[0] == "0" and len(text) == 2):
             return text  # /proc/net's state code (01-0B) stays
         if _PROC_ENDPOINT.fullmatch(text):
             return re.sub(r"[0-9A-F]{4}", lambda g: _other_hex(g[0].lower(), seed).upper(), text)
