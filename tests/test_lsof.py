@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import netstat_normalizer as nn
+from netstat_normalizer.dialects.lsof import Lsof
+from netstat_normalizer.model.addresses import split_colon
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -63,3 +68,49 @@ def test_merged_stderr_warnings_are_recognised() -> None:
     )
     result = nn.parse(text)
     assert (result.dialect, result.lines) == ("lsof", {"record": 1, "other": 3, "unparsed": 0})
+
+
+def endpoints(record: nn.Record) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    fields = ("address", "port", "service", "interface")
+    return (
+        tuple(getattr(record, f"local_{f}") for f in fields),
+        tuple(getattr(record, f"remote_{f}") for f in fields),
+    )
+
+
+def split_as_split_colon(name: str, proto: str) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    local, arrow, remote = name.partition("->")
+    there = split_colon(remote, proto) if arrow else (None, None, None, None)
+    return tuple(split_colon(local, proto)), tuple(there)
+
+
+def test_every_fixture_row_splits_its_endpoints_as_split_colon() -> None:
+    rows = [
+        line.split()
+        for case in (FIXTURES / "lsof").glob("*.out")
+        for line in case.read_text().splitlines()[1:]
+    ]
+    for words in rows:
+        (record,) = Lsof().run([" ".join(words)])
+        assert isinstance(record, nn.Record)
+        assert endpoints(record) == split_as_split_colon(words[8], words[7].lower())
+
+
+_HOST = st.sampled_from(
+    ["10.0.0.1", "*", "[::1]", "[fe80::1%eth0]", "fe80::1%4", "::1", "localhost", "a:b"]
+) | st.text(alphabet="0123456789abcdef:.%[]*", min_size=1, max_size=10)
+_PORT = st.sampled_from(["0", "22", "*", "ssh", "http", "\u00b2", "\u0660", "0080"]) | st.text(
+    alphabet="0123456789*x", min_size=1, max_size=6
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_HOST, _PORT, st.none() | st.tuples(_HOST, _PORT), st.sampled_from(["TCP", "UDP"]))
+def test_varied_endpoints_split_as_split_colon(
+    host: str, port: str, remote: tuple[str, str] | None, proto: str
+) -> None:
+    name = f"{host}:{port}" + ("" if remote is None else f"->{remote[0]}:{remote[1]}")
+    line = f"python3 3241 root 4u IPv6 204532 0t0 {proto} {name}"
+    (found,) = Lsof().run([line])
+    if isinstance(found, nn.Record):  # else the grammar rejects the name (a space, a "(")
+        assert endpoints(found) == split_as_split_colon(name, proto.lower())

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from ipaddress import IPv6Address
-from socket import AF_INET, inet_ntop
+from socket import inet_ntoa
+from struct import pack, unpack
 from typing import Any
 
-from ..model.addresses import Endpoint
 from ..model.record import Record
 from .base import Dialect, RowError
 
@@ -25,8 +25,8 @@ _FILES = re.compile(r"/net/(tcp|udplite|udp|raw|unix)")
 _TIMERS = ("off", "on", "keepalive", "timewait", "probe")
 """``tr`` codes as netstat -o names them (net-tools netstat.c)."""
 _USER_HZ = 100
-_CONGESTION = ("rto", "ato", "quick_pingpong", "cwnd", "ssthresh")
-"""A TCP socket's fields after its pointer (tcp_ipv4.c get_tcp4_sock)."""
+_IDLE = "00000000:00000000"
+"""Empty send and receive queues, as most rows print them."""
 _MINI_SOCKET_STATES = frozenset(("03", "05", "06"))
 """States of the TCP rows with two kernel fields: SYN-RECV request sockets, and TIME-WAIT sockets
 (whose sub-state may be FIN-WAIT-2)."""
@@ -60,46 +60,68 @@ class LinuxProcNet(Dialect):
 
     # -- records -------------------------------------------------------------------------------
     def inet_row(self, v: list[Any]) -> Record:
-        slot, local, remote, state_raw, queues, timer, retransmits, uid, probes, inode = v[:10]
-        ref, pointer, *congestion, drops = v[10:]
+        (slot, local, remote, state_raw, queues, timer, retransmits, uid, probes, inode,
+         ref, pointer, rto, ato, pingpong, cwnd, ssthresh, drops) = v  # fmt: skip
         tcp = drops is None
-        if not tcp and congestion[0] is not None:
+        if not tcp and rto is not None:
             raise RowError("both TCP's and UDP's fields after the socket's pointer")
         if self.tcp_shape is not None and tcp != self.tcp_shape:
             raise RowError(f"a {'TCP' if tcp else 'UDP or raw'} row under this header")
-        if tcp and congestion[0] is None and state_raw not in _MINI_SOCKET_STATES:
+        if tcp and rto is None and state_raw not in _MINI_SOCKET_STATES:
             raise RowError(f"a TIME-WAIT or request socket's fields in a row of state {state_raw}")
         if len(local) != len(remote):
             raise RowError("an IPv4 and an IPv6 address in one row")
-        proto = "tcp" if tcp else self.datagram
-        extra: dict[str, Any] = {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer}
-        if congestion[0] is not None:
-            extra.update(zip(_CONGESTION, map(int, congestion)))
-        if drops is not None:
-            extra["drops"] = int(drops)
-        tx, _, rx = queues.partition(":")
-        active, _, when = timer.partition(":")
-        code = int(active, 16)
-        return self.socket(
+        if tcp:
+            proto: str | None = "tcp"
+            state = self.tcp_states.get(state_raw) or self.tcp_state(state_raw)
+        else:
+            proto, state = self.datagram, None
+        if len(local) == 13:  # IPv4: one word
+            version = 4
+            here = _address4(local[:8])
+            there = _address4(remote[:8])
+        else:
+            version = 6
+            here, there = _address6(local[:32]), _address6(remote[:32])
+        if rto is not None:  # a TCP socket's fields after its pointer (tcp_ipv4.c get_tcp4_sock)
+            extra = {
+                "sl": int(slot[:-1]),
+                "ref": int(ref),
+                "pointer": pointer,
+                "rto": int(rto),
+                "ato": int(ato),
+                "quick_pingpong": int(pingpong),
+                "cwnd": int(cwnd),
+                "ssthresh": int(ssthresh),
+            }
+        elif drops is None:
+            extra = {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer}
+        else:
+            extra = {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer, "drops": int(drops)}
+        return Record(  # as ``socket`` builds it, less a call and two endpoint tuples
+            *self._labels,
+            "socket",
             proto,
-            4 if len(local) == 13 else 6,
-            _endpoint(local),
-            _endpoint(remote),
-            self.tcp_state(state_raw) if proto == "tcp" else None,
+            version,
+            here,
+            int(local[-4:], 16) or None,
+            None,
+            None,
+            there,
+            int(remote[-4:], 16) or None,
+            None,
+            None,
+            state,
             state_raw,
-            int(rx, 16),
-            int(tx, 16),
+            0 if queues == _IDLE else int(queues[9:], 16),
+            0 if queues == _IDLE else int(queues[:8], 16),
             None,
             None,
             uid,
             int(inode),
-            {
-                "name": _TIMERS[code] if code < len(_TIMERS) else f"unkn-{code}",
-                "expires_s": int(when, 16) / _USER_HZ,
-                "retransmits": int(retransmits, 16),
-                "probes": int(probes),
-            },
+            _timer(timer, retransmits, probes),
             extra,
+            {"path": self.path, "member": self.member, "line": self.line},
         )
 
     def unix_row(self, v: list[Any]) -> Record:
@@ -121,20 +143,31 @@ class LinuxProcNet(Dialect):
         )
 
 
+def _timer(timer: str, retransmits: str, probes: str) -> dict[str, Any]:
+    """The timer fields as ``netstat -o`` reads them: ``02:000000A0`` -> keepalive, 1.6 s."""
+    if timer == "00:00000000" and retransmits == "00000000" and probes == "0":
+        return {"name": "off", "expires_s": 0.0, "retransmits": 0, "probes": 0}
+    code = int(timer[:2], 16)
+    return {
+        "name": _TIMERS[code] if code < len(_TIMERS) else f"unkn-{code}",
+        "expires_s": int(timer[3:], 16) / _USER_HZ,
+        "retransmits": int(retransmits, 16),
+        "probes": int(probes),
+    }
+
+
+def _address4(hexed: str) -> str:
+    """``0100007F`` -> ``127.0.0.1``: one 32-bit word, little-endian.  Not cached: rows'
+    addresses vary, and decoding costs less than a cache's miss."""
+    return "0.0.0.0" if hexed == "00000000" else inet_ntoa(bytes.fromhex(hexed)[::-1])
+
+
 @lru_cache(maxsize=4096)
-def _endpoint(text: str) -> Endpoint:
-    """``0100007F:0016`` -> 127.0.0.1 port 22: each 32-bit word little-endian; port 0 is none."""
-    hexed, _, port = text.partition(":")
-    raw = b"".join(bytes.fromhex(hexed[i : i + 8])[::-1] for i in range(0, len(hexed), 8))
-    number = int(port, 16)
-    return Endpoint(_text(raw), number or None, None, None)
-
-
-def _text(raw: bytes) -> str:
-    """An address as ``ss`` prints it (``::ffff:127.0.0.1`` for an IPv4-mapped one, on every
-    Python)."""
-    if len(raw) == 4:
-        return inet_ntop(AF_INET, raw)
+def _address6(hexed: str) -> str:
+    """``0000000000000000FFFF00000100007F`` -> ``::ffff:127.0.0.1``: four 32-bit words, each
+    little-endian, printed as ``ss`` prints them (an IPv4-mapped address with its IPv4 part
+    dotted, on every Python).  Cached: a host's IPv6 addresses recur, and ``ipaddress`` is slow."""
+    raw = pack(">4I", *unpack("<4I", bytes.fromhex(hexed)))
     address = IPv6Address(raw)
     mapped = address.ipv4_mapped
     return str(address) if mapped is None else f"::ffff:{mapped}"

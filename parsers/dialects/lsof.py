@@ -18,6 +18,8 @@ from .base import Dialect, RowError
 _ESCAPE = re.compile(r"\\x([2-6][0-9a-fA-F]|7[0-9a-eA-E])")
 """lsof's escape of a printable character (a space, as ``\\x20``); others stay as printed."""
 _NONE = Endpoint(None, None, None, None)
+_Values = tuple[str | None, int | None, str | None, str | None]
+"""An endpoint's values (an ``Endpoint``, or a plain tuple of the same)."""
 
 
 class Lsof(Dialect):
@@ -37,32 +39,63 @@ class Lsof(Dialect):
         local, arrow, remote = name.partition("->")
         if arrow and not remote:
             raise RowError(f"no remote address after '->' in {name!r}")
-        here = split_colon(local, proto)
-        there = split_colon(remote, proto) if arrow else _NONE
-        state_raw = None if state is None else state[1:-1]
-        extra: dict[str, Any] = {"fd": fd, "type": family, "size_off": size_off}
-        if not device.isdigit():
-            extra["device"] = device
-        return self.socket(
+        if state is None:
+            state_raw = tcp_state = None
+        else:
+            state_raw = state[1:-1]
+            tcp_state = (
+                (self.tcp_states.get(state_raw) or self.tcp_state(state_raw))
+                if proto == "tcp"
+                else None
+            )
+        inode = int(device) if device.isdigit() else None
+        # split_colon's common case (10.0.0.1:22) inline, a third of its time (tests prove it equal)
+        here: _Values
+        there: _Values
+        host, _, port = local.rpartition(":")
+        if port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
+            here = host, int(port), None, None
+        else:
+            here = split_colon(local, proto)
+        local_address, local_port, local_service, local_interface = here
+        if not arrow:
+            there = _NONE
+        else:
+            host, _, port = remote.rpartition(":")
+            if port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
+                there = host, int(port), None, None
+            else:
+                there = split_colon(remote, proto)
+        remote_address, remote_port, remote_service, remote_interface = there
+        return Record(
+            *self._labels,
+            "socket",
             proto,
             6 if family == "IPv6" else 4,
-            here,
-            there,
-            self.tcp_state(state_raw) if proto == "tcp" else None,
+            local_address,
+            local_port,
+            local_service,
+            local_interface,
+            remote_address,
+            remote_port,
+            remote_service,
+            remote_interface,
+            tcp_state,
             state_raw,
             None,
             None,
             int(pid),
-            _unescape(command),
-            _unescape(user),
-            int(device) if device.isdigit() else None,
+            _ESCAPE.sub(_char, command) if "\\x" in command else command,
+            _ESCAPE.sub(_char, user) if "\\x" in user else user,
+            inode,
             None,
-            extra,
+            {"fd": fd, "type": family, "size_off": size_off}
+            if inode is not None
+            else {"fd": fd, "type": family, "size_off": size_off, "device": device},
+            {"path": self.path, "member": self.member, "line": self.line},
         )
 
 
-def _unescape(text: str) -> str:
-    """lsof's escapes of printable characters (``\\x20``) back to the characters."""
-    if "\\x" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+def _char(m: re.Match[str]) -> str:
+    """An lsof escape (``\\x20``) as its character."""
+    return chr(int(m[1], 16))
