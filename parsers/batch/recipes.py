@@ -30,7 +30,7 @@ from ..dialects import DIALECTS
 from ..dialects.base import RowError
 from ..dialects.freebsd_netstat import split_proto
 from ..dialects.linux_netstat import split_program
-from ..model.addresses import split_colon, split_dot
+from ..model.addresses import dot_refused, split_colon, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
 from ..sinks.columnar import SCHEMA, json_text
@@ -125,6 +125,8 @@ def _bsd_takes(states: Mapping[str, str]) -> Callable[[Values], bool]:
             return False
         if n1 is None or n2 is None or local[:3] in _SCOPED or remote[:3] in _SCOPED:
             return False
+        if dot_refused(local) or dot_refused(remote):
+            return False  # the row path reports it
         return _bsd_proto(printed)[0] != "tcp" or not state_raw or state_raw in states
 
     return takes

@@ -53,6 +53,16 @@ _BRACKETED = r"^\[[^\]%]+\]:[0-9]{1,9}$"
 _OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
 _IPV4 = "^" + r"\.".join(f"(?:{_OCTET})" for i in range(4)) + "$"
 """What ``inet_pton`` reads as an IPv4 address (no leading zeros, each octet at most 255)."""
+_DOT_HOST_OK = "|".join(
+    (
+        r"^[^0-9]",
+        r"^[^.]*$",
+        r"^[0-9.]*[^0-9.].*\.",
+        rf"^(?:(?:{_OCTET})\.){{3}}(?:{_OCTET})?\.[^.]*$",
+    )
+)
+"""The texts ``split_dot`` does not refuse: a host not beginning with a digit, no dot, a host
+with another character than digits and dots, an IPv4 address (or one cut to 12 characters)."""
 _IPV4_SYNTAX = r"^[0-9][0-9.]*$"
 """``addresses.ip_version``'s IPv4: ASCII digits and dots, beginning with a digit."""
 
@@ -109,6 +119,8 @@ def endpoints(
     (``split_colon``, ``split_dot``)."""
     length = len(texts)
     simple = pc.fill_null(pc.match_substring_regex(texts, _SIMPLE_PORT[separator]), False)
+    if separator == ".":  # a host cut short: split_dot refuses it
+        simple = pc.and_(simple, pc.match_substring_regex(texts, _DOT_HOST_OK))
     host, port = _halves(pc.filter(texts, simple), separator)
     nothing = pa.nulls(length, pa.string())
     address = pc.replace_with_mask(nothing, simple, host)
