@@ -177,6 +177,26 @@ def test_remote_addresses_cut_short_are_refused_as_by_the_row_path(name: str, cu
     assert table.num_rows == 400 - changed and taken > 0
 
 
+@pytest.mark.parametrize("name", ["freebsd -an", "macos -an"])
+def test_kame_scoped_rows_are_taken_and_same(name: str) -> None:
+    """Rows whose addresses carry a KAME zone (``fe80:1::1``, ``ff02:3::fb``, or a printed
+    ``%em0`` that wins), mixed with others: the route types them as the row path does."""
+    lines = (ROOT / "fixtures/freebsd-netstat/an-kame.out").read_text().splitlines()
+    rows = lines[2:]
+    varied = []
+    for n in range(400):
+        row = rows[n % len(rows)].replace(".22 ", f".{n + 1000} ")
+        row = row.replace("fe80:1::", f"fe80:{n % 7:x}::").replace(
+            "ff02:1::", f"ff0{n % 3}:{n % 5}::"
+        )
+        varied.append(row.replace("fe80:2::1.", "fe80::1%em0." if n % 2 else "fe80:2::1."))
+    head = VARIED.build(name, 1).splitlines()[:-1]
+    data = ("\n".join([*head, *varied]) + "\n").encode()
+    table, found, taken = routes(data, ParseOptions())
+    assert table.num_rows == 400 and not found and taken > 300
+    assert {"1", "2", "em0", None} <= set(table.column("local_interface").to_pylist())
+
+
 def test_convert_parquet_same_as_row_path(tmp_path: Path, monkeypatch: Any) -> None:
     """``convert --format parquet`` end to end, over fixtures and a varied input: the same
     files, summary and diagnostics with the route as with the row path alone."""
