@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from netstat_normalizer import detect
 from netstat_normalizer import parse as nn_parse
 from netstat_normalizer.dialects import DIALECTS
 from netstat_normalizer.dialects.freebsd_netstat import header_words, split_proto
+from netstat_normalizer.model.addresses import split_dot
 from netstat_normalizer.model.record import Diagnostic, Record
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -728,3 +730,57 @@ def test_a_grepped_udp_row_with_a_last_number_is_refused() -> None:
     assert (records, [d.line for d in diagnostics]) == ([], [1])
     records, _ = run("openbsd-netstat", ["ip           0      0  *.*      *.*     17"])
     assert [r.extra for r in records] == [{"ip_proto": 17}]
+
+
+_ENDPOINT = re.compile(r"\b(?:\d{1,3}\.){4}\d+\b")
+
+
+@pytest.mark.parametrize(
+    ("dialect", "case", "keep", "cut"),
+    [
+        ("aix-netstat", "Aan", "10.2", True),
+        ("openbsd-netstat", "an-T1", "172.1", True),
+        ("freebsd-netstat", "an", "203.0", True),
+        ("macos-netstat", "an", "17.253.144", True),
+        ("netbsd-netstat", "Aan", "10.9.7", True),
+        ("aix-netstat", "Aan", "10.2", False),
+        ("solaris-netstat", "an", "10.0", False),
+    ],
+)
+def test_a_remote_address_cut_short_is_refused(
+    dialect: str, case: str, keep: str, cut: bool
+) -> None:
+    """A line cut in its foreign address (``10.2`` of ``10.20.30.7.50412``), or a foreign
+    address cut short in a whole row, is no row whose host is ``10`` and port 2: no netstat
+    prints a host of digits and dots that is no IPv4 address."""
+    lines = (FIXTURES / dialect / f"{case}.out").read_text().splitlines()
+    at, found = next(
+        (i, m[1])
+        for i, line in enumerate(lines)
+        for m in [list(_ENDPOINT.finditer(line))]
+        if len(m) == 2 and m[1].group().startswith(keep)
+    )
+    line = lines[at]
+    changed = line[: found.start() + len(keep)]
+    if not cut:
+        changed = changed.ljust(found.end()) + line[found.end() :]
+    records, diagnostics = run(dialect, [*lines[:at], changed])
+    assert [d.line for d in diagnostics] == [at + 1]
+    assert f"{keep!r} is no endpoint" in diagnostics[0].reason
+    assert all(r.source["line"] <= at for r in records)
+    whole, _ = run(dialect, lines[: at + 1])  # the line whole is a row
+    assert whole[-1].source["line"] == at + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["*.22", "*.*", "::1.22", "host.example.22", "fe80::1%em0.22", "1e100.net.443", "10.2.3.4.22"],
+)
+def test_endpoints_netstat_prints_are_not_refused(text: str) -> None:
+    assert split_dot(text, "tcp").port in (22, 443, None)
+
+
+def test_an_address_cut_to_twelve_characters_by_dash_a_is_kept() -> None:
+    """FreeBSD's and macOS's -A without -n print an address that has no name cut to 12
+    characters (``192.168.100.`` of 192.168.100.25) before the port's dot."""
+    assert split_dot("192.168.100..ssh", "tcp") == ("192.168.100.", 22, "ssh", None)

@@ -7,6 +7,7 @@ import importlib.util
 import io
 import json
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,50 @@ def test_mutated_inputs_same(name: str, seed: int) -> None:
     routes(data, ParseOptions(marker=r"^== host (?P<host>\S+) ==$"))
 
 
+_FOREIGN = re.compile(r"(?<= )((?:\d{1,3}\.){4}\d+) +(?=[A-Z_]*\s*$)")
+
+
+@pytest.mark.parametrize("cut", [True, False], ids=["line cut", "address cut"])
+@pytest.mark.parametrize("name", ["freebsd -an", "macos -an"])
+def test_remote_addresses_cut_short_are_refused_as_by_the_row_path(name: str, cut: bool) -> None:
+    """A foreign address cut short (``203.0`` of ``203.0.113.9.443``), the line ending there or
+    not: the route does not take the row, and the row path reports it."""
+    lines = VARIED.build(name, 400).splitlines()
+    changed = 0
+    for at in range(10, len(lines), 7):
+        found = _FOREIGN.search(lines[at])
+        if found is not None:
+            address = found.group(1)
+            short = address[: address.index(".", address.index(".") + 1)]  # two octets
+            rest = "" if cut else " " * (len(address) - len(short)) + lines[at][found.end(1) :]
+            lines[at] = lines[at][: found.start(1)] + short + rest
+            changed += 1
+    table, found_diagnostics, taken = routes(("\n".join(lines) + "\n").encode(), ParseOptions())
+    assert changed > 10 and len(found_diagnostics) == changed
+    assert all("is no endpoint" in d.reason for d in found_diagnostics)
+    assert table.num_rows == 400 - changed and taken > 0
+
+
+@pytest.mark.parametrize("name", ["freebsd -an", "macos -an"])
+def test_kame_scoped_rows_are_taken_and_same(name: str) -> None:
+    """Rows whose addresses carry a KAME zone (``fe80:1::1``, ``ff02:3::fb``, or a printed
+    ``%em0`` that wins), mixed with others: the route types them as the row path does."""
+    lines = (ROOT / "fixtures/freebsd-netstat/an-kame.out").read_text().splitlines()
+    rows = lines[2:]
+    varied = []
+    for n in range(400):
+        row = rows[n % len(rows)].replace(".22 ", f".{n + 1000} ")
+        row = row.replace("fe80:1::", f"fe80:{n % 7:x}::").replace(
+            "ff02:1::", f"ff0{n % 3}:{n % 5}::"
+        )
+        varied.append(row.replace("fe80:2::1.", "fe80::1%em0." if n % 2 else "fe80:2::1."))
+    head = VARIED.build(name, 1).splitlines()[:-1]
+    data = ("\n".join([*head, *varied]) + "\n").encode()
+    table, found, taken = routes(data, ParseOptions())
+    assert table.num_rows == 400 and not found and taken > 300
+    assert {"1", "2", "em0", None} <= set(table.column("local_interface").to_pylist())
+
+
 def test_convert_parquet_same_as_row_path(tmp_path: Path, monkeypatch: Any) -> None:
     """``convert --format parquet`` end to end, over fixtures and a varied input: the same
     files, summary and diagnostics with the route as with the row path alone."""
@@ -176,6 +221,30 @@ def test_convert_parquet_same_as_row_path(tmp_path: Path, monkeypatch: Any) -> N
     assert summary["records"] > 60_000
 
 
+def test_convert_parquet_pauses_the_collector_and_makes_no_cycles(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The collector is paused while a source is read into Parquet (and restored after): the
+    route makes no cyclic garbage, so nothing is left for it to free."""
+    import gc
+
+    source = tmp_path / "in.txt"
+    source.write_text(VARIED.build("freebsd -an", 20_000), "utf-8")
+    settings = Settings(str(tmp_path / "out"), "parquet", force=True)
+    convert([str(source)], settings)  # a first run loads what is loaded once
+    seen: list[bool] = []
+    add = columnar.ParquetSink.add_batch
+    monkeypatch.setattr(
+        columnar.ParquetSink,
+        "add_batch",
+        lambda sink, b: (seen.append(gc.isenabled()), add(sink, b)),
+    )
+    gc.collect()
+    convert([str(source)], settings)
+    assert seen and not any(seen) and gc.isenabled()
+    assert gc.collect() < 100  # what a run leaves behind, whatever its rows
+
+
 def test_pandas_not_imported(tmp_path: Path) -> None:
     """convert --format parquet does not import pandas (pyarrow would, for nothing)."""
     source = tmp_path / "w.txt"
@@ -197,6 +266,7 @@ ENDPOINTS = [
     "0.0.0.0:80", "[::]:135", "*:*", "app:postgresql", "10.1.2.3:22", "fe80::1%4:5", "a:b:7",
     "[fe80::1%4]:8", "[::1]:x", "[]:5", "[a]b:5", ":::22", "0.0.0.0:0080", "x:1234567890",
     "*.*", "*.22", "10.0.0.1.22", "::1.22", "[x].5", "h.", ".5", "*:", "²:80", "a:²",
+    "10.2", "172.1", "10.2.3", "1.2.3.400.22", "01.2.3.4.5", "192.168.100..ssh", "1e100.net.443",
 ]  # fmt: skip
 
 
@@ -206,11 +276,22 @@ def test_endpoint_kernels_split_as_the_row_path(separator: str) -> None:
     from netstat_normalizer.sinks.kernels import endpoints
 
     split = split_colon if separator == ":" else split_dot
-    texts = [t for t in ENDPOINTS if not t.endswith("1234567890")]
+    texts, refused = [], []
+    for text in ENDPOINTS:
+        if not text.endswith("1234567890"):
+            try:
+                split(text, "tcp")
+                texts.append(text)
+            except ValueError:  # a host of digits and dots that is no IPv4 address
+                refused.append(text)
     found = endpoints(pa.array(texts), separator, split, "tcp")
     assert [list(c.to_pylist()) for c in found] == [
         list(values) for values in zip(*(split(t, "tcp") for t in texts))
     ]
+    assert ("10.2" in refused and "192.168.100..ssh" not in refused) is (separator == ".")
+    for text in refused:
+        with pytest.raises(ValueError, match="is no endpoint"):
+            endpoints(pa.array(["*.*", text]), separator, split, "tcp")
 
 
 def test_scope_and_version_kernels_as_the_row_path() -> None:

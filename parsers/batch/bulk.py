@@ -40,6 +40,7 @@ import pyarrow.compute
 from ..dialects import DIALECTS
 from ..engine.detect import confidence
 from ..engine.pipeline import iter_parse_with
+from ..grammar.linegrammar import LineGrammar
 from ..io.reader import ByteStream, open_lines
 from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
@@ -103,7 +104,7 @@ class Route:
         self.accounting = accounting
         self.marker = marker
         self.recipe: Recipe | None = None
-        self._fast: tuple[re.Pattern[str], dict[int, Any]] | None = None
+        self._fast: _FastPath | None = None
         self.run = 0
         """The run of rows the input is in: a line of another kind than the recipe's ends it."""
         self.verified: set[Any] = set()
@@ -141,7 +142,7 @@ class Route:
             if self._fast is not fast:  # the recipe's fast path, as locals
                 fast, recipe = self._fast, self.recipe
                 if fast is not None and recipe is not None:
-                    match, expansions = fast[0].match, fast[1]
+                    by_first, blanks = fast.by_first, fast.blanks
                     kind, takes, key = recipe.kind, recipe.takes, recipe.key
             found: _Row | object | None = None
             if (
@@ -150,12 +151,14 @@ class Route:
                 and len(raw) <= MAX_TAKEN_LINE
                 and raw.isprintable()
                 and (self.marker is None or self.marker.search(raw) is None)
-                and (matched := match(raw)) is not None
             ):
-                line_kind, fetch = expansions[matched.lastindex]
-                if line_kind == kind:
-                    values = fetch(matched)
-                    found = _new_row((number, key(values), values)) if takes(values) else _SOFT
+                regex = by_first.get(raw.lstrip(blanks)[:1]) or fast.regex(raw)
+                matched = regex[0].match(raw)
+                if matched is not None:
+                    line_kind, fetch = regex[1][matched.lastindex]
+                    if line_kind == kind:
+                        values = fetch(matched)
+                        found = _new_row((number, key(values), values)) if takes(values) else _SOFT
             if held is not None:
                 if type(found) is _Row:
                     if self.taking and held.key in self.verified and self.blocked is None:
@@ -294,7 +297,7 @@ class Route:
         self.recipe = RECIPES.get(dialect)
         self._fast = None
         if self.recipe is not None:
-            self._fast = DIALECTS[dialect].line_grammar().whole(self.recipe.section)
+            self._fast = _FastPath(DIALECTS[dialect].line_grammar(), self.recipe.section)
 
     def _check(self, record: Record, run: int, row: _Row) -> None:
         """Verify the class of ``row`` for this run when the recipe types it as ``record``."""
@@ -306,6 +309,26 @@ class Route:
         )
         (self.verified if same else self.refused).add(row.key)
         self.labels = record
+
+
+class _FastPath:
+    """A dialect's fast path for one section, as the row path matches a line: by the regex for
+    lines beginning (after blanks) with its first character."""
+
+    def __init__(self, grammar: LineGrammar, section: str) -> None:
+        self.grammar = grammar
+        self.section = section
+        self.blanks = grammar.blanks
+        self.by_first: dict[str, tuple[re.Pattern[str], dict[int, Any]]] = {}
+
+    def regex(self, line: str) -> tuple[re.Pattern[str], dict[int, Any]]:
+        """The regex for ``line`` and what fetches each expansion's values (``by_first``
+        keeps it)."""
+        first = line.lstrip(self.blanks)[:1]
+        found = self.grammar._for_first(first, self.section)
+        if first.isascii():  # as the grammar keeps them: at most 128
+            self.by_first[first] = found
+        return found
 
 
 _KEPT_MARKS = 32

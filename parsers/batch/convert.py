@@ -16,6 +16,7 @@ and a link where the tool's own folders belong stops the run (``ConvertError``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import multiprocessing
@@ -383,13 +384,28 @@ def _write_parquet(
         stats.batch(batch)
         sink.add_batch(batch)
 
-    try:
-        encoding, items = parse_stream(stream, options, emit, **where, accounting=counts)
-        for record in stats.records(items, diag):
-            sink.add(record)
-    finally:
-        sink.close()
+    with _collector_paused():
+        try:
+            encoding, items = parse_stream(stream, options, emit, **where, accounting=counts)
+            for record in stats.records(items, diag):
+                sink.add(record)
+        finally:
+            sink.close()
     return encoding
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused (restored after, even on an error): the route makes
+    no cycles (rows, records, arrays), and the thousands of rows it holds would otherwise have
+    the collector walk them again and again (a quarter of the route's time on varied rows)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _write_output(records: Iterator[Record], root: Confined, path: str, fmt: str) -> None:

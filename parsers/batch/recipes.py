@@ -8,10 +8,10 @@ other row goes to the row path) and how it types a batch of taken rows (``build`
 read one row of each class before it takes others (see ``bulk``).
 
 Dialects with a recipe: windows-netstat (``row``), freebsd-netstat and macos-netstat
-(``inet_row`` under the plain ``-an`` header), linux-netstat (``inet_row`` of tcp and udp, no
-timer; values cut to their column flagged as the dialect flags them without ``-W``), linux-ss
-(``inet_row`` of tcp and udp; its details read by the dialect's own code).  The others use the
-row path only.
+(``inet_row`` under the plain ``-an`` header; KAME zones read as the dialect reads them),
+linux-netstat (``inet_row`` of tcp and udp, no timer; values cut to their column flagged as the
+dialect flags them without ``-W``), linux-ss (``inet_row`` of tcp and udp; its details read by
+the dialect's own code).  The others use the row path only.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import pyarrow.compute
 
 from ..dialects import DIALECTS
 from ..dialects.base import RowError
-from ..dialects.freebsd_netstat import split_proto
+from ..dialects.freebsd_netstat import kame_zone, split_proto
 from ..dialects.linux_netstat import split_program
-from ..model.addresses import split_colon, split_dot
+from ..model.addresses import Endpoint, dot_refused, split_colon, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
 from ..sinks.columnar import SCHEMA, json_text
@@ -107,8 +107,8 @@ def _windows(c: Columns) -> Columns:
 
 
 # -- freebsd-netstat and macos-netstat: inet_row under the plain -an header ----------------------
-_SCOPED = frozenset(("fe8", "fe9", "fea", "feb", "ff0", "ff1"))
-"""Addresses the dialect reads a KAME zone in (``freebsd_netstat.kame_zone``): left to it."""
+_SCOPED = pa.array(["fe8", "fe9", "fea", "feb", "ff0", "ff1"])
+"""How an endpoint begins when the dialect reads KAME zones in its row (``kame_zone``)."""
 
 
 @cache
@@ -123,8 +123,10 @@ def _bsd_takes(states: Mapping[str, str]) -> Callable[[Values], bool]:
         pcb, flowhash, printed, n1, n2, n3, local, remote, state_raw, tail = v
         if pcb is not None or flowhash is not None or n3 is not None or tail is not None:
             return False
-        if n1 is None or n2 is None or local[:3] in _SCOPED or remote[:3] in _SCOPED:
+        if n1 is None or n2 is None:
             return False
+        if dot_refused(local) or dot_refused(remote):
+            return False  # the row path reports it
         return _bsd_proto(printed)[0] != "tcp" or not state_raw or state_raw in states
 
     return takes
@@ -137,6 +139,7 @@ def _bsd(states: Mapping[str, str]) -> Callable[[Columns], Columns]:
         version = python_map(printed, lambda p: _bsd_proto(p)[1], pa.string())
         protos = python_map(printed, lambda p: _bsd_proto(p)[2], pa.string())
         found = {"proto": proto, **_ends(c, ".", split_dot, protos)}
+        _kame_zones(c, found)
         by_name = pc.cast(
             python_map(version, lambda v: int(v) if v in ("4", "6") else None, pa.int32()),
             pa.int32(),
@@ -158,6 +161,28 @@ def _bsd(states: Mapping[str, str]) -> Callable[[Columns], Columns]:
         return found
 
     return build
+
+
+def _kame_zones(c: Columns, found: Columns) -> None:
+    """The interfaces of both endpoints of a row where either begins as a KAME scoped address
+    does, as ``kame_zone`` reads them."""
+    begins = [
+        pc.is_in(pc.utf8_slice_codeunits(c[side], 0, 3), value_set=_SCOPED) for side in _SIDES
+    ]
+    scoped = pc.or_(*begins)
+    if not pc.any(scoped).as_py():
+        return
+    for side in _SIDES:
+        address, interface = (pc.filter(found[f"{side}_{n}"], scoped) for n in _ZONED)
+        ends = zip(address.to_pylist(), interface.to_pylist())
+        zones = [kame_zone(Endpoint(a, None, None, i)).interface for a, i in ends]
+        found[f"{side}_interface"] = pc.replace_with_mask(
+            found[f"{side}_interface"], scoped, pa.array(zones, pa.string())
+        )
+
+
+_SIDES = ("local", "remote")
+_ZONED = ("address", "interface")
 
 
 # -- linux-netstat: inet_row of tcp and udp ----------------------------------------------------

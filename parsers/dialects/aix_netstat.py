@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..model.addresses import Endpoint, split_dot
+from ..model.addresses import Endpoint
 from .base import CONTINUES, RowError, Values
-from .freebsd_netstat import FreebsdNetstat
+from .freebsd_netstat import FreebsdNetstat, dotted
 
 
 class AixNetstat(FreebsdNetstat):
@@ -28,8 +28,8 @@ class AixNetstat(FreebsdNetstat):
     continuations = weak_kinds
 
     def cut_endpoint(self, text: str, proto: str, side: str, extra: dict[str, Any]) -> Endpoint:
-        """AIX's addresses are never cut to the -A header's width: ``split_dot``."""
-        return split_dot(text, proto)
+        """AIX's addresses are never cut to the -A header's width: ``dotted``."""
+        return dotted(text, proto)
 
     def unix_pcb(self, v: Values) -> object:
         """The PCB address of the UNIX socket above it."""

@@ -64,6 +64,14 @@ def typed(kind: Callable[[str], Any], word: str, key: str) -> Any:
         raise RowError(f"{word!r} is no {key} value") from None
 
 
+def dotted(text: str, proto: str) -> Endpoint:
+    """``split_dot``; RowError for an endpoint no netstat prints (an address cut short)."""
+    try:
+        return split_dot(text, proto)
+    except ValueError as err:
+        raise RowError(str(err)) from None
+
+
 Column = tuple[str, Callable[[str], Any]]
 """A header column: its value's key (``pid`` goes to the record, others to extra) and type."""
 
@@ -245,7 +253,7 @@ class FreebsdNetstat(Dialect):
             here = self.cut_endpoint(local, lookup, "local", extra)
             there = self.cut_endpoint(remote, lookup, "remote", extra)
         else:
-            here, there = split_dot(local, lookup), split_dot(remote, lookup)
+            here, there = dotted(local, lookup), dotted(remote, lookup)
         if local[:3] in _SCOPED or remote[:3] in _SCOPED:
             here, there = kame_zone(here), kame_zone(there)
         if version == "46":
@@ -285,7 +293,7 @@ class FreebsdNetstat(Dialect):
         if unix:
             return self.record(proto="unix", local_address=local, extra=extra)
         proto, version = split_proto(printed)
-        here = split_dot(local, proto)
+        here = dotted(local, proto)
         return self.socket(proto, self.ip_version(version, here), here, NO_ENDPOINT, extra=extra)
 
     def sctp_row(self, v: Values) -> Record:
@@ -293,8 +301,8 @@ class FreebsdNetstat(Dialect):
         if local is not None and (remote is None) != (state_raw == "LISTEN"):
             raise RowError("only a listening SCTP socket prints no foreign address")
         _, version = split_proto(printed)
-        here = split_dot(local, "sctp") if local else None
-        there = split_dot(remote, "sctp") if remote else None
+        here = dotted(local, "sctp") if local else None
+        there = dotted(remote, "sctp") if remote else None
         extra: dict[str, Any] = {"type": kind}
         if version == "46":
             extra["dual_stack"] = True
@@ -377,10 +385,10 @@ class FreebsdNetstat(Dialect):
         return next((ip_version(e.address) for e in ends if e and ip_version(e.address)), None)
 
     def cut_endpoint(self, text: str, proto: str, side: str, extra: dict[str, Any]) -> Endpoint:
-        """``split_dot``, except that with -A (18-wide columns) a port of fewer than 5 digits in a
+        """``dotted``, except that with -A (18-wide columns) a port of fewer than 5 digits in a
         full column may be cut (``198.51.100.23.4102`` for port 41022): its port is then None and
         the digits printed go to ``extra["<side>_port_printed"]``."""
-        end = split_dot(text, proto)
+        end = dotted(text, proto)
         port = text.rpartition(".")[2]
         if self._prefix and len(text) >= 18 and port.isascii() and port.isdigit() and len(port) < 5:
             extra[f"{side}_port_printed"] = port

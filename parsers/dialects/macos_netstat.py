@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from ..model.addresses import split_dot
 from ..model.record import Record
 from .base import CONTINUES, RowError, Values
-from .freebsd_netstat import Column, FreebsdNetstat, Tail, split_proto, tail_of, typed
+from .freebsd_netstat import Column, FreebsdNetstat, Tail, dotted, split_proto, tail_of, typed
 
 
 def _hex(text: str) -> int:
@@ -226,7 +225,7 @@ class MacosNetstat(FreebsdNetstat):
         ident, flags, local, remote, state_raw = v
         printed, _, cid = ident.partition("/")
         _, version = split_proto(printed)
-        here, there = split_dot(local, "tcp"), split_dot(remote, "tcp")
+        here, there = dotted(local, "tcp"), dotted(remote, "tcp")
         extra: dict[str, Any] = {"subflow_id": int(cid), "flags": _hex(flags)}
         if self._mptcp is not None:
             extra["mptcp_id"] = self._mptcp.extra["id"]

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..model.addresses import split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
 from .base import Dialect, RowError, Values
-from .freebsd_netstat import unix_record
+from .freebsd_netstat import dotted, unix_record
 
 _PROTO = {word: found.protocol for word, found in protocol_words("openbsd-netstat").items()}
 """A printed protocol less its 6 -> the protocol (``protocols.tsv``)."""
@@ -82,7 +81,7 @@ class OpenbsdNetstat(Dialect):
             else:
                 raise RowError(f"{last!r} where the header has no such column")
         lookup = proto if proto in ("tcp", "udp") else ""
-        here, there = split_dot(local, lookup), split_dot(remote, lookup)
+        here, there = dotted(local, lookup), dotted(remote, lookup)
         return self.socket(
             proto, version, here, there, state, state_raw, int(recv_q), int(send_q), extra=extra
         )

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model.addresses import Endpoint, ip_version, split_dot
+from ..model.addresses import Endpoint, ip_version
 from ..model.record import Record
 from .base import NO_ENDPOINT, Dialect, RowError, Values
+from .freebsd_netstat import dotted
 
 _SOCKETPAIR = "(socketpair)"
 _CLASSIC_BLANK = " " * 15
@@ -57,8 +58,8 @@ class SolarisNetstat(Dialect):
         local, remote, user, pid, program, state_raw, iface = v
         if (remote is not None) != (state_raw == "Connected"):
             raise RowError("a UDP remote address is printed when, and only when, Connected")
-        here = split_dot(local, "udp")._replace(interface=iface)
-        there = split_dot(remote, "udp")._replace(interface=None) if remote else NO_ENDPOINT
+        here = dotted(local, "udp")._replace(interface=iface)
+        there = dotted(remote, "udp")._replace(interface=None) if remote else NO_ENDPOINT
         return self.socket(
             "udp",
             self.ip_version or ip_version(here.address) or ip_version(there.address),
@@ -76,8 +77,8 @@ class SolarisNetstat(Dialect):
         local, remote, user, pid, program, swind, send_q, rwind, recv_q, state_raw, iface = v
         if self.table is None and _at_sctp_widths(self.text, local, remote):
             raise RowError("a TCP row at SCTP's column widths: an SCTP row with a column missing")
-        here = split_dot(local, "tcp")._replace(interface=iface)
-        there = split_dot(remote, "tcp")._replace(interface=None)
+        here = dotted(local, "tcp")._replace(interface=iface)
+        there = dotted(remote, "tcp")._replace(interface=None)
         state = None if state_raw.startswith("Unknown") else self.tcp_state(state_raw)
         return self.socket(
             "tcp",
@@ -221,7 +222,7 @@ def split_sctp(text: str) -> Endpoint:
     """An SCTP endpoint: ``addr.port``, or the bare address when the port is 0 (``0.0.0.0``)."""
     if _DOTTED_QUAD.fullmatch(text):
         return Endpoint(text, None, None, None)
-    return split_dot(text, "sctp")
+    return dotted(text, "sctp")
 
 
 def split_classic_paths(rest: str) -> tuple[str | None, str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from functools import partial
 from importlib.resources import files
@@ -52,13 +53,44 @@ def split_colon(text: str, proto: str = "") -> Endpoint:
 
 
 def split_dot(text: str, proto: str = "") -> Endpoint:
-    """Split an endpoint whose port follows the last dot: BSD, macOS, Solaris (``::1.22``)."""
+    """Split an endpoint whose port follows the last dot: BSD, macOS, Solaris (``::1.22``).
+    ValueError for a host of digits and dots that is no IPv4 address (``10.2``, a line cut in
+    ``10.2.3.4.22``): no netstat prints one (see ``dot_refused``)."""
     host, sep, port = text.strip().rpartition(".")
     if not sep:
         host, port = text.strip(), "*"
+    elif host and host[0] in _DIGITS and _cut_short(host):
+        raise ValueError(
+            f"{text.strip()!r} is no endpoint: {host!r} is no IPv4 address (cut short)"
+        )
     elif port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
         return _new((host, int(port), None, None))  # the common case: 10.0.0.1.22
     return _endpoint(host, port, proto)
+
+
+def dot_refused(text: str) -> bool:
+    """Whether ``split_dot`` refuses ``text``."""
+    host, sep, _ = text.strip().rpartition(".")
+    return bool(sep and host and host[0] in _DIGITS and _cut_short(host))
+
+
+_DIGITS = "0123456789"
+_CUT_TO_12 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}")
+"""Three octets and a dot: what FreeBSD's and macOS's ``-A`` without ``-n`` print of an
+IPv4 address of 13 characters or more that has no name (``%.12s``), before the port's dot."""
+
+
+def _cut_short(host: str) -> bool:
+    """Whether ``host``, beginning with a digit, is digits and dots but no IPv4 address (nor
+    one cut to 12 characters, ``_CUT_TO_12``)."""
+    if ":" in host:
+        return False
+    try:
+        _pton(_V4, host)
+    except (OSError, ValueError):
+        dotted = host.isascii() and host.replace(".", "").isdigit()
+        return dotted and _CUT_TO_12.fullmatch(host) is None
+    return False
 
 
 def _endpoint(host: str, port: str, proto: str) -> Endpoint:

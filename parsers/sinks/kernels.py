@@ -42,15 +42,18 @@ Column = Any
 """An Arrow array.  Typed ``Any``: pyarrow's stubs type each compute function by overloads of
 concrete array classes, which a function over any column cannot name."""
 
+_OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
 _SIMPLE_PORT = {
     ":": r"^[^\[%][^%]*:[0-9]{1,9}$",
-    ".": r"^[^\[%][^%]*\.[0-9]{1,9}$",
+    ".": rf"^(?:(?:(?:{_OCTET})\.){{3}}(?:{_OCTET})?|[^\[%0-9][^%]*|[0-9][0-9.]*[^0-9.%][^%]*)"
+    r"\.[0-9]{1,9}$",
 }
 """``split_colon`` and ``split_dot``'s common case: a port of ASCII digits after the last
-separator, a host not bracketed and without a zone (then no service or interface)."""
+separator, a host not bracketed and without a zone (then no service or interface); for
+``split_dot``, a host of digits and dots only when it is an IPv4 address (or one cut to 12
+characters: ``addresses.dot_refused``)."""
 _BRACKETED = r"^\[[^\]%]+\]:[0-9]{1,9}$"
 """``split_colon`` of a bracketed address without a zone: the address inside, the port."""
-_OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
 _IPV4 = "^" + r"\.".join(f"(?:{_OCTET})" for i in range(4)) + "$"
 """What ``inet_pton`` reads as an IPv4 address (no leading zeros, each octet at most 255)."""
 _IPV4_SYNTAX = r"^[0-9][0-9.]*$"
