@@ -214,3 +214,61 @@ def test_a_header_name_wrapped_on_a_narrow_console() -> None:
     alone = nn.parse("etting\nettings\nFoo\n", dialect="powershell-nettcp")
     assert (alone.lines["other"], [d.line for d in alone.diagnostics]) == (1, [2, 3])
     assert rank([lines[1], lines[2], lines[4]])[0].dialect == "powershell-nettcp"
+
+
+def test_format_table_wrap_continues_addresses_under_their_column() -> None:
+    """PowerShell 7's TableWriter (-Wrap) cuts an address every 35 characters, the rest under it
+    on the next line where its column begins, the line's end trimmed."""
+    result = parse("table-wrap-pwsh7")
+    assert result.lines == {"record": 12, "other": 4, "unparsed": 0}
+    both = next(r for r in result.records if r.local_port == 52541)
+    assert (both.local_address, both.remote_address) == (
+        "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9c01",
+        "2a00:1450:4007:80c:8a2e:370:7334:1a2b",
+    )
+    # "bdef", letters only, is also how a wrapped header name's rest looks
+    remote = next(r for r in result.records if r.local_port == 52538)
+    assert remote.remote_address == "2606:4700:3033:1c42:b6c8:91a4:3f2e:bdef"
+    assert (remote.state, remote.remote_scope, "remote_address_cut" in remote.extra) == (
+        "TIME-WAIT",
+        "other",
+        False,
+    )
+
+
+WRAPPED = "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9 52544     ::1" + " " * 32 + ROW[82:]
+
+
+def test_windows_powershell_pads_the_rest_of_a_wrapped_row() -> None:
+    """The older TableWriter.cs (PowerShell 6.0, as Windows PowerShell 5.1) pads every column of
+    a wrapped row's next lines to its width, the last one too: trailing blanks."""
+    more = "c01".ljust(35 + 10 + 36 + 11 + 12 + 15 + 14)
+    (record,) = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\n{more}\r\n").records
+    assert record.local_address == "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9c01"
+
+
+def test_the_rest_of_a_wrapped_value_must_stand_under_an_address_that_goes_on() -> None:
+    cases = {
+        " c01": "stands where no column begins",
+        " " * 36 + "1": "under LocalPort, which has no value to go on",
+        " " * 46 + "c01": "under RemoteAddress",  # "::1" does not fill its column: no more
+        "c01" + " " * 43 + "2b": "under RemoteAddress",
+        "c01" * 12: "wider than the LocalAddress column",
+    }
+    for more, reason in cases.items():
+        result = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\n{more}\r\n")
+        assert reason in result.diagnostics[0].reason
+        assert result.records[0].local_address == "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9"
+    after_blank = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\n\r\nc01\r\n")
+    assert "no table row above it" in after_blank.diagnostics[0].reason
+
+
+def test_an_address_filling_its_column_may_go_on_and_says_so() -> None:
+    """35 characters, no "...": whole, or (-Wrap) going on below; the next line tells."""
+    alone = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\n{ROW}\r\n").records[0]
+    assert (alone.local_address, alone.extra["cut"]) == (
+        "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9",
+        ["local_address"],
+    )
+    joined = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\nc01\r\n").records[0]
+    assert "cut" not in joined.extra

@@ -456,11 +456,20 @@ def _spaced(value: Any) -> Any:
 def invented(original: nn.Record, record: nn.Record, own: Own | None) -> list[str]:
     """The invented values of ``record``, a mutated capture's reading of ``original``."""
     found = []
+    # a value filling its column, flagged as maybe cut: its rest may be on a line moved away
+    cut = [
+        name
+        for name in record.extra.get("cut", ())
+        if isinstance(getattr(record, name, None), str)
+        and str(getattr(original, name)).startswith(getattr(record, name))
+    ]
     for name, value in record.to_dict().items():
         before = getattr(original, name)
         if name in CONTEXT or (own is not None and own.altered and name in DERIVED):
             continue
-        if name == "extra" and own is not None and own.altered:
+        if name in cut or (cut and name in DERIVED):
+            continue
+        if name == "extra" and ((own is not None and own.altered) or cut):
             value = {k: v for k, v in value.items() if k not in DERIVED_EXTRA}
             before = {k: v for k, v in before.items() if k not in DERIVED_EXTRA}
         found += novel(name, before, value, own)
