@@ -6,6 +6,7 @@ from pathlib import Path
 
 import netstat_normalizer as nn
 from netstat_normalizer.engine.detect import rank
+from netstat_normalizer.io.reader import MAX_LINE
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "powershell-nettcp"
 HEADER = (
@@ -272,3 +273,49 @@ def test_an_address_filling_its_column_may_go_on_and_says_so() -> None:
     )
     joined = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\nc01\r\n").records[0]
     assert "cut" not in joined.extra
+
+
+def _records(case: str) -> list[dict[str, object]]:
+    return [{k: v for k, v in r.to_dict().items() if k != "source"} for r in parse(case).records]
+
+
+def test_convertto_json_compress_reads_as_the_indented_document() -> None:
+    """-Compress prints the same members without whitespace, the document on one line (5.1's
+    pretty printer only adds whitespace to it): the same records, from one record line."""
+    for compact, indented in [
+        ("json-compress-ps51-utf16", "json-ps51-utf16"),
+        ("udp-json-compress-pwsh7", "udp-json-pwsh7"),
+        ("udp-json-one-compress-pwsh7", "udp-json-one-pwsh7"),
+    ]:
+        assert _records(compact) == _records(indented)
+        assert parse(compact).lines == {"record": 1, "other": 0, "unparsed": 0}
+    first = parse("json-compress-ps51-utf16").records[0]
+    assert (first.extra["cim"]["ClassName"], first.extra["state_code"]) == (
+        "MSFT_NetTCPConnection",
+        5,
+    )
+
+
+def test_a_compressed_document_is_read_whole_or_not_at_all() -> None:
+    good = '{"LocalAddress":"::","LocalPort":135,"OwningProcess":1072}'
+    bad = '{"LocalAddress":"::","LocalPort":135,"OwningProcess":"x"}'
+    result = nn.parse(f"[{good},{bad}]\r\n", dialect="powershell-nettcp")
+    assert result.records == []
+    assert result.diagnostics[0].reason == (
+        "object 2 of the document: OwningProcess 'x' is no value this object prints"
+    )
+    broken = nn.parse(f"[{good},{good}\r\n", dialect="powershell-nettcp")
+    assert broken.records == [] and "no JSON document" in broken.diagnostics[0].reason
+    # the lines after it are read as before it
+    after = nn.parse(f"[{good},{bad}]\r\n[{good}]\r\n", dialect="powershell-nettcp")
+    assert [r.local_port for r in after.records] == [135]
+
+
+def test_a_compressed_document_longer_than_a_line_may_be_is_reported() -> None:
+    """A one-line document longer than MAX_LINE (1 MiB) is one unparsed line, never read."""
+    one = '{"LocalAddress":"192.168.1.23","LocalPort":52547,"OwningProcess":3880}'
+    document = "[" + ",".join([one] * (MAX_LINE // len(one) + 1)) + "]"
+    result = nn.parse(f"{document}\r\n[{one}]\r\n".encode(), dialect="powershell-nettcp")
+    assert result.lines == {"record": 1, "other": 0, "unparsed": 1}
+    assert result.diagnostics[0].reason == f"line of {len(document)} bytes, longer than {MAX_LINE}"
+    assert [r.local_port for r in result.records] == [52547]

@@ -91,6 +91,8 @@ class Capture:
     lines: tuple[str, ...]
     records: dict[int, nn.Record]
     """Records by the line they start on (1-based)."""
+    every: dict[int, tuple[nn.Record, ...]]
+    """All records by that line: a one-line JSON document holds several."""
     data: tuple[int, ...]
     """Lines counted as records: rows and their continuation lines."""
     other: tuple[int, ...]
@@ -120,6 +122,10 @@ def load(case: Path) -> Capture:
         command=command_of(case),
         lines=tuple(lines),
         records={r.source["line"]: r for r in result.records},
+        every={
+            n: tuple(r for r in result.records if r.source["line"] == n)
+            for n in {r.source["line"] for r in result.records}
+        },
         data=tuple(n for n, k in enumerate(kinds, 1) if k == "record"),
         other=tuple(n for n, k in enumerate(kinds, 1) if k == "other" and lines[n - 1].strip()),
     )
@@ -492,7 +498,7 @@ def check(mutated: Mutated) -> nn.ParseResult:
         own = None
         if origin == owner:
             own = Own(frozenset(mutated.altered), words)
-        bad = invented(capture.records[origin], record, own)
+        bad = min((invented(o, record, own) for o in capture.every[origin]), key=len)
         assert not bad, (
             f"{capture.name}, {mutated.what}: line {record.source['line']} "
             f"{mutated.lines[record.source['line'] - 1]!r} invents {bad}"
@@ -621,7 +627,7 @@ def test_every_row_cut_at_every_column(capture: Capture) -> None:
         for record in result.records:
             n = record.source["line"]
             own = Own(frozenset(), line_words([lines[n - 1]]))
-            bad = invented(capture.records[n], record, own)
+            bad = min((invented(o, record, own) for o in capture.every[n]), key=len)
             assert not bad, f"{capture.name}, rows cut after column {k}: line {n} invents {bad}"
 
 

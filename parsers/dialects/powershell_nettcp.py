@@ -12,7 +12,10 @@ column begins (``cell_more``): the pieces are joined; an address filling its col
 
 ``ConvertTo-Json`` output (Windows PowerShell 5.1 and PowerShell 7) is read line by line: each
 ``{`` that opens an object of the document starts a record, each member fills it (strings kept
-as printed between their quotes); the dialect keeps the nesting (``_nest``).  Enumerations
+as printed between their quotes); the dialect keeps the nesting (``_nest``).  ``-Compress``
+prints the same members with no whitespace, the document on one line: its pieces are read as
+those lines are (``json_document``), a record per object, the line whole or not at all (one
+longer than ``MAX_LINE`` is reported unread).  Enumerations
 print as numbers, named through ``data/powershell_enums.tsv``: ``State``'s gives the state
 (``state_raw`` stays None: no word is printed; the number is ``extra.state_code``),
 ``OffloadState``'s ``extra.offload_state``; ``AppliedSetting`` stays a number
@@ -29,6 +32,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any
 
@@ -110,6 +114,36 @@ _TEXT = frozenset(("LocalAddress", "RemoteAddress", "CreationTime"))
 _CLASSES = {"MSFT_NetTCPConnection": "tcp", "MSFT_NetUDPEndpoint": "udp"}
 _OBJECT = "{"
 """The ``_nest`` entry of a connection object (other entries: a nested member's key, ``[``)."""
+
+
+_PIECE = re.compile(
+    r'\s*(?:("(?:[^"\\]|\\.)*")\s*:|("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?'
+    r"|true|false|null|\[\s*\]|\{\s*\})|([\[\]{},]))"
+)
+"""A key and its colon, a scalar (or an empty array or object), or a bracket or comma of a
+JSON text, each as printed."""
+
+
+def _pieces(text: str) -> Iterator[tuple[str, list[str | None]]]:
+    """The line kinds and values of the indented layouts' lines for a one-line JSON text (valid
+    JSON): ``[`` or ``{`` alone opens, a key with its value (``{`` or ``[`` opening a nested
+    one), an array's element, a bracket closing."""
+    key: str | None = None
+    for found in _PIECE.finditer(text):
+        name, scalar, mark = found.groups()
+        if name is not None:
+            key = name + ":"
+        elif mark == ",":
+            continue
+        elif key is not None:  # a member's value
+            yield "json_member", [key, scalar or mark, None]
+            key = None
+        elif mark in ("]", "}"):
+            yield "json_close", [mark, None]
+        elif mark is not None:
+            yield "json_open", [mark]
+        else:
+            yield "json_item", [scalar, None]
 
 
 class PowershellNettcp(Dialect):
@@ -362,6 +396,27 @@ class PowershellNettcp(Dialect):
             if key == "ClassName" and scalar in _CLASSES:
                 self._said_by_class(record, _CLASSES[scalar])
         return CONTINUES
+
+    def json_document(self, v: list[Any]) -> list[Record]:
+        """ConvertTo-Json -Compress: each piece of the one-line document handled as its line in
+        the indented layouts is (the same members, printed alike), a record per object."""
+        try:
+            json.loads(v[0])
+        except ValueError as err:
+            raise RowError(f"no JSON document: {err}") from None
+        saved = (self.section, self.table, self._nest, self._last, self.seen)
+        self._nest, records = (), []
+        try:
+            for kind, values in _pieces(v[0]):
+                result = getattr(self, kind)(values)
+                if type(result) is Record:
+                    records.append(result)
+                    self._last = result
+        except RowError as err:
+            self.section, self.table, self._nest, self._last, self.seen = saved
+            where = f"object {len(records)} of the document: " if records else ""
+            raise RowError(f"{where}{err}") from None
+        return records
 
     def json_item(self, v: list[Any]) -> object:
         if not self._nest or self._nest[-1] != "[" or self._last is None or len(self._nest) < 2:
