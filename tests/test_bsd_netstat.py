@@ -122,6 +122,18 @@ def test_freebsd_names_and_truncated_services() -> None:
     assert rows["admin-laptop.cor.60142"].remote_address == "admin-laptop.cor"
 
 
+def test_a_value_wider_than_its_a_column_is_not_cut() -> None:
+    """-A prints an address %-18.18s then one space: 18 characters followed by more spaces did
+    not fill the column (garbage widened it), so its port is no cut one (it was flagged)."""
+    lines = (FIXTURES / "freebsd-netstat" / "Aan.out").read_text().splitlines()
+    row = lines[2].replace(" 192.168.1.20.22 ", " 000192.168.1.20.22 ")
+    records, diagnostics = run("freebsd-netstat", [*lines[:2], row, lines[4]])
+    assert diagnostics == []
+    assert (records[0].local_address, records[0].local_port) == ("000192.168.1.20", 22)
+    assert "local_port_printed" not in records[0].extra
+    assert records[1].extra["remote_port_printed"] == "4102"  # a full column: maybe cut
+
+
 def test_freebsd_flag_columns() -> None:
     aan = Rows("freebsd-netstat", "Aan")
     cut = aan["198.51.100.23.4102 "]

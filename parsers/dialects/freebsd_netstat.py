@@ -405,12 +405,18 @@ class FreebsdNetstat(Dialect):
     def cut_endpoint(self, text: str, proto: str, side: str, extra: dict[str, Any]) -> Endpoint:
         """``split_dot``, except that with -A (18-wide columns) a port of fewer than 5 digits in a
         full column may be cut (``198.51.100.23.4102`` for port 41022): its port is then None and
-        the digits printed go to ``extra["<side>_port_printed"]``."""
+        the digits printed go to ``extra["<side>_port_printed"]``.  A full column is printed
+        ``%-18.18s `` (inet.c): one space after it, then the next column or the line's end; a
+        value followed by more spaces is wider than its column (something precedes it, as in
+        ``000192.168.1.20.22``), not cut, and its port is read as printed."""
         end = split_dot(text, proto)
         port = text.rpartition(".")[2]
         if self._prefix and len(text) >= 18 and port.isascii() and port.isdigit() and len(port) < 5:
-            extra[f"{side}_port_printed"] = port
-            end = end._replace(port=None)
+            at = self.text.find(text) if side == "local" else self.text.rfind(text)
+            after = self.text[at + len(text) : at + len(text) + 2]
+            if after[:1] != " " or after[1:] != " ":  # the column's one separating space
+                extra[f"{side}_port_printed"] = port
+                end = end._replace(port=None)
         return end
 
 
