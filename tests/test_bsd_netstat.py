@@ -124,6 +124,18 @@ def test_freebsd_names_and_truncated_services() -> None:
     assert rows["admin-laptop.cor.60142"].remote_address == "admin-laptop.cor"
 
 
+def test_a_value_wider_than_its_a_column_is_not_cut() -> None:
+    """-A prints an address %-18.18s then one space: 18 characters followed by more spaces did
+    not fill the column (garbage widened it), so its port is no cut one (it was flagged)."""
+    lines = (FIXTURES / "freebsd-netstat" / "Aan.out").read_text().splitlines()
+    row = lines[2].replace("192.168.1.20.22    ", "192.168.100.200.22   ")
+    records, diagnostics = run("freebsd-netstat", [*lines[:2], row, lines[4]])
+    assert diagnostics == []
+    assert (records[0].local_address, records[0].local_port) == ("192.168.100.200", 22)
+    assert "local_port_printed" not in records[0].extra
+    assert records[1].extra["remote_port_printed"] == "4102"  # a full column: maybe cut
+
+
 def test_freebsd_flag_columns() -> None:
     aan = Rows("freebsd-netstat", "Aan")
     cut = aan["198.51.100.23.4102 "]
@@ -410,14 +422,97 @@ def test_an_unknown_freebsd_column_keeps_its_rows() -> None:
             "tcp4       0      0 192.168.1.20.22        203.0.113.45.52815     ESTABLISHED rack x",
         ],
     )
-    assert [r.kind for r in records] == ["notice", "socket", "socket"]
+    assert [r.kind for r in records] == ["notice", "socket", "socket", "socket"]
     assert records[0].extra == {
         "notice": "columns this dialect does not know, kept as printed",
         "columns": ["Stack"],
     }
     assert (records[1].state, records[1].extra) == ("ESTABLISHED", {"Stack": "rack"})
     assert records[2].extra == {"Stack": "-"}
-    assert [d.line for d in diagnostics] == [4]  # two words for one column: not guessed
+    # two words for one column, the last: cut at the header's position, as printed
+    assert records[3].extra == {"Stack": "rack x"}
+    assert diagnostics == []
+
+
+def test_freebsd_14_congestion_columns_are_cut_at_the_header_positions() -> None:
+    """netstat -ancC (FreeBSD 14 inet.c): Stack and CC ... ECN are printed for TCP rows only;
+    a UDP row, ending at its foreign address, has none of them (it was unparsed)."""
+    rows = Rows("freebsd-netstat", "ancC-14")
+    assert rows.records[0].extra["columns"] == ["Stack", "CC", "cwin", "ssthresh", "MSS", "ECN"]
+    assert rows["10.20.30.40.49822"].extra == {
+        "Stack": "freebsd",
+        "CC": "newreno",
+        "cwin": "28960",
+        "ssthresh": "1073725440",
+        "MSS": "1460",
+        "ECN": "off",
+    }
+    udp = rows["127.0.0.1.123"]
+    assert (udp.proto, udp.local_address, udp.local_port, udp.extra) == (
+        "udp",
+        "127.0.0.1",
+        123,
+        {},
+    )
+
+
+_STACK_HEADER = (
+    "Proto Recv-Q Send-Q Local Address          Foreign Address        (state)     Stack    CC"
+    "            cwin   ssthresh   MSS ECN"
+)
+_ROW = "tcp4       0      0 192.168.1.20.22        203.0.113.45.52814     ESTABLISHED "
+
+
+@pytest.mark.parametrize(
+    ("tail", "values"),
+    [
+        # a stack name holding a space (-c prints it %-*s, as wide as the longest): by position
+        ("my stack cubic        14600 1073725440  1460 off", ("my stack", "cubic")),
+        ("rack     cubic        14600 1073725440  1460 off", ("rack", "cubic")),
+        # a name wider than the header's, right after the CC name: the wide gap tells
+        ("rack     my cc algo   14600 1073725440  1460 off", ("rack", "my cc algo")),
+    ],
+)
+def test_values_with_spaces_are_cut_at_the_header_positions(
+    tail: str, values: tuple[str, str]
+) -> None:
+    records, diagnostics = run("freebsd-netstat", [_STACK_HEADER, _ROW + tail])
+    assert diagnostics == []
+    assert (records[1].extra["Stack"], records[1].extra["CC"]) == values
+    assert records[1].extra["cwin"] == "14600"
+
+
+def test_a_row_ending_before_unknown_columns_prints_none_of_them() -> None:
+    records, diagnostics = run("freebsd-netstat", [_STACK_HEADER, _ROW + "rack"])
+    assert (records[1].extra, diagnostics) == ({"Stack": "rack"}, [])
+
+
+@pytest.mark.parametrize(
+    ("tail", "reason"),
+    [
+        # "ef" may end the Stack value or begin CC's: single spaces on both sides
+        ("ab cd ef cubic        14600 1073725440  1460 off", "may end the Stack value or begin CC"),
+        # a value wider than its column pushed the next ones: not where the header has them
+        ("my big stack cubic   14600 1073725440  1460 off", "a column moved"),
+        ("my stack cubic     14600 1073725440  1460 off", "stands under two columns"),
+        ("rack     cubic                   1460 off", "no value under the cwin column"),
+        ("         cubic        14600 1073725440  1460 off", "no value under the Stack column"),
+    ],
+)
+def test_positions_that_do_not_tell_keep_the_row_unparsed(tail: str, reason: str) -> None:
+    records, diagnostics = run("freebsd-netstat", [_STACK_HEADER, _ROW + tail])
+    assert [r.kind for r in records] == ["notice"]
+    assert len(diagnostics) == 1 and reason in diagnostics[0].reason
+
+
+def test_a_word_past_a_right_aligned_last_column_is_no_part_of_its_value() -> None:
+    """MSS is printed %5u: "1460" ends where its name ends, so "off" past it is not a wider
+    MSS value (a header cut before ECN)."""
+    header = _STACK_HEADER.removesuffix(" ECN")
+    _, diagnostics = run(
+        "freebsd-netstat", [header, _ROW + "rack     cubic        14600 1073725440  1460 off"]
+    )
+    assert "'off' past the MSS column" in diagnostics[0].reason
 
 
 @pytest.mark.parametrize("case", ["anv-26", "anvl-26"])

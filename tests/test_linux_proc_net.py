@@ -213,3 +213,25 @@ def test_varied_rows_read_as_the_plain_reading(
     records = read_rows([line])
     assume(records)  # not a TIME-WAIT or request socket's shape in another state
     assert as_read(records[0]) == plain_reading(line)
+
+
+def test_a_unix_path_that_is_the_inode_again_is_not_told_apart() -> None:
+    """af_unix.c's unix_seq_show prints " %s" of a bound sun_path as given: a relative path may
+    be a number (bind("4242") in the working directory), read as the path.  A path equal to the
+    row's own inode is that, or the inode printed twice (a damaged line): not told apart, the
+    line is unparsed with the reason.  netstat -x prints the same path after the inode."""
+    row = "00000000d6690c35: 00000003 00000000 00000000 0005 03 342843"
+    header = "Num       RefCount Protocol Flags    Type St Inode Path"
+    result = nn.parse(f"{header}\n{row} 4242\n{row} 342843\n", dialect="linux-proc-net")
+    assert [(r.local_address, r.inode) for r in result.records] == [("4242", 342843)]
+    assert [d.line for d in result.diagnostics] == [3]
+    assert "inode printed again, or a relative path" in result.diagnostics[0].reason
+    netstat = [
+        "Active UNIX domain sockets (servers and established)",
+        "Proto RefCnt Flags       Type       State         I-Node   Path",
+        "unix  2      [ ACC ]     STREAM     LISTENING     29258    4242",
+        "unix  2      [ ACC ]     STREAM     LISTENING     29258    29258",
+    ]
+    result = nn.parse("\n".join(netstat) + "\n", dialect="linux-netstat")
+    assert [r.local_address for r in result.records] == ["4242"]
+    assert [d.line for d in result.diagnostics] == [4]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import netstat_normalizer as nn
 from netstat_normalizer.engine.detect import rank
+from netstat_normalizer.io.reader import MAX_LINE
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "powershell-nettcp"
 HEADER = (
@@ -214,3 +215,107 @@ def test_a_header_name_wrapped_on_a_narrow_console() -> None:
     alone = nn.parse("etting\nettings\nFoo\n", dialect="powershell-nettcp")
     assert (alone.lines["other"], [d.line for d in alone.diagnostics]) == (1, [2, 3])
     assert rank([lines[1], lines[2], lines[4]])[0].dialect == "powershell-nettcp"
+
+
+def test_format_table_wrap_continues_addresses_under_their_column() -> None:
+    """PowerShell 7's TableWriter (-Wrap) cuts an address every 35 characters, the rest under it
+    on the next line where its column begins, the line's end trimmed."""
+    result = parse("table-wrap-pwsh7")
+    assert result.lines == {"record": 12, "other": 4, "unparsed": 0}
+    both = next(r for r in result.records if r.local_port == 52541)
+    assert (both.local_address, both.remote_address) == (
+        "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9c01",
+        "2a00:1450:4007:80c:8a2e:370:7334:1a2b",
+    )
+    # "bdef", letters only, is also how a wrapped header name's rest looks
+    remote = next(r for r in result.records if r.local_port == 52538)
+    assert remote.remote_address == "2606:4700:3033:1c42:b6c8:91a4:3f2e:bdef"
+    assert (remote.state, remote.remote_scope, "remote_address_cut" in remote.extra) == (
+        "TIME-WAIT",
+        "other",
+        False,
+    )
+
+
+WRAPPED = "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9 52544     ::1" + " " * 32 + ROW[82:]
+
+
+def test_windows_powershell_pads_the_rest_of_a_wrapped_row() -> None:
+    """The older TableWriter.cs (PowerShell 6.0, as Windows PowerShell 5.1) pads every column of
+    a wrapped row's next lines to its width, the last one too: trailing blanks."""
+    more = "c01".ljust(35 + 10 + 36 + 11 + 12 + 15 + 14)
+    (record,) = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\n{more}\r\n").records
+    assert record.local_address == "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9c01"
+
+
+def test_the_rest_of_a_wrapped_value_must_stand_under_an_address_that_goes_on() -> None:
+    cases = {
+        " c01": "stands where no column begins",
+        " " * 36 + "1": "under LocalPort, which has no value to go on",
+        " " * 46 + "c01": "under RemoteAddress",  # "::1" does not fill its column: no more
+        "c01" + " " * 43 + "2b": "under RemoteAddress",
+        "c01" * 12: "wider than the LocalAddress column",
+    }
+    for more, reason in cases.items():
+        result = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\n{more}\r\n")
+        assert reason in result.diagnostics[0].reason
+        assert result.records[0].local_address == "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9"
+    after_blank = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\n\r\nc01\r\n")
+    assert "no table row above it" in after_blank.diagnostics[0].reason
+
+
+def test_an_address_filling_its_column_may_go_on_and_says_so() -> None:
+    """35 characters, no "...": whole, or (-Wrap) going on below; the next line tells."""
+    alone = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\n{ROW}\r\n").records[0]
+    assert (alone.local_address, alone.extra["cut"]) == (
+        "2a01:cb04:809:b600:e1c4:7b1d:3f2a:9",
+        ["local_address"],
+    )
+    joined = nn.parse(f"{HEADER}\r\n{RULE}\r\n{WRAPPED}\r\nc01\r\n").records[0]
+    assert "cut" not in joined.extra
+
+
+def _records(case: str) -> list[dict[str, object]]:
+    return [{k: v for k, v in r.to_dict().items() if k != "source"} for r in parse(case).records]
+
+
+def test_convertto_json_compress_reads_as_the_indented_document() -> None:
+    """-Compress prints the same members without whitespace, the document on one line (5.1's
+    pretty printer only adds whitespace to it): the same records, from one record line."""
+    for compact, indented in [
+        ("json-compress-ps51-utf16", "json-ps51-utf16"),
+        ("udp-json-compress-pwsh7", "udp-json-pwsh7"),
+        ("udp-json-one-compress-pwsh7", "udp-json-one-pwsh7"),
+    ]:
+        assert _records(compact) == _records(indented)
+        assert parse(compact).lines == {"record": 1, "other": 0, "unparsed": 0}
+    first = parse("json-compress-ps51-utf16").records[0]
+    assert (first.extra["cim"]["ClassName"], first.extra["state_code"]) == (
+        "MSFT_NetTCPConnection",
+        5,
+    )
+
+
+def test_a_compressed_document_is_read_whole_or_not_at_all() -> None:
+    good = '{"LocalAddress":"::","LocalPort":135,"OwningProcess":1072}'
+    bad = '{"LocalAddress":"::","LocalPort":135,"OwningProcess":"x"}'
+    result = nn.parse(f"[{good},{bad}]\r\n", dialect="powershell-nettcp")
+    assert result.records == []
+    assert result.diagnostics[0].reason == (
+        "object 2 of the document: OwningProcess 'x' is no value this object prints"
+    )
+    broken = nn.parse(f"[{good},{good}\r\n", dialect="powershell-nettcp")
+    assert broken.records == [] and "no JSON document" in broken.diagnostics[0].reason
+    # the lines after it are read as before it
+    after = nn.parse(f"[{good},{bad}]\r\n[{good}]\r\n", dialect="powershell-nettcp")
+    assert [r.local_port for r in after.records] == [135]
+
+
+def test_a_compressed_document_longer_than_a_line_may_be_is_reported() -> None:
+    """A one-line document longer than MAX_LINE (1 MiB) is one unparsed line, never read."""
+    one = '{"LocalAddress":"192.168.1.23","LocalPort":52547,"OwningProcess":3880}'
+    document = "[" + ",".join([one] * (MAX_LINE // len(one) + 1)) + "]"
+    result = nn.parse(f"{document}\r\n[{one}]\r\n".encode(), dialect="powershell-nettcp")
+    assert result.lines == {"record": 1, "other": 0, "unparsed": 1}
+    assert result.diagnostics[0].reason == f"line of {len(document)} bytes, longer than {MAX_LINE}"
+    assert [r.local_port for r in result.records] == [52547]

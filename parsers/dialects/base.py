@@ -4,7 +4,8 @@ A dialect declares its grammar file, its sections (the grammar's start rules, th
 input starts), its tables and one handler method per row kind, named after the kind, in the manner
 of a Lark transformer; titles, headers and quiet lines get defaults derived from the grammar (see
 ``Dialect``).  A handler returns a new Record, ``None`` for a recognised line that is no record
-(title, header, warning), or ``CONTINUES`` when the line adds to the record above it; it raises
+(title, header, warning), or ``CONTINUES`` when the line adds to the record above it (or, for a
+line holding several, a list of Records); it raises
 ``RowError`` for a line that parses but makes no sense (an unknown state word).  A title or
 header that the dialect reads only in part (a column it does not know) calls ``notice``: the line
 stays a recognised one, and one record of kind ``notice`` follows it, saying what was not known.
@@ -52,7 +53,8 @@ CONTINUES = object()
 Values = list[Any]
 """A line's values as the grammar gives them: the text of each kept terminal, or None."""
 Handler = Callable[[Values], object]
-"""A line kind's handler: a Record, None (no record) or CONTINUES; RowError for a bad line."""
+"""A line kind's handler: a Record, None (no record), CONTINUES, or a non-empty list of Records
+(a line holding several); RowError for a bad line."""
 
 
 class Boundary(NamedTuple):
@@ -267,6 +269,14 @@ class Dialect:
                         yield pending
                     yield from self._notices
                     pending = self._notices = None
+            elif type(result) is list:  # the records of one line, in order (none empty)
+                counts["record"] += 1
+                continued = 0
+                if pending is not None:
+                    yield pending
+                *before, pending = result
+                yield from before
+                self._last = pending
             elif pending is None:  # CONTINUES, with no record above
                 counts["unparsed"] += 1
                 self.unparsed(line)

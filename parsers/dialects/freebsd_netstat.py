@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from itertools import pairwise
 from typing import Any, ClassVar, NamedTuple
 
 from ..model.addresses import Endpoint, ip_version, split_dot
@@ -84,9 +85,14 @@ def split_proto(printed: str) -> tuple[str, str]:
 
 def header_words(text: str) -> list[str]:
     """A header's column names, multi-word names joined by ``-`` (``Local-Address``)."""
+    return _joined(text).split()
+
+
+def _joined(text: str) -> str:
+    """``text`` with the multi-word column names joined by ``-``, each in its place."""
     for words in ("Local Address", "Foreign Address", "Log ID"):
         text = text.replace(words, words.replace(" ", "-"))
-    return text.split()
+    return text
 
 
 # -- what makes ``inet_row`` a straight line of lookups -----------------------------------------
@@ -159,7 +165,7 @@ class FreebsdNetstat(Dialect):
     opens: ClassVar[Mapping[str, str]] = {"listen_header": "inet"}
     table_fields: ClassVar[tuple[str, ...]] = (
         *("_prefix", "_middle", "_tail_tcp", "_tail_other"),
-        *("_iface_columns", "_route_columns", "_family", "_guessing"),
+        *("_iface_columns", "_route_columns", "_family", "_guessing", "_spans"),
     )
     _prefix: tuple[str, ...] | None = ()
     """The header's columns before ``Proto`` (-A); None under a header this system does not
@@ -173,6 +179,10 @@ class FreebsdNetstat(Dialect):
     _family: int | None = None
     _guessing: bool = True
     """No Internet header seen yet: a row's columns after the state are guessed (``guess_tail``)."""
+    _spans: tuple[tuple[str, int, int], ...] = ()
+    """Where each column after the state stands in the header above (key, start, end), when the
+    header has a column the dialect does not know: a row whitespace cannot split is cut there
+    (``cut``)."""
 
     # -- lines that are no records (titles, other headers: the base's defaults) ---------------
     def family(self, v: Values) -> None:
@@ -180,7 +190,7 @@ class FreebsdNetstat(Dialect):
         self._family = _FAMILIES.get(v[0][:-1])
 
     def inet_header(self, v: Values) -> None:
-        self._prefix = None
+        self._prefix, self._spans = None, ()
         words = header_words(v[0])
         proto = words.index("Proto")
         if tuple(words[:proto]) not in ((), self.INET_PREFIX):
@@ -194,9 +204,11 @@ class FreebsdNetstat(Dialect):
         if rest[:1] == ["(state)"]:
             rest = rest[1:]
         unknown = [w for w in rest if w not in self.INET_TAIL]
+        columns = [self.INET_TAIL.get(w, (w, _as_printed)) for w in rest]
         if unknown:
             self.notice("columns this dialect does not know, kept as printed", columns=unknown)
-        columns = [self.INET_TAIL.get(w, (w, _as_printed)) for w in rest]
+            places = list(_WORD.finditer(_joined(self.text)))[-len(rest) :]
+            self._spans = tuple((k, m.start(), m.end()) for (k, _), m in zip(columns, places))
         self._tail_tcp = tail_of(columns)
         self._tail_other = tail_of(c for c in columns if c[0] not in self.TCP_ONLY)
         self._guessing = False
@@ -239,7 +251,7 @@ class FreebsdNetstat(Dialect):
         if tail is not None or columns:
             if tail is not None and not columns and self._guessing:
                 columns = self.guess_tail(tail)
-            for (group, key, kind), word in zip(columns, _values(tail, columns), strict=True):
+            for (group, key, kind), word in self.tail_values(tail, columns):
                 value = typed(kind, word, key)
                 if key == "pid":
                     pid = value
@@ -357,6 +369,20 @@ class FreebsdNetstat(Dialect):
         return self.record(kind="route", ip_version=self._family, extra=extra)
 
     # -- helpers -------------------------------------------------------------------------------
+    def tail_values(self, tail: str | None, columns: Tail) -> Iterable[tuple[Any, str]]:
+        """Each column after the state with its value: split at whitespace (``_values``), else,
+        under a header with a column the dialect does not know, cut at the header's positions
+        (``cut_at``)."""
+        try:
+            return zip(columns, _values(tail, columns), strict=True)
+        except RowError:
+            if not self._spans:
+                raise
+        places = {key: (start, end) for key, start, end in self._spans}
+        line = self.text.rstrip()
+        start = len(line) - len(tail or "")
+        return cut_at(line, start, [(*c, *places[c[1]]) for c in columns])
+
     def guess_tail(self, tail: str) -> Tail:
         """The columns after the state of a row read with no header above it (grepped): none
         this system is known to print alone, so the row is rejected (macOS overrides)."""
@@ -387,12 +413,18 @@ class FreebsdNetstat(Dialect):
     def cut_endpoint(self, text: str, proto: str, side: str, extra: dict[str, Any]) -> Endpoint:
         """``dotted``, except that with -A (18-wide columns) a port of fewer than 5 digits in a
         full column may be cut (``198.51.100.23.4102`` for port 41022): its port is then None and
-        the digits printed go to ``extra["<side>_port_printed"]``."""
+        the digits printed go to ``extra["<side>_port_printed"]``.  A full column is printed
+        ``%-18.18s `` (inet.c): one space after it, then the next column or the line's end; a
+        value followed by more spaces is wider than its column (something precedes it, as in
+        ``192.168.100.200.22`` followed by three spaces), not cut; its port is read as printed."""
         end = dotted(text, proto)
         port = text.rpartition(".")[2]
         if self._prefix and len(text) >= 18 and port.isascii() and port.isdigit() and len(port) < 5:
-            extra[f"{side}_port_printed"] = port
-            end = end._replace(port=None)
+            at = self.text.find(text) if side == "local" else self.text.rfind(text)
+            after = self.text[at + len(text) : at + len(text) + 2]
+            if after[:1] != " " or after[1:] != " ":  # the column's one separating space
+                extra[f"{side}_port_printed"] = port
+                end = end._replace(port=None)
         return end
 
 
@@ -445,6 +477,88 @@ def _values(tail: str | None, columns: Tail) -> list[str]:
 
 
 _WORD = re.compile(r"\S+")
+
+
+Placed = list[tuple[str, str, Callable[[str], Any], int, int]]
+"""Columns after the state as (group, key, type) and where the header prints their names."""
+
+
+def cut_at(line: str, start: int, columns: Placed) -> list[tuple[Any, str]]:
+    """Each column with its value in ``line`` from ``start``, cut at the header's positions: a
+    word under one column's name is that column's; a word under none (a value wider than its
+    name, left or right aligned) joins the column it meets, by single spaces before the first
+    name or past the last, and between two columns where one gap of two or more spaces tells
+    where a value ends; each value must begin where its name begins
+    (left aligned) or end where it ends (right aligned), else a value wider than its column has
+    pushed the others; a row ending before the last columns (unknown ones) prints none of them
+    (as FreeBSD's TCP-only columns).  RowError where the positions do not tell."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(line, start)]
+    under: list[int | None] = []
+    for a, b in words:
+        names = [i for i, c in enumerate(columns) if a < c[4] and b > c[3]]
+        if len(names) > 1:
+            keys = " and ".join(columns[i][1] for i in names)
+            raise RowError(f"{line[a:b]!r} stands under two columns ({keys})")
+        under.append(names[0] if names else None)
+    placed = [i for i in under if i is not None]
+    if words and not placed:
+        raise RowError("values under no column of the header")
+    if placed != sorted(placed):
+        raise RowError("values out of the order of the header's columns")
+    count = len(set(placed))
+    for i, (_, key, kind, begins, _) in enumerate(columns):
+        if i not in placed and not (i >= count and kind is _as_printed and begins >= len(line)):
+            raise RowError(f"no value under the {key} column")
+    if not count:
+        return []
+    owners = _owners(line, words, under, columns)
+    values = []
+    for i in range(count):
+        mine = [w for w, owner in zip(words, owners, strict=True) if owner == i]
+        (begins, _), (_, ends) = mine[0], mine[-1]
+        if begins != columns[i][3] and ends != columns[i][4]:
+            what = f"the {columns[i][1]} value {line[begins:ends]!r}"
+            raise RowError(f"{what} neither begins nor ends where its name does: a column moved")
+        values.append((columns[i][:3], line[begins:ends]))
+    return values
+
+
+def _owners(
+    line: str, words: list[tuple[int, int]], under: list[int | None], columns: Placed
+) -> list[int]:
+    """The column of each word (``cut_at``): those under no column's name go to the one they
+    meet."""
+    placed = [n for n, i in enumerate(under) if i is not None]
+    owners = [i or 0 for i in under]  # words before the first name: the first column's
+    first, last = placed[0], placed[-1]
+    owners[last + 1 :] = [owners[last]] * (len(words) - last - 1)
+    for n in (*range(first), *range(last, len(words) - 1)):
+        if words[n + 1][0] - words[n][1] > 1:  # a wide gap at either end: no one value
+            a, b = (words[0][0], words[n][1]) if n < first else (words[n + 1][0], len(line))
+            raise RowError(f"{line[a:b]!r} stands under no column of the header")
+    # a value reaches past its name's end when aligned left, before its start when right
+    _, key, _, begins, ends = columns[owners[first]]
+    if first and (words[first][1] != ends or words[first][0] == begins):
+        raise RowError(f"{line[words[0][0] : words[first][0]]!r} before the {key} column")
+    _, key, _, begins, ends = columns[owners[last]]
+    mine = [n for n in placed if owners[n] == owners[last]]
+    if last < len(words) - 1 and (words[mine[0]][0] != begins or words[last][1] == ends):
+        raise RowError(f"{line[words[last + 1][0] :]!r} past the {key} column")
+    for left, right in pairwise(placed):
+        before, after = owners[left], owners[right]
+        if before == after or right == left + 1:
+            owners[left + 1 : right] = [before] * (right - left - 1)
+            continue
+        gaps = [words[n + 1][0] - words[n][1] for n in range(left, right)]
+        wide = [n for n, gap in enumerate(gaps) if gap > 1]
+        if len(wide) != 1:
+            between = line[words[left + 1][0] : words[right - 1][1]]
+            keys = columns[before][1], columns[after][1]
+            raise RowError(f"{between!r} may end the {keys[0]} value or begin {keys[1]}")
+        cut = left + 1 + wide[0]
+        owners[left + 1 : cut] = [before] * (cut - left - 1)
+        owners[cut:right] = [after] * (right - cut)
+    return owners
 
 
 def _count(text: str) -> int | None:

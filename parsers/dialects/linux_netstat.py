@@ -19,6 +19,7 @@ from ..model.addresses import split_colon
 from ..model.protocols import protocol_words
 from ..model.record import Record
 from .base import CONTINUES, Dialect, RowError, Values
+from .linux_proc_net import INODE_TWICE
 
 _ENDPOINT_WIDTH = 23
 """net-tools' ``addr_do_one(..., short_len=22, ...)``: ``address:port`` in at most 23 characters."""
@@ -122,6 +123,8 @@ class LinuxNetstat(Dialect):
     def unix_row(self, v: Values) -> Record:
         refcnt, flags, kind, state_raw, inode, program, path = v
         pid, name = split_program(program)
+        if path == inode:
+            raise RowError(INODE_TWICE.format(inode))
         return self.record(
             proto="unix",
             local_address=path,

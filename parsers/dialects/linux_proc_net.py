@@ -20,6 +20,13 @@ from typing import Any
 from ..model.record import Record
 from .base import Dialect, RowError
 
+INODE_TWICE = (
+    "path {0!r} is the socket's inode printed again, or a relative path so named (af_unix.c"
+    " prints a bound path as given, a number too): not told apart"
+)
+"""Why a UNIX socket row whose path is its own inode is not read (/proc/net/unix, netstat -x);
+a path that is another number is a relative path, and read."""
+
 _FILES = re.compile(r"/net/(tcp|udplite|udp|raw|unix)")
 """The /proc/net files a command reads."""
 _TIMERS = ("off", "on", "keepalive", "timewait", "probe")
@@ -126,6 +133,8 @@ class LinuxProcNet(Dialect):
 
     def unix_row(self, v: list[Any]) -> Record:
         num, refcnt, protocol, flags, kind, state_raw, inode, path = v
+        if path == inode:
+            raise RowError(INODE_TWICE.format(inode))
         code = int(kind, 16)
         return self.record(
             proto="unix",

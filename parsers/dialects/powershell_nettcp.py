@@ -6,10 +6,16 @@ gives one ``Name : value`` line per property, an object starting at ``LocalAddre
 not name their protocol: it comes from the command (``Get-NetUDPEndpoint``), else from TCP-only
 columns (RemoteAddress, State...), else stays null.  An address PowerShell cut to its column
 (``2600:6c63:...:72...``) is kept as printed, flagged ``extra["<side>_address_cut"]``.
+``Format-Table -Wrap`` goes on with such an address on the next lines, each piece where its
+column begins (``cell_more``): the pieces are joined; an address filling its column is named in
+``extra.cut`` until a next line goes on with it (it may be whole, or its rest lost).
 
 ``ConvertTo-Json`` output (Windows PowerShell 5.1 and PowerShell 7) is read line by line: each
 ``{`` that opens an object of the document starts a record, each member fills it (strings kept
-as printed between their quotes); the dialect keeps the nesting (``_nest``).  Enumerations
+as printed between their quotes); the dialect keeps the nesting (``_nest``).  ``-Compress``
+prints the same members with no whitespace, the document on one line: its pieces are read as
+those lines are (``json_document``), a record per object, the line whole or not at all (one
+longer than ``MAX_LINE`` is reported unread).  Enumerations
 print as numbers, named through ``data/powershell_enums.tsv``: ``State``'s gives the state
 (``state_raw`` stays None: no word is printed; the number is ``extra.state_code``),
 ``OffloadState``'s ``extra.offload_state``; ``AppliedSetting`` stays a number
@@ -25,6 +31,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any
 
@@ -54,6 +62,11 @@ _ROW_COLUMNS: tuple[str, ...] = (
 )
 _ROW_COLUMNS += ("AppliedSetting", "OwningProcess")
 _CUT = ("...", "…")
+_WRAPPED_ORDER = ("LocalAddress", "RemoteAddress")
+_WRAPPED = frozenset(_WRAPPED_ORDER)
+"""The columns whose values Format-Table -Wrap may continue on the next lines (wider than
+their 35 characters: IPv6 addresses)."""
+_WORD = re.compile(r"\S+")
 
 
 def _enums() -> dict[str, dict[int, str]]:
@@ -103,17 +116,59 @@ _OBJECT = "{"
 """The ``_nest`` entry of a connection object (other entries: a nested member's key, ``[``)."""
 
 
+_PIECE = re.compile(
+    r'\s*(?:("(?:[^"\\]|\\.)*")\s*:|("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?'
+    r"|true|false|null|\[\s*\]|\{\s*\})|([\[\]{},]))"
+)
+"""A key and its colon, a scalar (or an empty array or object), or a bracket or comma of a
+JSON text, each as printed."""
+
+
+def _pieces(text: str) -> Iterator[tuple[str, list[str | None]]]:
+    """The line kinds and values of the indented layouts' lines for a one-line JSON text (valid
+    JSON): ``[`` or ``{`` alone opens, a key with its value (``{`` or ``[`` opening a nested
+    one), an array's element, a bracket closing."""
+    key: str | None = None
+    for found in _PIECE.finditer(text):
+        name, scalar, mark = found.groups()
+        if name is not None:
+            key = name + ":"
+        elif mark == ",":
+            continue
+        elif key is not None:  # a member's value
+            yield "json_member", [key, scalar or mark, None]
+            key = None
+        elif mark in ("]", "}"):
+            yield "json_close", [mark, None]
+        elif mark is not None:
+            yield "json_open", [mark]
+        else:
+            yield "json_item", [scalar, None]
+
+
 class PowershellNettcp(Dialect):
     name = "powershell-nettcp"
     grammar = "powershell_nettcp"
     sections = ("table", "list", "csv", "json")
     weak_kinds = frozenset(
-        ("list_field", "header_more", "json_member", "json_open", "json_close", "json_item")
+        (
+            "list_field",
+            "header_more",
+            "cell_more",
+            "json_member",
+            "json_open",
+            "json_close",
+            "json_item",
+        )
     )
     continuations = frozenset(
-        ("list_field", "json_address", "json_member", "json_close", "json_item")
+        ("list_field", "cell_more", "json_address", "json_member", "json_close", "json_item")
     )
-    table_fields = ("said", "columns", "wrapped", "_nest", "_indent")
+    table_fields = ("said", "columns", "wrapped", "_starts", "_nest", "_indent")
+    _starts: tuple[int, ...] = ()
+    """Where each column of the table header above begins (its name's first character)."""
+    _printed: dict[str, str | None] = {}  # noqa: RUF012 (replaced, never changed)
+    """The values of the table row above as printed, which the pieces of ``cell_more`` end."""
     _indent = 0
     """How far the document's objects' ``{`` stand in (ConvertTo-Json indents them by level)."""
     _nest: tuple[str, ...] = ()
@@ -138,7 +193,8 @@ class PowershellNettcp(Dialect):
     # -- lines that are no records ------------------------------------------------------------
     def table_header(self, values: list[str]) -> None:
         self.enter("table")
-        self.wrapped = None
+        self.wrapped, self._last = None, None
+        self._starts = tuple(m.start() for m in _WORD.finditer(self.text))
         words = values[0].split()
         if words[-1] not in _FIELDS:  # a name wrapped over more lines: rows wait for its end
             self.columns, self.wrapped = (), words
@@ -147,13 +203,16 @@ class PowershellNettcp(Dialect):
         self.columns = tuple(words)
         self._check_columns()
 
-    def header_more(self, values: list[str]) -> None:
+    def header_more(self, values: list[str]) -> object:
         pieces = values[0].split()
         if self.wrapped and self.columns == ():
             self._unwrap(pieces)
+        elif self.columns and self._last is not None:  # "ef": the rest of an address above
+            return self.cell_more(values)
         elif not all(any(n.endswith(p) and n != p for n in _FIELDS) for p in pieces):
             raise RowError("a line of header names with no wrapped name above it")
         # else the rest of wrapped names whose header line is not there: no columns known
+        return None
 
     def _unwrap(self, pieces: list[str]) -> None:
         """Add a header line's pieces, in order, to the names not yet whole; the columns are
@@ -183,8 +242,8 @@ class PowershellNettcp(Dialect):
             raise RowError("a CSV header naming a column twice")
 
     def blank(self) -> None:
-        if self.section == "list":
-            self._last = None  # a blank line ends a list object
+        if self.section in ("list", "table"):
+            self._last = None  # a blank line ends a list object, or a table row's pieces
 
     def _check_columns(self) -> None:
         assert self.columns is not None
@@ -208,7 +267,60 @@ class PowershellNettcp(Dialect):
             lost = [c for c, value in present.items() if value is None and c != "AppliedSetting"]
             if lost:  # only AppliedSetting is ever blank
                 raise RowError(f"no {lost[0]} value under a header with that column")
-        return self._build(present)
+        self._printed = present
+        return self._may_go_on(self._build(present))
+
+    def cell_more(self, values: list[str]) -> object:
+        """Format-Table -Wrap: the rest of the addresses of the row above, each piece where its
+        column begins; the address is typed again whole."""
+        record = self._last
+        if record is None or record.kind != "socket" or not self._starts or not self.columns:
+            raise RowError("the rest of a wrapped value with no table row above it")
+        whole: dict[str, str] = {}
+        for found in _WORD.finditer(self.text):
+            if found.start() not in self._starts:
+                raise RowError(f"{found[0]!r} stands where no column begins")
+            column = self.columns[self._starts.index(found.start())]
+            if not self._fills(column):  # only a value filling its column whole goes on
+                raise RowError(f"{found[0]!r} under {column}, which has no value to go on")
+            if len(found[0]) > self._width(column):
+                raise RowError(f"{found[0]!r}, wider than the {column} column")
+            whole[column] = f"{self._printed[column]}{found[0]}"
+        self._printed = {**self._printed, **whole}
+        for column, value in whole.items():  # once every piece is read right
+            self._fill(record, column, value)
+        self._may_go_on(record)
+        return CONTINUES
+
+    def _width(self, column: str) -> int:
+        """The width of a table column but the last (0: no width known)."""
+        if not self.columns or column not in self.columns:
+            return 0
+        at = self.columns.index(column)
+        return self._starts[at + 1] - self._starts[at] - 1 if at + 1 < len(self._starts) else 0
+
+    def _fills(self, column: str) -> bool:
+        """Whether the row above's address in ``column`` fills its column to the end of its last
+        line, uncut: Format-Table -Wrap may go on with it on the next line."""
+        printed = self._printed.get(column)
+        width = self._width(column)
+        return (
+            column in _WRAPPED
+            and bool(printed)
+            and bool(width)
+            and not len(printed or "") % width
+            and not (printed or "").endswith(_CUT)
+        )
+
+    def _may_go_on(self, record: Record) -> Record:
+        """Name in ``extra.cut`` the addresses the next line may go on with (kept as printed:
+        a value filling its column may be cut), as Linux netstat names its own."""
+        cut = [_FIELDS[c] for c in _WRAPPED_ORDER if self._fills(c)]
+        if cut:
+            record.extra["cut"] = cut
+        else:
+            record.extra.pop("cut", None)
+        return record
 
     def csv_row(self, values: list[str]) -> Record:
         if self.columns is None:
@@ -284,6 +396,27 @@ class PowershellNettcp(Dialect):
             if key == "ClassName" and scalar in _CLASSES:
                 self._said_by_class(record, _CLASSES[scalar])
         return CONTINUES
+
+    def json_document(self, v: list[Any]) -> list[Record]:
+        """ConvertTo-Json -Compress: each piece of the one-line document handled as its line in
+        the indented layouts is (the same members, printed alike), a record per object."""
+        try:
+            json.loads(v[0])
+        except ValueError as err:
+            raise RowError(f"no JSON document: {err}") from None
+        saved = (self.section, self.table, self._nest, self._last, self.seen)
+        self._nest, records = (), []
+        try:
+            for kind, values in _pieces(v[0]):
+                result = getattr(self, kind)(values)
+                if type(result) is Record:
+                    records.append(result)
+                    self._last = result
+        except RowError as err:
+            self.section, self.table, self._nest, self._last, self.seen = saved
+            where = f"object {len(records)} of the document: " if records else ""
+            raise RowError(f"{where}{err}") from None
+        return records
 
     def json_item(self, v: list[Any]) -> object:
         if not self._nest or self._nest[-1] != "[" or self._last is None or len(self._nest) < 2:
