@@ -79,6 +79,18 @@ class TableState(NamedTuple):
     """The values of the dialect's ``table_fields`` (columns, inferred protocol...)."""
 
 
+class FastRow(NamedTuple):
+    """A table's plain rows read in one step, beside the general path (see ``Dialect.fast_row``)."""
+
+    match: Callable[[str], re.Match[str] | None]
+    """A regex's ``match``, taking only lines the general path would read as the row kind in the
+    current table and section: without a line end, of printable ASCII (so no suspect character),
+    far shorter than ``MAX_LINE``, with numbers of a few digits."""
+    build: Callable[[re.Match[str], int], Record | None]
+    """The record of a matched line at a line number: the one the kind's method makes of it, or
+    None to leave the line to the general path (which reads it, or says why not)."""
+
+
 class _Plan(NamedTuple):
     """How a dialect class handles each line kind of its grammar."""
 
@@ -90,6 +102,8 @@ class _Plan(NamedTuple):
     """Row kind -> the tables it may be read in, and its table's name for a diagnostic."""
     openers: dict[str, Callable[..., None]]
     """Title or header kind -> what it does by default (``Dialect.opened``)."""
+    kinds: dict[str, frozenset[str]]
+    """Section -> the line kinds its start rule lists."""
 
 
 class Dialect:
@@ -146,6 +160,10 @@ class Dialect:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.tcp_states = states_printed_by(getattr(cls, "name", ""))
+        cls._fast = cls.fast_row is not Dialect.fast_row
+
+    _fast: ClassVar[bool] = False
+    """Whether the dialect reads some rows in one step (it overrides ``fast_row``)."""
 
     def __init__(
         self,
@@ -209,7 +227,27 @@ class Dialect:
         marker = self.marker
         match = self.lines.match
         handlers = self._handlers
+        fast_match: Callable[[str], re.Match[str] | None] | None = None
+        fast_build: Callable[[re.Match[str], int], Record | None] = _no_build
+        stale = refresh = self._fast  # whether to ask ``fast_row`` again before the next line
         for self.line, raw in enumerate(lines, first):
+            if stale:
+                fast_match, fast_build = self.fast_row() or (None, _no_build)
+                stale = False
+            if (
+                fast_match is not None
+                and type(raw) is str
+                and (found := fast_match(raw)) is not None
+                and (marker is None or marker.search(raw) is None)
+                and (built := fast_build(found, self.line)) is not None
+            ):
+                counts["record"] += 1
+                continued = 0
+                if pending is not None:
+                    yield pending
+                pending = self._last = built
+                continue
+            stale = refresh  # the general path may change the table or what is known of it
             if type(raw) is OverlongLine or len(raw) > MAX_LINE:
                 counts["unparsed"] += 1
                 head, reason = _overlong(raw)
@@ -287,6 +325,20 @@ class Dialect:
                 continuing.add(kind)
         if pending is not None:
             yield pending
+
+    def fast_row(self) -> FastRow | None:
+        """How the current table's plain rows are read in one step, if they can be: asked before
+        the first line and after each line the general path reads (which may change the section,
+        the table or what the dialect knows of it); see ``FastRow``.  None: every line takes the
+        general path."""
+        return None
+
+    def reads(self, kind: str) -> bool:
+        """Whether a line of row kind ``kind`` is now read by its method: the current section
+        lists the kind, and the current table is one it may be read in."""
+        plan = _plan(type(self))
+        place = plan.places.get(kind)
+        return kind in plan.kinds[self.section] and (place is None or self.table in place[0])
 
     def classify(self, line: str) -> Parsed:
         """The line's kind and values: the current section's fast path, then the other sections',
@@ -456,7 +508,8 @@ def _make_plan(cls: type[Dialect]) -> _Plan:
         for kind in grammar.kinds(section):
             listed.setdefault(kind, []).append(cls.tables.get(section, section))
     every = {cls.tables.get(s, s) for s in cls.sections}
-    plan = _Plan({}, {}, {}, {})
+    kinds = {section: frozenset(grammar.kinds(section)) for section in cls.sections}
+    plan = _Plan({}, {}, {}, {}, kinds)
     for kind, tables in listed.items():
         # a kind named like the base's own methods (run, record...) can have no handler
         name = kind if callable(getattr(cls, kind, None)) and not hasattr(Dialect, kind) else None
@@ -498,6 +551,10 @@ def _opener(cls: type[Dialect], kind: str, patterns: list[str]) -> Callable[...,
     if section in cls.sections:
         return lambda self, values: self.enter(section)
     return None
+
+
+def _no_build(found: re.Match[str], line: int) -> None:
+    """The builder when there is no ``FastRow``."""
 
 
 def _quiet(self: Dialect, values: Values) -> None:

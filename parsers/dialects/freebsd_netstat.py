@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from itertools import pairwise
 from typing import Any, ClassVar, NamedTuple
 
-from ..model.addresses import Endpoint, ip_version, split_dot
+from ..model.addresses import Endpoint, ip_version, scope_of, split_dot, v4_scopes
 from ..model.protocols import protocol_words
-from ..model.record import Record
-from .base import CONTINUES, NO_ENDPOINT, Dialect, RowError, Values
+from ..model.record import Record, record_maker
+from .base import CONTINUES, NO_ENDPOINT, Dialect, FastRow, RowError, Values
+from .plain import dot
 
 _BASE_PROTO = {
     word: found.protocol
@@ -131,6 +133,29 @@ def _new_proto(printed: str) -> InetProto:
     number = int(version) if version in ("4", "6") else None
     found = _PROTOS[printed] = InetProto(proto, version, number, lookup)
     return found
+
+
+@cache
+def _plain() -> Callable[[str], re.Match[str] | None]:
+    """An Internet row as ``-an`` prints it (``inet_row``'s plain case): TCP or UDP, two queue
+    counts, two endpoints (``plain.dot``), a state word without ``*`` or none, nothing after.
+    Compiled on first use."""
+    count = r" {1,64}+(-?[0-9]{1,10}+)"
+    return re.compile(
+        rf" {{0,8}}+((?:tcp|udp)(?:46|4|6)?){count}{count} {{1,64}}+{dot()} {{1,64}}+{dot()}"
+        r"(?: {1,64}+([A-Z][A-Z0-9_]{0,30}[A-Z0-9]))? {0,64}+"
+    ).fullmatch
+
+
+_MAKE = record_maker(
+    (
+        *("dialect", "capture", "host", "captured_at", "meta", "kind", "proto", "ip_version"),
+        *("local_address", "local_port", "local_interface"),
+        *("remote_address", "remote_port", "remote_interface"),
+        *("state", "state_raw", "recv_q", "send_q", "extra", "source"),
+        *("local_scope", "remote_scope"),
+    )
+)
 
 
 class FreebsdNetstat(Dialect):
@@ -295,6 +320,63 @@ class FreebsdNetstat(Dialect):
             extra,
             {"path": self.path, "member": self.member, "line": self.line},
         )
+
+    def fast_row(self) -> FastRow | None:
+        """``inet_row``'s plain case in one step, under a header of no columns but the queues
+        (``-an``; see ``plain``): a TCP row with a known state word or none (else ``inet_row``
+        reads the line, or says what is wrong)."""
+        if (
+            self._prefix != ()
+            or self._middle != ("recv_q", "send_q")
+            or self._tail_tcp
+            or self._tail_other
+            or not self.reads("inet_row")
+        ):
+            return None
+        name, capture, host, captured_at, meta = self._labels
+        states, path, member, make = self.tcp_states, self.path, self.member, _MAKE
+        scopes, star, protos = v4_scopes(), scope_of("*"), _PROTOS
+
+        def build(found: re.Match[str], line: int) -> Record | None:
+            (printed, n1, n2, l4, lkey, l6, lzone, lstar, lport, r4, rkey, r6, rzone, rstar) = (
+                found.groups()
+            )[:14]
+            rport, word = found.groups()[14:]
+            proto, version, number, _ = protos.get(printed) or _new_proto(printed)
+            state = None
+            if word is not None and proto == "tcp" and (state := states.get(word)) is None:
+                return None
+            extra: dict[str, Any] = {}
+            if version == "46":
+                extra["dual_stack"] = True
+            elif number is None:
+                number = 4 if l4 else 6 if l6 else 4 if r4 else 6 if r6 else None
+            return make(
+                name,
+                capture,
+                host,
+                captured_at,
+                meta,
+                "socket",
+                proto,
+                number,
+                l4 or l6 or lstar,
+                None if lport == "*" else int(lport),
+                lzone,
+                r4 or r6 or rstar,
+                None if rport == "*" else int(rport),
+                rzone,
+                state,
+                word,
+                int(n1),
+                int(n2),
+                extra,
+                {"path": path, "member": member, "line": line},
+                (scopes[lkey] or scope_of(l4)) if l4 else scope_of(l6) if l6 else star,
+                (scopes[rkey] or scope_of(r4)) if r4 else scope_of(r6) if r6 else star,
+            )
+
+        return FastRow(_plain(), build)
 
     def listen_row(self, v: Values) -> Record:
         pcb, printed, unix, queues, local = v

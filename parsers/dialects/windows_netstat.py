@@ -8,11 +8,34 @@ state words (``ABHÖREN``), also as mangled by a wrong code page, map through th
 
 from __future__ import annotations
 
-from functools import cached_property
+import re
+from collections.abc import Callable
+from functools import cache, cached_property
 
-from ..model.addresses import ip_version, split_colon
-from ..model.record import Record
-from .base import CONTINUES, Dialect, RowError, Values
+from ..model.addresses import ip_version, scope_of, split_colon, v4_scopes
+from ..model.record import Record, record_maker
+from .base import CONTINUES, Dialect, FastRow, RowError, Values
+from .plain import colon
+
+
+@cache
+def _plain() -> Callable[[str], re.Match[str] | None]:
+    """A row as most print it (``row``'s plain case): TCP or UDP, two endpoints (``plain.COLON``),
+    an ASCII state word, a PID; no offload state.  Compiled on first use."""
+    return re.compile(
+        rf" {{0,8}}+(TCP|UDP) {{1,64}}+{colon()} {{1,64}}+{colon()}"
+        r"(?: {1,64}+([A-Z][A-Z0-9_]{0,31}+))?(?: {1,64}+([0-9]{1,10}+))? {0,64}+"
+    ).fullmatch
+
+
+_MAKE = record_maker(
+    (
+        *("dialect", "capture", "host", "captured_at", "meta", "kind", "proto", "ip_version"),
+        *("local_address", "local_port", "local_interface"),
+        *("remote_address", "remote_port", "remote_interface"),
+        *("state", "state_raw", "pid", "extra", "source", "local_scope", "remote_scope"),
+    )
+)
 
 
 class WindowsNetstat(Dialect):
@@ -65,6 +88,48 @@ class WindowsNetstat(Dialect):
             {} if offload is None else {"offload_state": offload},
             {"path": self.path, "member": self.member, "line": self.line},
         )
+
+    def fast_row(self) -> FastRow:
+        """``row``'s plain case in one step (see ``plain``): a UDP row with no state, a TCP row
+        with a known state word or none (else ``row`` reads the line, or says what is wrong)."""
+        name, capture, host, captured_at, meta = self._labels
+        states, path, member, make = self.tcp_states, self.path, self.member, _MAKE
+        scopes, star = v4_scopes(), scope_of("*")
+
+        def build(found: re.Match[str], line: int) -> Record | None:
+            (printed, l4, lkey, l6, lzone, lstar, lport, r4, rkey, r6, rzone, rstar, rport) = (
+                found.groups()
+            )[:13]
+            word, pid = found.groups()[13:]
+            if word is None:
+                state = None
+            elif printed == "UDP" or (state := states.get(word)) is None:
+                return None
+            return make(
+                name,
+                capture,
+                host,
+                captured_at,
+                meta,
+                "socket",
+                "tcp" if printed == "TCP" else "udp",
+                4 if l4 else 6 if l6 else 4 if r4 else 6 if r6 else None,
+                l4 or l6 or lstar,
+                None if lport == "*" else int(lport),
+                lzone,
+                r4 or r6 or rstar,
+                None if rport == "*" else int(rport),
+                rzone,
+                state,
+                word,
+                None if pid is None else int(pid),
+                {},
+                {"path": path, "member": member, "line": line},
+                (scopes[lkey] or scope_of(l4)) if l4 else scope_of(l6) if l6 else star,
+                (scopes[rkey] or scope_of(r4)) if r4 else scope_of(r6) if r6 else star,
+            )
+
+        return FastRow(_plain(), build)
 
     # -- -b / -v owner lines: they complete the row above ---------------------------------------
     def owner_exe(self, v: Values) -> object:

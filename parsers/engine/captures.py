@@ -75,7 +75,7 @@ def iter_captures(
         else:
             parser = _parser(name, options, accounting, marker, foreign=dialect == "auto")
             parser.label(capture, labels["host"], labels["captured_at"], fields)
-            yield from parser.run(chain(head, rest), number)
+            yield from parser.run(chain(head, rest) if head else rest, number)
             boundary = parser.boundary and (parser.boundary, parser.line)
             opened = parser.opening is not None
         if not boundary:

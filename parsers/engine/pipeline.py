@@ -6,6 +6,7 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..dialects import DIALECTS
 from ..dialects.base import Dialect
@@ -198,10 +199,11 @@ def parse_with(
     name = next((i.dialect for i in items if isinstance(i, Record)), None)
     if name is None and text.strip():
         name = options.dialect if options.dialect != "auto" else detect(text).dialect
+    clean = not accounting["unparsed"]  # every diagnostic is an unparsed line's
     return ParseResult(
         dialect=name,
-        records=[i for i in items if isinstance(i, Record)],
-        diagnostics=[i for i in items if isinstance(i, Diagnostic)],
+        records=cast(list[Record], items) if clean else [i for i in items if isinstance(i, Record)],
+        diagnostics=[] if clean else [i for i in items if isinstance(i, Diagnostic)],
         lines=accounting,
         encoding=used,
     )

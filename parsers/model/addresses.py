@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from functools import partial
+from functools import cache, partial
 from importlib.resources import files
 from typing import NamedTuple
 
@@ -218,3 +218,30 @@ _SPELLED.update(
     (spelled, _scope(spelled) or "") for spelled in ("0.0.0.0", "::", "127.0.0.1", "::1")
 )
 """The scopes of the spellings of wildcard and loopback addresses most rows print."""
+
+
+@cache
+def v4_scopes() -> dict[str, str | None]:
+    """IPv4 scopes by how an address begins, as printed: by its first number (``"10"``), or by
+    its first two (``"192.168"``) where the first does not decide it; None where ``scope_of``
+    needs more of the address (``"0.0"``).  So a first number that does not decide is a key's
+    part before a dot (see ``_decided``)."""
+    table: dict[str, str | None] = {}
+    for first in range(256):
+        found = _decided(first << 24, 0xFF << 24)
+        if found is not None:
+            table[str(first)] = found
+            continue
+        for second in range(256):
+            table[f"{first}.{second}"] = _decided(first << 24 | second << 16, 0xFFFF << 16)
+    return table
+
+
+def _decided(value: int, top: int) -> str | None:
+    """The scope of every IPv4 address whose bits under ``top`` are ``value``'s, or None when
+    they differ (the first network of ``SCOPES`` holding an address names its scope)."""
+    for net, mask, name in SCOPES[32]:
+        if (value ^ net) & mask & top:
+            continue  # no such address is in the network
+        return name if not mask & ~top else None
+    return "other"

@@ -7,6 +7,7 @@ import re
 import types
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
 from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, TypedDict, cast, get_type_hints, is_typeddict
@@ -110,6 +111,23 @@ def _compile_init() -> Callable[..., None]:
 
 _MISSING = object()
 Record.__init__ = _compile_init()  # type: ignore[method-assign]
+
+
+@cache
+def record_maker(names: tuple[str, ...]) -> Callable[..., Record]:
+    """A function making a Record from the values of the fields ``names`` (in the fields' order,
+    scopes included), every other field None: for a row builder that works a socket's scopes
+    out itself (``scope_of``'s), skipping ``__init__`` and the fields it would pass as None."""
+    order = [f.name for f in fields(Record)]
+    if list(names) != [name for name in order if name in names]:
+        raise ValueError(f"not Record fields in their order: {names}")
+    body = [f"record.{name} = {name if name in names else 'None'}" for name in order]
+    source = f"def make({', '.join(names)}):\n    record = _new(Record)\n    "
+    namespace: dict[str, Any] = {"_new": object.__new__, "Record": Record}
+    exec(source + "\n    ".join([*body, "return record"]), namespace)
+    make: Callable[..., Record] = namespace["make"]
+    return make
+
 
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 _values = attrgetter(*RECORD_FIELDS)

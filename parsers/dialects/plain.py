@@ -1,0 +1,41 @@
+"""Endpoints as most rows print them, for the regexes of ``FastRow``: split and typed by the match.
+
+An endpoint's regex has six groups: an IPv4 address (each number 0-255 without a leading zero,
+as ``inet_pton`` takes it) and how it begins (a key of ``v4_scopes``), an IPv6 address and its
+zone, ``*``, and the port (a number or ``*``).  Each spelling is one that ``split_colon``
+(``colon``) or ``split_dot`` (``dot``) splits into the address as printed, the port as a number
+(None for ``*``), no service and the zone as the interface; any other spelling leaves the row to
+the general path.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ..model.addresses import v4_scopes
+
+_OCTET = r"(?>1[0-9]{0,2}|2(?:[0-4][0-9]?|5[0-5]?|[6-9])?|[3-9][0-9]?|0)"
+_ZONE = r"(?:%([0-9A-Za-z]{1,16}+))?"
+_PORT = r"([0-9]{1,5}+|\*)"
+
+
+@cache
+def _ipv4() -> str:
+    """An IPv4 address, and its ``v4_scopes`` key (looked ahead): its first number, or its first
+    two where the first does not decide its scope."""
+    undecided = sorted({key.partition(".")[0] for key in v4_scopes() if "." in key}, key=len)
+    key = rf"(?:{'|'.join(undecided[::-1])})\.{_OCTET}(?=\.)|{_OCTET}"
+    return rf"((?=({key}))" + r"\.".join([_OCTET] * 4) + ")"
+
+
+def colon() -> str:
+    """``10.0.0.1:22``, ``[fe80::1%4]:22``, ``*:*`` (Windows)."""
+    v6 = rf"\[([0-9a-fA-F]{{0,4}}:[0-9a-fA-F:.]{{1,45}}+){_ZONE}\]"
+    return rf"(?:{_ipv4()}|{v6}|(\*)):{_PORT}"
+
+
+def dot() -> str:
+    """``10.0.0.1.22``, ``::1.631``, ``*.*`` (BSD): no link-local or multicast IPv6 address,
+    whose scope a KAME kernel may write into it (``fe80:1::1``, see ``kame_zone``)."""
+    v6 = rf"(?!fe[89ab]|ff[01])([0-9a-f]{{0,4}}:[0-9a-f:]{{1,45}}+){_ZONE}"
+    return rf"(?:{_ipv4()}|{v6}|(\*))\.{_PORT}"

@@ -1,0 +1,202 @@
+"""Rows read in one step (``Dialect.fast_row``) give what the general path gives: the same
+records (to_json), diagnostics, line counts and dialect, on every fixture, on made-up rows of
+every spelling the fast regexes take or nearly take, and on mutated fixture lines."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import netstat_normalizer as nn
+from netstat_normalizer.dialects import DIALECTS
+from netstat_normalizer.dialects.base import Dialect
+from netstat_normalizer.model.addresses import scope_of, v4_scopes
+from netstat_normalizer.model.record import RECORD_FIELDS, Record, record_maker
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CASES = sorted(p for p in FIXTURES.glob("*/*.out"))
+
+
+def _general(data: str | bytes, dialect: str = "auto") -> nn.ParseResult:
+    """``parse`` with every dialect's fast rows turned off."""
+    kept = {cls: cls.__dict__.get("_fast") for cls in DIALECTS.values()}
+    for cls in kept:
+        cls._fast = False
+    try:
+        return nn.parse(data, dialect)
+    finally:
+        for cls, fast in kept.items():
+            if fast is None:
+                del cls._fast
+            else:
+                cls._fast = fast
+
+
+def _same(data: str | bytes, dialect: str = "auto") -> nn.ParseResult:
+    fast, general = nn.parse(data, dialect), _general(data, dialect)
+    assert [r.to_json() for r in fast.records] == [r.to_json() for r in general.records]
+    assert [r.to_dict() for r in fast.records] == [r.to_dict() for r in general.records]
+    assert fast.diagnostics == general.diagnostics
+    assert (fast.lines, fast.dialect) == (general.lines, general.dialect)
+    return fast
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_fixtures_read_alike(case: Path) -> None:
+    _same(case.read_bytes())
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many records fast rows build (one count per dialect run)."""
+    counts: list[int] = []
+
+    def counting(original: object) -> object:
+        def fast_row(self: Dialect) -> object:
+            found = original(self)  # type: ignore[operator]
+            if found is None:
+                return None
+            counts.append(0)
+
+            def build(match: object, line: int) -> Record | None:
+                made = found.build(match, line)
+                counts[-1] += made is not None
+                return made
+
+            return type(found)(found.match, build)
+
+        return fast_row
+
+    for name in ("windows-netstat", "freebsd-netstat"):
+        cls = DIALECTS[name]
+        monkeypatch.setattr(cls, "fast_row", counting(cls.fast_row))
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("case", "rows"),
+    [("windows-netstat/ano", 24), ("freebsd-netstat/an", 27), ("macos-netstat/an", 23)],
+)
+def test_plain_rows_take_the_fast_path(case: str, rows: int, built: list[int]) -> None:
+    found = _same((FIXTURES / f"{case}.out").read_bytes())
+    assert sum(built) == rows and len(found.records) >= sum(built), built
+
+
+_OCTET = st.sampled_from(["0", "10", "127", "169", "172", "192", "254", "255", "256", "01", "999"])
+_V4 = st.lists(_OCTET | st.integers(0, 300).map(str), min_size=3, max_size=5).map(".".join)
+_V6 = st.sampled_from(
+    ["::", "::1", "fe80::1", "fe80:1::1", "ff02::1", "2001:db8::5", "fd00::1", "::ffff:10.1.2.3"]
+)
+_ZONE = st.sampled_from(["", "%4", "%em0", "%", "%lo0.1"])
+_PORT = st.sampled_from(["0", "22", "65535", "99999", "*", "0080", "http", ""])
+_COLON = st.one_of(
+    st.tuples(_V4, _PORT).map(":".join),
+    st.tuples(_V6, _ZONE, _PORT).map(lambda t: f"[{t[0]}{t[1]}]:{t[2]}"),
+    st.tuples(_V6, _PORT).map(":".join),
+    st.sampled_from(["*:*", "*:80", "[::]", "host:http", "[::1:80"]),
+)
+_DOT = st.one_of(
+    st.tuples(_V4, _PORT).map(".".join),
+    st.tuples(_V6, _ZONE, _PORT).map(lambda t: f"{t[0]}{t[1]}.{t[2]}"),
+    st.sampled_from(["*.*", "*.22", "FE80::1.22", "host.ssh"]),
+)
+_STATE = st.sampled_from(
+    ["LISTENING", "ESTABLISHED", "LISTEN", "TIME_WAIT", "SYN_RCVD", "BOGUS", "Listen", "CLOSED*"]
+)
+_GAP = st.sampled_from([" ", "   ", "\t", "  \t "])
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["TCP", "UDP", "tcp"]),
+    _COLON,
+    _COLON,
+    st.none() | _STATE,
+    st.none() | st.sampled_from(["4", "0", "123456", "InHost", "12a"]),
+    _GAP,
+)
+def test_windows_rows_read_alike(
+    proto: str, local: str, remote: str, state: str | None, pid: str | None, gap: str
+) -> None:
+    row = "  ".join(w for w in (proto, local, remote, state, pid) if w is not None)
+    text = "\nActive Connections\n\n  Proto  Local Address  Foreign Address  State  PID\n"
+    text += f"  {row}\n  {row.replace('  ', gap, 1)}  \n"
+    _same(text, "windows-netstat")
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["tcp4", "tcp6", "tcp46", "tcp", "udp4", "udp46", "icm4"]),
+    st.sampled_from(["0 0", "12 -1", "0", "1 2 3", "99999999999 0"]),
+    _DOT,
+    _DOT,
+    st.none() | _STATE,
+    st.sampled_from(["freebsd-netstat", "macos-netstat"]),
+    _GAP,
+)
+def test_bsd_rows_read_alike(
+    proto: str, queues: str, local: str, remote: str, state: str | None, name: str, gap: str
+) -> None:
+    row = " ".join(w for w in (proto, queues, local, remote, state) if w is not None)
+    header = "Proto Recv-Q Send-Q Local Address          Foreign Address        (state)"
+    if name == "macos-netstat":
+        header = header.replace(" Local", "  Local")
+    text = f"Active Internet connections (including servers)\n{header}\n{row}\n"
+    text += f"{row.replace(' ', gap, 1)} \n"
+    _same(text, name)
+
+
+def _mutants(line: str, rng: random.Random) -> Iterator[str]:
+    for _ in range(6):
+        at = rng.randrange(len(line) + 1)
+        yield line[:at] + rng.choice("0 9.:[]*%\tX-") + line[at:]
+        yield line[:at] + line[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["windows-netstat/ano", "windows-netstat/anob", "freebsd-netstat/an", "macos-netstat/an"],
+)
+def test_mutated_rows_read_alike(case: str) -> None:
+    rng = random.Random(case)
+    lines = (FIXTURES / f"{case}.out").read_text("utf-8").splitlines()
+    rows = [i for i, line in enumerate(lines) if line.strip()[:3].lower() in ("tcp", "udp")]
+    for i in rows[:40]:
+        for mutant in _mutants(lines[i], rng):
+            _same("\n".join([*lines[:i], mutant, *lines[i + 1 :]]) + "\n")
+
+
+def test_a_marker_on_a_plain_row_still_separates_captures(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (FIXTURES / "windows-netstat/ano.out").read_text("utf-8")
+    marker = r"^  TCP    0\.0\.0\.0:135 "
+    fast = nn.parse(text, "windows-netstat", marker=marker)
+    assert len(fast.records) == len(nn.parse(text, "windows-netstat").records) - 1
+    assert {r.capture for r in fast.records} == {1}  # the marker is the first row
+    monkeypatch.setattr(DIALECTS["windows-netstat"], "_fast", False)
+    general = nn.parse(text, "windows-netstat", marker=marker)
+    assert [r.to_json() for r in fast.records] == [r.to_json() for r in general.records]
+    assert fast.lines == general.lines
+
+
+@given(st.tuples(*[st.integers(0, 255)] * 4))
+def test_v4_scopes_agree_with_scope_of(octets: tuple[int, int, int, int]) -> None:
+    address = ".".join(map(str, octets))
+    table = v4_scopes()
+    key = f"{octets[0]}.{octets[1]}" if f"{octets[0]}.{octets[1]}" in table else str(octets[0])
+    assert (table[key] or scope_of(address)) == scope_of(address)
+    assert table[key] in (None, scope_of(address))
+
+
+def test_record_maker_sets_the_fields_named_and_none_else() -> None:
+    names = ("dialect", "proto", "local_address", "extra", "source", "local_scope")
+    values = ("x", "tcp", "10.0.0.1", {}, {"path": None, "member": None, "line": 3}, "private")
+    made = record_maker(names)(*values)
+    assert type(made) is Record
+    assert made.to_dict() == dict.fromkeys(RECORD_FIELDS) | dict(zip(names, values))
+    with pytest.raises(ValueError, match="not Record fields"):
+        record_maker(("proto", "dialect"))
