@@ -176,6 +176,26 @@ def test_ss_rate_fields_take_only_rates() -> None:
     assert result.diagnostics or "send" not in result.records[0].extra
 
 
+@pytest.mark.parametrize(
+    ("details", "rates"),
+    [  # as newer ss prints rates (%.3g, lower-case k, T) beside the older %.1fK
+        (
+            " cubic send 499kbps pacing_rate 999kbps delivery_rate 625kbps",
+            ("499kbps", "999kbps", "625kbps"),
+        ),
+        (
+            " bbr send 1.2Tbps pacing_rate 1e+03kbps delivery_rate 8.0Kbps",
+            ("1.2Tbps", "1e+03kbps", "8.0Kbps"),
+        ),
+    ],
+)
+def test_ss_rates_as_each_release_prints_them(details: str, rates: tuple[str, ...]) -> None:
+    result = nn.parse(SS_HEADER + SS_ROW + details + "\n", dialect="linux-ss")
+    assert result.diagnostics == []
+    extra = result.records[0].extra
+    assert (extra["send"], extra["pacing_rate"], extra["delivery_rate"]) == rates
+
+
 def test_a_rate_without_its_name_is_no_flag() -> None:
     result = nn.parse(SS_HEADER + SS_ROW + " bbr 67161025641bps lastsnd:2392\n", dialect="linux-ss")
     assert result.diagnostics or "67161025641bps" not in result.records[0].extra.get("flags", [])

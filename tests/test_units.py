@@ -87,6 +87,7 @@ def test_net_tools_timer() -> None:
         ("228ms", 0.228),
         ("092ms", 0.092),
         ("1.388ms", 1.388),
+        ("9.501sec", 9.501),  # iproute2's 2024 fix of the line above
         ("1min2sec", 62.0),
         ("119min", 7140.0),
         ("", None),
@@ -96,6 +97,12 @@ def test_ss_durations(text: str, seconds: float | None) -> None:
     assert (
         duration(text) == pytest.approx(seconds) if seconds is not None else duration(text) is None
     )
+
+
+@pytest.mark.parametrize("text", ["52sec.", "1.sec", "9.501", "1min.5ms", "5sec5sec"])
+def test_ss_durations_refuse(text: str) -> None:
+    with pytest.raises(ValueError, match="not an ss duration"):
+        duration(text)
 
 
 def test_ss_fields() -> None:

@@ -41,13 +41,16 @@ _SPACED = frozenset(("send", "pacing_rate", "delivery_rate"))
 _FLAG = re.compile(r"[^\W\d][\w.-]*|[<>.-]+")
 """A bare word, a letter first (``ts``, ``sack``, ``cubic``), or an arrow (``<->``): never a
 number, which ss prints only after a field's name."""
-_RATE = re.compile(r"\d+(?:\.\d+)?[KMGT]?bps(?:/\d+(?:\.\d+)?[KMGT]?bps)?")
-"""``send``'s, ``pacing_rate``'s and ``delivery_rate``'s value (pacing may add ``/max``)."""
+_RATE = re.compile(
+    r"\d+(?:\.\d+)?(?:e\+\d+)?[kKMGT]?bps(?:/\d+(?:\.\d+)?(?:e\+\d+)?[kKMGT]?bps)?"
+)
+"""``send``'s, ``pacing_rate``'s and ``delivery_rate``'s value (pacing may add ``/max``): older
+ss prints ``%.1fK``, newer ``%.3gK`` or ``%.3gk`` and ``T`` (``1e+03k`` just under a mega)."""
 _PAIR = re.compile(r"(\w+)=(\w+)")
 """A netlink socket's ``sk=0 cb=0 groups=0x00000000`` (``ss -e``): hex words, kept as text."""
 _AS_TEXT = frozenset(("sk", "cgroup", "wscale", "rtt"))
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_DURATION = re.compile(r"(?:(\d+)min)?(?:(\d+)(?:sec|\.))?(?:(\d+)ms)?")
+_DURATION = re.compile(r"(?:(\d+)min)?(?:(\d+)(?:sec|\.))?(?:(\d+)ms|(?<=\.)(\d+)sec)?")
 _COUNTER = re.compile(r"([a-z]+)(\d+)")
 
 _CACHE_SIZE = 4096
@@ -179,14 +182,15 @@ def _explain(pattern: re.Pattern[str], token: str) -> str:
 
 
 def duration(text: str) -> float | None:
-    """ss's timer text in seconds: ``1min2sec``, ``52sec``, ``228ms``, ``1.388ms`` (= 1.388 s)."""
+    """ss's timer text in seconds: ``1min2sec``, ``52sec``, ``228ms``, ``1.388ms`` (= 1.388 s,
+    as ss printed it until a 2024 fix), ``1.388sec`` (since)."""
     if not text:
         return None
     found = _DURATION.fullmatch(text)
     if found is None:
         raise ValueError(f"not an ss duration: {text!r}")
-    minutes, seconds, millis = found.groups()
-    return int(minutes or 0) * 60 + int(seconds or 0) + int(millis or 0) / 1000
+    minutes, seconds, millis, fraction = found.groups()
+    return int(minutes or 0) * 60 + int(seconds or 0) + int(millis or fraction or 0) / 1000
 
 
 def _typed(value: str) -> Any:
