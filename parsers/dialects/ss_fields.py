@@ -41,9 +41,7 @@ _SPACED = frozenset(("send", "pacing_rate", "delivery_rate"))
 _FLAG = re.compile(r"[^\W\d][\w.-]*|[<>.-]+")
 """A bare word, a letter first (``ts``, ``sack``, ``cubic``), or an arrow (``<->``): never a
 number, which ss prints only after a field's name."""
-_RATE = re.compile(
-    r"\d+(?:\.\d+)?(?:e\+\d+)?[kKMGT]?bps(?:/\d+(?:\.\d+)?(?:e\+\d+)?[kKMGT]?bps)?"
-)
+_RATE = re.compile(r"\d+(?:\.\d+)?(?:e\+\d+)?[kKMGT]?bps(?:/\d+(?:\.\d+)?(?:e\+\d+)?[kKMGT]?bps)?")
 """``send``'s, ``pacing_rate``'s and ``delivery_rate``'s value (pacing may add ``/max``): older
 ss prints ``%.1fK``, newer ``%.3gK`` or ``%.3gk`` and ``T`` (``1e+03k`` just under a mega)."""
 _PAIR = re.compile(r"(\w+)=(\w+)")
