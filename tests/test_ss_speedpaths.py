@@ -67,6 +67,8 @@ _USUAL_SLOTS = [  # the usual fields in ss's order, as printed and slightly off
         'users:(("",pid=0,fd=0))',
         'users:(("x",pid=\u0661,fd=2))',  # an Arabic-Indic digit
         'users:(("x",pid=1,fd=2),("y",pid=3,fd=4))',
+        'users:(("x",pid=1,fd=2),)',
+        'users:(("x",pid=1,fd=2)("y",pid=3,fd=4))',
     ],
     [
         "timer:(keepalive,1min2sec,0)",

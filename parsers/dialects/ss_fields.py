@@ -58,13 +58,14 @@ _FLAGS: set[str] = set()
 """Bare words found to be flags before."""
 
 
+_PLAIN_PROCESS = _PROCESS.format(r'[^"\\()\x00-\x1f\x7f]*', "[0-9]+", "[0-9]+")
 _USUAL = re.compile(
-    r'(?: +users:\(\("([^"\\()\x00-\x1f\x7f]*)",pid=([0-9]+),fd=([0-9]+)\)\))?'
+    rf"(?: +users:\(({_PLAIN_PROCESS}(?:,{_PLAIN_PROCESS})*)\))?"
     r"(?: +timer:\(([a-z]+),([0-9a-z.]*),([0-9]+)\))?"
     r"(?: +uid:([0-9]+))?(?: +ino:([0-9]+) +sk:([0-9a-f]+)(?: +cgroup:([!-~]+))?)?"
     r"(?: +v6only:([01]))?(?: +(<->|<--|-->|---))? *"
 ).fullmatch
-"""The fields in the order ss prints them for -p, -e and -o (``users`` of one process, ``timer``,
+"""The fields in the order ss prints them for -p, -e and -o (``users``, ``timer``,
 ``uid``, ``ino``, ``sk``, ``cgroup``, ``v6only``, the shutdown arrow), matched at once on the
 text after a space: most rows' details (``test_ss_speedpaths`` checks it reads as the tokens do)."""
 
@@ -115,12 +116,12 @@ def read_tokens(text: str) -> dict[str, Any]:
 
 def _usual(found: re.Match[str]) -> dict[str, Any] | None:
     """``_USUAL``'s fields as the tokens give them; None for a timer ``duration`` refuses."""
-    program, pid, fd, timer, expires, retransmits, uid, ino, sk, cgroup, v6only, arrow = (
-        found.groups()
-    )
+    users, timer, expires, retransmits, uid, ino, sk, cgroup, v6only, arrow = found.groups()
     fields: dict[str, Any] = {}
-    if program is not None:
-        fields["users"] = [{"program": program, "pid": int(pid), "fd": int(fd)}]
+    if users is not None:
+        fields["users"] = [
+            {"program": p, "pid": int(i), "fd": int(f)} for p, i, f in _PROCESS_RE.findall(users)
+        ]
     if timer is not None:
         try:
             seconds = duration(expires)
