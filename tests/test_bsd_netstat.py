@@ -482,6 +482,24 @@ def test_values_with_spaces_are_cut_at_the_header_positions(
     assert records[1].extra["cwin"] == "14600"
 
 
+@pytest.mark.parametrize("name", ["rcv.wnd", "."])
+def test_an_unknown_column_with_a_dot_keeps_its_name_whole(name: str) -> None:
+    """A dot in an unknown column's name is no group (``timers.rexmt``): the row is cut at the
+    header's positions under that name (a traceback before, the name split)."""
+    header = "Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)"
+    records, diagnostics = run(
+        "macos-netstat",
+        [
+            f"{header} {name}   ",
+            "tcp4       0      0  192.168.1.20.22        203.0.113.45.52814     ESTABLISHED 7",
+            "tcp4       0      0  192.168.1.20.22        203.0.113.45.52815     CLOSED  x 7",
+        ],
+    )
+    assert records[0].extra["columns"] == [name]
+    assert records[1].extra == {name: "7"}
+    assert len(records) + len(diagnostics) == 3
+
+
 def test_a_row_ending_before_unknown_columns_prints_none_of_them() -> None:
     records, diagnostics = run("freebsd-netstat", [_STACK_HEADER, _ROW + "rack"])
     assert (records[1].extra, diagnostics) == ({"Stack": "rack"}, [])

@@ -103,10 +103,11 @@ Tail = tuple[tuple[str, str, Callable[[str], Any]], ...]
 
 
 def tail_of(columns: Iterable[Column]) -> Tail:
-    """Columns with their key's group split off: ``timers.2msl`` -> ("timers", "2msl", float)."""
+    """Columns with their key's group split off: ``timers.2msl`` -> ("timers", "2msl", float);
+    a column the dialect does not know keeps the header's name whole (``rcv.wnd``, ``.``)."""
     found = []
     for key, kind in columns:
-        group, _, name = key.rpartition(".")
+        group, _, name = ("", "", key) if kind is _as_printed else key.rpartition(".")
         found.append((group, name, kind))
     return tuple(found)
 
