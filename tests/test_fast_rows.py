@@ -72,7 +72,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
         return fast_row
 
-    for name in ("windows-netstat", "freebsd-netstat"):
+    for name in ("windows-netstat", "freebsd-netstat", "linux-ss"):
         cls = DIALECTS[name]
         monkeypatch.setattr(cls, "fast_row", counting(cls.fast_row))
     return counts
@@ -80,7 +80,14 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.mark.parametrize(
     ("case", "rows"),
-    [("windows-netstat/ano", 24), ("freebsd-netstat/an", 27), ("macos-netstat/an", 23)],
+    [
+        ("windows-netstat/ano", 24),
+        ("freebsd-netstat/an", 27),
+        ("macos-netstat/an", 23),
+        ("linux-ss/tulpen", 18),  # a Netid column; two rows print an IPv4 zone (%lo)
+        ("linux-ss/tanpeo", 55),  # none, the table TCP's from its first LISTEN row on
+        ("linux-ss/tunap", 62),
+    ],
 )
 def test_plain_rows_take_the_fast_path(case: str, rows: int, built: list[int]) -> None:
     found = _same((FIXTURES / f"{case}.out").read_bytes())
@@ -151,6 +158,60 @@ def test_bsd_rows_read_alike(
     _same(text, name)
 
 
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["tcp", "udp", "raw", "u_str", "TCP", None]),
+    st.sampled_from(["ESTAB", "LISTEN", "UNCONN", "TIME-WAIT", "SYN-RECV", "ESTABLISHED", "X"]),
+    st.sampled_from(["0 0", "12 0", "0", "1 2 3", "99999999999 0", "-1 0"]),
+    _COLON,
+    _COLON,
+    st.sampled_from(
+        [
+            "",
+            'users:(("sshd",pid=1,fd=3))',
+            'users:(("a b",pid=1,fd=3)) ino:5 sk:1f cgroup:/x <->',
+            "timer:(keepalive,1min2sec,0) uid:1000 ino:0 sk:2 v6only:1",
+            "cubic rtt:0.1/0.05",
+            "users:((",
+            "ino:x sk:1",
+        ]
+    ),
+    st.sampled_from(["", "tcp"]),
+    _GAP,
+)
+def test_ss_rows_read_alike(
+    netid: str | None,
+    state: str,
+    queues: str,
+    local: str,
+    remote: str,
+    details: str,
+    command: str,
+    gap: str,
+) -> None:
+    row = " ".join(w for w in (netid, state, queues, local, remote, details) if w)
+    header = "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process"
+    if netid is not None:
+        header = f"Netid {header}"
+    text = f"{header}\nLISTEN 0 0 0.0.0.0:1 0.0.0.0:*\n{row}\n{row.replace(' ', gap, 1)} \n"
+    if netid is not None:
+        text = text.replace("\nLISTEN", "\ntcp LISTEN")
+    assert DIALECTS["linux-ss"]._fast
+    fast = nn.parse(text, "linux-ss", command=f"ss -{command}an" if command else None)
+    general = _general_with(text, command)
+    assert [r.to_json() for r in fast.records] == [r.to_json() for r in general.records]
+    assert fast.diagnostics == general.diagnostics
+
+
+def _general_with(text: str, command: str) -> nn.ParseResult:
+    cls = DIALECTS["linux-ss"]
+    kept, cls._fast = cls._fast, False
+    try:
+        return nn.parse(text, "linux-ss", command=f"ss -{command}an" if command else None)
+    finally:
+        cls._fast = kept
+
+
 def _mutants(line: str, rng: random.Random) -> Iterator[str]:
     for _ in range(6):
         at = rng.randrange(len(line) + 1)
@@ -160,12 +221,20 @@ def _mutants(line: str, rng: random.Random) -> Iterator[str]:
 
 @pytest.mark.parametrize(
     "case",
-    ["windows-netstat/ano", "windows-netstat/anob", "freebsd-netstat/an", "macos-netstat/an"],
+    [
+        "windows-netstat/ano",
+        "windows-netstat/anob",
+        "freebsd-netstat/an",
+        "macos-netstat/an",
+        "linux-ss/tulpen",
+        "linux-ss/tanpeo",
+    ],
 )
 def test_mutated_rows_read_alike(case: str) -> None:
     rng = random.Random(case)
     lines = (FIXTURES / f"{case}.out").read_text("utf-8").splitlines()
     rows = [i for i, line in enumerate(lines) if line.strip()[:3].lower() in ("tcp", "udp")]
+    rows += [i for i, line in enumerate(lines) if line[:1].isupper() and line[:5] != "State"]
     for i in rows[:40]:
         for mutant in _mutants(lines[i], rng):
             _same("\n".join([*lines[:i], mutant, *lines[i + 1 :]]) + "\n")

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from ..model.addresses import Endpoint, ip_version, split_colon
+from ..model.addresses import Endpoint, ip_version, scope_of, split_colon, v4_scopes
 from ..model.protocols import protocol_words
-from ..model.record import Record
+from ..model.record import Record, record_maker
 from ..model.states import TCP_STATES
-from .base import CONTINUES, Dialect, RowError, Values
+from .base import CONTINUES, Dialect, FastRow, RowError, Values
+from .plain import colon
 from .ss_fields import parse_fields
 
 _WORDS = protocol_words("linux-ss")
@@ -113,6 +116,28 @@ _COUNTS = re.compile(r"([a-z]+) (\d+)(?:/(\d+))?")
 _SHUTDOWN = frozenset(("<->", "<--", "-->", "---"))
 _LINKS = frozenset(("netlink", "packet"))
 
+_MAKE = record_maker(
+    (
+        *("dialect", "capture", "host", "captured_at", "meta", "kind", "proto", "ip_version"),
+        *("local_address", "local_port", "local_interface"),
+        *("remote_address", "remote_port", "remote_interface"),
+        *("state", "state_raw", "recv_q", "send_q", "extra", "source"),
+        *("local_scope", "remote_scope"),
+    )
+)
+
+
+@cache
+def _plain(netid: bool) -> Callable[[str], re.Match[str] | None]:
+    """A TCP or UDP row as ss prints most (``inet_row``'s plain case): the Netid (or an empty
+    group, under a header with none), State, the queues, two endpoints ``plain.colon`` takes,
+    the details if any (beginning as the grammar's DETAILS do).  Compiled on first use."""
+    return re.compile(
+        ("(tcp|udp) +" if netid else "()")
+        + r"([A-Z][A-Z0-9-]{1,10}+) +([0-9]{1,10}+) +([0-9]{1,10}+)"
+        + rf" +{colon()} +{colon()}(?: +([a-z<>-][ -~]*?))? *"
+    ).fullmatch
+
 
 class LinuxSs(Dialect):
     name = "linux-ss"
@@ -177,6 +202,68 @@ class LinuxSs(Dialect):
                 {"path": self.path, "member": self.member, "line": self.line},
             )
         return self._finish(record, netid, details)
+
+    def fast_row(self) -> FastRow | None:
+        """``inet_row``'s plain case in one step, under a header with a State column and a
+        Netid column, or none in a table known to be TCP's or UDP's (see ``plain``): a TCP row
+        with a state word ss prints, a UDP row in ``UNCONN`` or ``ESTAB``, details
+        ``parse_fields`` reads (else ``inet_row`` reads the line, or says what is wrong)."""
+        table = self.table_proto
+        if not self.reads("inet_row") or not (
+            self.columns == (True, True)
+            or (self.columns == (False, True) and table in ("tcp", "udp"))
+        ):
+            return None
+        name, capture, host, captured_at, meta = self._labels
+        path, member, states = self.path, self.member, self.tcp_states
+        types, make = _SOCKET_TYPES, _MAKE
+        scopes, star = v4_scopes(), scope_of("*")
+
+        def build(found: re.Match[str], line: int) -> Record | None:
+            (printed, word, recv_q, send_q, l4, lkey, l6, lzone, lstar, lport) = found.groups()[:10]
+            (r4, rkey, r6, rzone, rstar, rport, details) = found.groups()[10:]
+            netid = printed or table
+            if netid == "tcp":
+                if (state := states.get(word)) is None:
+                    return None
+            elif word == "UNCONN" or word == "ESTAB":
+                state = None
+            else:
+                return None
+            record = make(
+                name,
+                capture,
+                host,
+                captured_at,
+                meta,
+                "socket",
+                netid,
+                4 if l4 else 6 if l6 else 4 if r4 else 6 if r6 else None,
+                l4 or l6 or lstar,
+                None if lport == "*" else int(lport),
+                lzone,
+                r4 or r6 or rstar,
+                None if rport == "*" else int(rport),
+                rzone,
+                state,
+                word,
+                int(recv_q),
+                int(send_q),
+                {},
+                {"path": path, "member": member, "line": line},
+                (scopes[lkey] or scope_of(l4)) if l4 else scope_of(l6) if l6 else star,
+                (scopes[rkey] or scope_of(r4)) if r4 else scope_of(r6) if r6 else star,
+            )
+            if printed in types:
+                record.extra["type"] = types[printed]
+            if details is not None:
+                try:
+                    self._add_details(record, details)
+                except RowError:
+                    return None
+            return record
+
+        return FastRow(_plain(self.columns[0]), build)
 
     def unix_row(self, v: Values) -> Record:
         netid, state_raw, recv_q, send_q, path, inode, peer, peer_inode, details = v
