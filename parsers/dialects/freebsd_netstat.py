@@ -22,11 +22,11 @@ from functools import cache
 from itertools import pairwise
 from typing import Any, ClassVar, NamedTuple
 
-from ..model.addresses import Endpoint, ip_version, scope_of, split_dot, v4_scopes
+from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record, record_maker
 from .base import CONTINUES, NO_ENDPOINT, Dialect, FastRow, RowError, Values
-from .plain import dot
+from .plain import dot, ends
 
 _BASE_PROTO = {
     word: found.protocol
@@ -336,22 +336,21 @@ class FreebsdNetstat(Dialect):
             return None
         name, capture, host, captured_at, meta = self._labels
         states, path, member, make = self.tcp_states, self.path, self.member, _MAKE
-        scopes, star, protos = v4_scopes(), scope_of("*"), _PROTOS
+        protos = _PROTOS
 
         def build(found: re.Match[str], line: int) -> Record | None:
-            (printed, n1, n2, l4, lkey, l6, lzone, lstar, lport, r4, rkey, r6, rzone, rstar) = (
-                found.groups()
-            )[:14]
-            rport, word = found.groups()[14:]
+            groups = found.groups()
+            printed, n1, n2, word = groups[0], groups[1], groups[2], groups[15]
             proto, version, number, _ = protos.get(printed) or _new_proto(printed)
             state = None
             if word is not None and proto == "tcp" and (state := states.get(word)) is None:
                 return None
+            told, la, lp, lz, ra, rp, rz, ls, rs = ends(groups[3:15])
             extra: dict[str, Any] = {}
             if version == "46":
                 extra["dual_stack"] = True
             elif number is None:
-                number = 4 if l4 else 6 if l6 else 4 if r4 else 6 if r6 else None
+                number = told
             return make(
                 name,
                 capture,
@@ -361,20 +360,20 @@ class FreebsdNetstat(Dialect):
                 "socket",
                 proto,
                 number,
-                l4 or l6 or lstar,
-                None if lport == "*" else int(lport),
-                lzone,
-                r4 or r6 or rstar,
-                None if rport == "*" else int(rport),
-                rzone,
+                la,
+                lp,
+                lz,
+                ra,
+                rp,
+                rz,
                 state,
                 word,
                 int(n1),
                 int(n2),
                 extra,
                 {"path": path, "member": member, "line": line},
-                (scopes[lkey] or scope_of(l4)) if l4 else scope_of(l6) if l6 else star,
-                (scopes[rkey] or scope_of(r4)) if r4 else scope_of(r6) if r6 else star,
+                ls,
+                rs,
             )
 
         return FastRow(_plain(), build)

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from ..model.addresses import Endpoint, ip_version, scope_of, split_colon, v4_scopes
+from ..model.addresses import Endpoint, ip_version, split_colon
 from ..model.protocols import protocol_words
 from ..model.record import Record, record_maker
 from ..model.states import TCP_STATES
 from .base import CONTINUES, Dialect, FastRow, RowError, Values
-from .plain import colon
+from .plain import colon, ends
 from .ss_fields import parse_fields
 
 _WORDS = protocol_words("linux-ss")
@@ -217,11 +217,10 @@ class LinuxSs(Dialect):
         name, capture, host, captured_at, meta = self._labels
         path, member, states = self.path, self.member, self.tcp_states
         types, make = _SOCKET_TYPES, _MAKE
-        scopes, star = v4_scopes(), scope_of("*")
 
         def build(found: re.Match[str], line: int) -> Record | None:
-            (printed, word, recv_q, send_q, l4, lkey, l6, lzone, lstar, lport) = found.groups()[:10]
-            (r4, rkey, r6, rzone, rstar, rport, details) = found.groups()[10:]
+            groups = found.groups()
+            printed, word, recv_q, send_q, details = groups[:4] + groups[16:]
             netid = printed or table
             if netid == "tcp":
                 if (state := states.get(word)) is None:
@@ -230,6 +229,7 @@ class LinuxSs(Dialect):
                 state = None
             else:
                 return None
+            version, la, lp, lz, ra, rp, rz, ls, rs = ends(groups[4:16])
             record = make(
                 name,
                 capture,
@@ -238,21 +238,21 @@ class LinuxSs(Dialect):
                 meta,
                 "socket",
                 netid,
-                4 if l4 else 6 if l6 else 4 if r4 else 6 if r6 else None,
-                l4 or l6 or lstar,
-                None if lport == "*" else int(lport),
-                lzone,
-                r4 or r6 or rstar,
-                None if rport == "*" else int(rport),
-                rzone,
+                version,
+                la,
+                lp,
+                lz,
+                ra,
+                rp,
+                rz,
                 state,
                 word,
                 int(recv_q),
                 int(send_q),
                 {},
                 {"path": path, "member": member, "line": line},
-                (scopes[lkey] or scope_of(l4)) if l4 else scope_of(l6) if l6 else star,
-                (scopes[rkey] or scope_of(r4)) if r4 else scope_of(r6) if r6 else star,
+                ls,
+                rs,
             )
             if printed in types:
                 record.extra["type"] = types[printed]

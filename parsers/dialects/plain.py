@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..model.addresses import v4_scopes
+from ..model.addresses import scope_of, v4_scopes
 
 _OCTET = r"(?>1[0-9]{0,2}|2(?:[0-4][0-9]?|5[0-5]?|[6-9])?|[3-9][0-9]?|0)"
 _ZONE = r"(?:%([0-9A-Za-z]{1,16}+))?"
@@ -39,3 +39,30 @@ def dot() -> str:
     whose scope a KAME kernel may write into it (``fe80:1::1``, see ``kame_zone``)."""
     v6 = rf"(?!fe[89ab]|ff[01])([0-9a-f]{{0,4}}:[0-9a-f:]{{1,45}}+){_ZONE}"
     return rf"(?:{_ipv4()}|{v6}|(\*))\.{_PORT}"
+
+
+Ends = tuple[
+    int | None, str | None, int | None, str | None, str | None, int | None, str | None, str | None,
+    str | None,
+]  # fmt: skip
+"""IP version; local address, port, zone; remote address, port, zone; local and remote scope."""
+
+
+def ends(groups: tuple[str | None, ...]) -> Ends:
+    """Two endpoints' twelve groups (``colon()`` or ``dot()`` each) as a record holds them: the
+    IP version of the first address that tells it, each endpoint's address, port (None for
+    ``*``) and zone, then their scopes (``v4_scopes``' where an IPv4 address's beginning
+    decides it, else ``scope_of``'s)."""
+    l4, lkey, l6, lzone, lstar, lport, r4, rkey, r6, rzone, rstar, rport = groups
+    scopes = v4_scopes()
+    return (
+        4 if l4 else 6 if l6 else 4 if r4 else 6 if r6 else None,
+        l4 or l6 or lstar,
+        None if lport == "*" else int(lport),  # type: ignore[arg-type]
+        lzone,
+        r4 or r6 or rstar,
+        None if rport == "*" else int(rport),  # type: ignore[arg-type]
+        rzone,
+        (scopes[lkey] or scope_of(l4)) if l4 else scope_of(l6 or "*"),  # type: ignore[index]
+        (scopes[rkey] or scope_of(r4)) if r4 else scope_of(r6 or "*"),  # type: ignore[index]
+    )

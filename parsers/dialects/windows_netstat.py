@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 from functools import cache, cached_property
 
-from ..model.addresses import ip_version, scope_of, split_colon, v4_scopes
+from ..model.addresses import ip_version, split_colon
 from ..model.record import Record, record_maker
 from .base import CONTINUES, Dialect, FastRow, RowError, Values
-from .plain import colon
+from .plain import colon, ends
 
 
 @cache
@@ -94,17 +94,15 @@ class WindowsNetstat(Dialect):
         with a known state word or none (else ``row`` reads the line, or says what is wrong)."""
         name, capture, host, captured_at, meta = self._labels
         states, path, member, make = self.tcp_states, self.path, self.member, _MAKE
-        scopes, star = v4_scopes(), scope_of("*")
 
         def build(found: re.Match[str], line: int) -> Record | None:
-            (printed, l4, lkey, l6, lzone, lstar, lport, r4, rkey, r6, rzone, rstar, rport) = (
-                found.groups()
-            )[:13]
-            word, pid = found.groups()[13:]
+            groups = found.groups()
+            printed, word, pid = groups[0], groups[13], groups[14]
             if word is None:
                 state = None
             elif printed == "UDP" or (state := states.get(word)) is None:
                 return None
+            version, la, lp, lz, ra, rp, rz, ls, rs = ends(groups[1:13])
             return make(
                 name,
                 capture,
@@ -113,20 +111,20 @@ class WindowsNetstat(Dialect):
                 meta,
                 "socket",
                 "tcp" if printed == "TCP" else "udp",
-                4 if l4 else 6 if l6 else 4 if r4 else 6 if r6 else None,
-                l4 or l6 or lstar,
-                None if lport == "*" else int(lport),
-                lzone,
-                r4 or r6 or rstar,
-                None if rport == "*" else int(rport),
-                rzone,
+                version,
+                la,
+                lp,
+                lz,
+                ra,
+                rp,
+                rz,
                 state,
                 word,
                 None if pid is None else int(pid),
                 {},
                 {"path": path, "member": member, "line": line},
-                (scopes[lkey] or scope_of(l4)) if l4 else scope_of(l6) if l6 else star,
-                (scopes[rkey] or scope_of(r4)) if r4 else scope_of(r6) if r6 else star,
+                ls,
+                rs,
             )
 
         return FastRow(_plain(), build)
