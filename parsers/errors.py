@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 
 class NetstatNormalizerError(Exception):
     """Base of this package's errors."""
@@ -13,6 +11,8 @@ class UnknownDialectError(NetstatNormalizerError, ValueError):
     """A dialect name that is not registered."""
 
     def __init__(self, name: str, known: list[str]) -> None:
+        import difflib  # only for this message
+
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else f" Known: {', '.join(known)}."
         super().__init__(f"Unknown dialect {name!r}.{hint}")

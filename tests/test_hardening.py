@@ -22,7 +22,7 @@ import pytest
 import netstat_normalizer as nn
 from conftest import FIXTURES
 from netstat_normalizer.batch import convert as convert_module
-from netstat_normalizer.batch import parallel
+from netstat_normalizer.batch import inputs, parallel
 from netstat_normalizer.batch.convert import ConvertError, Settings, convert
 from netstat_normalizer.cli import main
 from netstat_normalizer.dialects.base import MAX_CONTINUATIONS
@@ -263,7 +263,7 @@ def test_cr_cr_lf_lines_are_numbered_alike_in_chunks(
     text = "\r\r\n".join(lines[:2] + lines[2:] * 40) + "\r\r\n"
     path = tmp_path / "big.txt"
     path.write_text(text, newline="")
-    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(inputs, "CHUNK_BYTES", 4096)
     assert len(parallel._plan(str(path), ParseOptions(), jobs=2)) > 2
     one = run("parse", "--jobs", "1", "--format", "jsonl", str(path), capsys=capsys)
     two = run("parse", "--jobs", "2", "--format", "jsonl", str(path), capsys=capsys)

@@ -16,6 +16,7 @@ from netstat_normalizer import dialects
 from netstat_normalizer.analysis import knowledge
 from netstat_normalizer.analysis.knowledge import UnknownWordError, explain
 from netstat_normalizer.model.states import TCP_STATES, TcpState, canonical_state
+from netstat_normalizer.resources import read_text
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -84,7 +85,7 @@ def test_every_rule_has_texts_in_both_languages_and_real_states() -> None:
 
 def test_transitions_are_rfc_9293s() -> None:
     rows = knowledge.transitions()
-    text = (knowledge.files(knowledge.__package__) / "data/transitions.tsv").read_text("utf-8")
+    text = read_text(knowledge.__package__, "data/transitions.tsv")
     assert text.splitlines()[0] == "from\tto\tevent"
     pairs = {(r["from"], r["to"]) for r in rows}
     assert all(canonical_state(a) == a and canonical_state(b) == b for a, b in pairs)

@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "parsers"
 LAYERS = (
-    ("errors", "options"),
+    ("errors", "options", "resources"),
     ("model",),
     ("io",),
     ("grammar",),

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FIXTURES
 from netstat_normalizer import cli
-from netstat_normalizer.batch import parallel
+from netstat_normalizer.batch import inputs, parallel
 from netstat_normalizer.io.decode import decode
 from netstat_normalizer.options import ParseOptions
 
@@ -47,7 +47,7 @@ def test_a_big_file_in_chunks_gives_one_process_output(
 ) -> None:
     path = tmp_path / "big.txt"
     path.write_text(_repeated(fixture, 60), encoding="utf-8")
-    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(inputs, "CHUNK_BYTES", 4096)
     plan = parallel._plan(str(path), ParseOptions(), jobs=2)
     one = _run(["parse", "--jobs", "1", "--format", fmt, str(path)], capsys)
     two = _run(["parse", "--jobs", "2", "--format", fmt, str(path)], capsys)
@@ -62,7 +62,7 @@ def test_chunks_of_different_tables_fall_back_to_one_pass(
 ) -> None:
     path = tmp_path / "tables.txt"
     path.write_text(_repeated("solaris-netstat/an.out", 30), encoding="utf-8")
-    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(inputs, "CHUNK_BYTES", 4096)
     plan = parallel._plan(str(path), ParseOptions(), jobs=2)
     assert not parallel._consistent([parallel._run((task, str(tmp_path))) for task in plan])
     one = _run(["parse", "--jobs", "1", "--format", "jsonl", str(path)], capsys)
@@ -77,7 +77,7 @@ def test_chunks_meeting_a_capture_fall_back_to_one_pass(
     capture = decode((FIXTURES / "linux-netstat/antp.out").read_bytes())[0]
     path = tmp_path / "log.txt"
     path.write_text(capture * 40, encoding="utf-8")
-    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(inputs, "CHUNK_BYTES", 4096)
     one = _run(["parse", "--jobs", "1", "--format", "jsonl", str(path)], capsys)
     two = _run(["parse", "--jobs", "2", "--format", "jsonl", str(path)], capsys)
     assert two == one
@@ -104,7 +104,7 @@ def test_strict_and_stdin_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -
     assert not cli.parse.in_parallel(args)
     args = cli._parser().parse_args(["parse", "--jobs", "2", "-", "b"])
     assert not cli.parse.in_parallel(args)
-    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(inputs, "CHUNK_BYTES", 1)
     args = cli._parser().parse_args(["parse", "--jobs", "2", str(FIXTURES / "linux-ss/tan.out")])
     assert cli.parse.in_parallel(args)
 

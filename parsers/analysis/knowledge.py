@@ -6,11 +6,11 @@ from __future__ import annotations
 import difflib
 import sys
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from ..errors import NetstatNormalizerError
 from ..model.states import canonical_state
+from ..resources import read_bytes, read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,7 +37,7 @@ def read_toml(data: bytes | str) -> dict[str, Any]:
 
 def _rows(package: str, name: str) -> list[list[str]]:
     """The rows of a TSV file in ``package``'s ``data/``, ``#`` lines being comments."""
-    text = files(package).joinpath(f"data/{name}").read_text("utf-8")
+    text = read_text(package, f"data/{name}")
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
@@ -102,7 +102,7 @@ def ephemeral_range(dialect: str) -> tuple[str, int, int] | None:
 @cache
 def rules() -> dict[str, dict[str, Any]]:
     """Rule id -> its defaults, states, texts and sources (``rules.toml``)."""
-    return read_toml(files(__package__).joinpath("data/rules.toml").read_bytes())
+    return read_toml(read_bytes(__package__, "data/rules.toml"))
 
 
 @cache

@@ -15,11 +15,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import Any
 
 from ..errors import NetstatNormalizerError
 from ..model.record import Record
+from ..resources import read_text
 from .snapshot import INTERNET, ConnectionKey, ListenerKey, host_of, seconds
 from .transitions import possible
 
@@ -33,7 +33,7 @@ class OutOfOrder(NetstatNormalizerError):
 
 def rules() -> dict[str, dict[str, Any]]:
     """The rules over time: severity, thresholds and explanations (``data/timeline_rules.json``)."""
-    text = files(__package__).joinpath("data/timeline_rules.json").read_text("utf-8")
+    text = read_text(__package__, "data/timeline_rules.json")
     loaded: dict[str, dict[str, Any]] = json.loads(text)
     return loaded
 

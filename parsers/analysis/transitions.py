@@ -4,8 +4,9 @@ which state changes one connection can make between two snapshots."""
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from typing import NamedTuple
+
+from ..resources import read_text
 
 THROUGH_NONE = frozenset({"CLOSED", "LISTEN"})
 """States a connection never passes through between two sightings: in CLOSED its TCB is deleted
@@ -27,7 +28,7 @@ def transitions() -> tuple[Transition, ...]:
 
 @cache
 def _load() -> tuple[Transition, ...]:
-    text = files(__package__).joinpath("data/transitions.tsv").read_text("utf-8")
+    text = read_text(__package__, "data/transitions.tsv")
     header, *rows = text.splitlines()
     if header.split("\t") != ["from", "to", "event"]:
         raise ValueError(f"transitions.tsv: unexpected header {header!r}")

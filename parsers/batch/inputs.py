@@ -72,6 +72,11 @@ def opened(
             yield _note(entry) if isinstance(entry, Problem) else entry
 
 
+CHUNK_BYTES = 32 << 20
+"""A file at least this big (32 MiB) is parsed in chunks when ``parse`` has several processes
+(``batch.parallel``; kept here so that a small file's run never imports multiprocessing)."""
+
+
 def is_plain_file(path: str) -> bool:
     """Whether ``path`` is a regular file read as it is (no compression, no archive)."""
     if path == STDIN_ARGUMENT or not os.path.isfile(path):

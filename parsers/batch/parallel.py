@@ -1,10 +1,10 @@
 """``parse`` on several cores: files side by side, a big file in chunks; output in input order,
 byte for byte what one process writes.
 
-A file of ``CHUNK_BYTES`` or more is cut into chunks at rows of the kind its first row is (so no
-row is parted from its continuation lines).  Each chunk after the first is parsed by a dialect
-that first reads the file's opening lines (its title, header and first rows), so it knows the
-table as the one process would; a chunk is kept only if that knowledge equals what the chunk
+A file of ``inputs.CHUNK_BYTES`` or more is cut into chunks at rows of the kind its first row is
+(so no row is parted from its continuation lines).  Each chunk after the first is parsed by a
+dialect that first reads the file's opening lines (its title, header and first rows), so it knows
+the table as the one process would; a chunk is kept only if that knowledge equals what the chunk
 before it ended with, and if no chunk met a capture boundary.  Otherwise the file is parsed again
 in one piece: the output never depends on the cutting.
 
@@ -36,11 +36,10 @@ from ..io.reader import SNIFF_BYTES, open_lines
 from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
 from ..sinks.json import RecordWriter
+from . import inputs
 from .inputs import Note, is_plain_file, read
 from .stopping import die_with_parent, janitor, terminate_as_interrupt
 
-CHUNK_BYTES = 32 << 20
-"""A file at least this big (32 MiB) is parsed in chunks."""
 _OPENING_BYTES = 1 << 16
 """How much of a big file is read to learn its table (64 KiB)."""
 _CUT_SEARCH = 1 << 20
@@ -137,7 +136,7 @@ def _plan(path: str, options: ParseOptions, jobs: int) -> list[Task]:
     if options.marker is not None or not is_plain_file(path):
         return whole
     size = os.path.getsize(path)
-    if size < CHUNK_BYTES:
+    if size < inputs.CHUNK_BYTES:
         return whole
     with open(path, "rb") as raw:
         encoding, lines = open_lines(raw, options.encoding, score=confidence)
@@ -150,7 +149,7 @@ def _plan(path: str, options: ParseOptions, jobs: int) -> list[Task]:
         dialect, kind, lines_before = opening
         # two chunks a process, to even out, of CHUNK_BYTES / 8 (4 MiB) at least: a 40 MB file
         # on 2 processes is cut in 4 chunks of 10 MB (in 16 and 24 MB when the least was 16 MiB)
-        step = max(CHUNK_BYTES // 8, size // (2 * jobs))
+        step = max(inputs.CHUNK_BYTES // 8, size // (2 * jobs))
         cuts = _cuts(raw, size, step, dialect, kind, encoding)
     numbers = _line_numbers(path, cuts) if cuts else None
     if numbers is None:  # no cut, or the file shrank meanwhile

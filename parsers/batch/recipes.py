@@ -20,7 +20,6 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.resources import files
 from typing import Any
 
 import pyarrow as pa
@@ -33,6 +32,7 @@ from ..dialects.linux_netstat import split_program
 from ..model.addresses import Endpoint, dot_refused, split_colon, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
+from ..resources import read_text
 from ..sinks.columnar import SCHEMA, json_text
 from ..sinks.kernels import Column, endpoints, integers, ip_versions, lookup, python_map
 
@@ -63,7 +63,7 @@ class Recipe:
 
 
 def _names() -> dict[str, dict[str, Any]]:
-    text = files(__package__).joinpath("data/recipes.json").read_text("utf-8")
+    text = read_text(__package__, "data/recipes.json")
     found: dict[str, dict[str, Any]] = json.loads(text)
     return found
 

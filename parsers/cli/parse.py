@@ -7,6 +7,7 @@ import os
 import sys
 from itertools import chain
 
+from ..batch import inputs
 from ..batch.inputs import STDIN_ARGUMENT, is_plain_file, read
 from . import common
 
@@ -78,6 +79,4 @@ def in_parallel(args: argparse.Namespace) -> bool:
         return False
     if len(args.files) > 1:
         return True
-    from ..batch.parallel import CHUNK_BYTES  # multiprocessing and pickle: only for --jobs
-
-    return is_plain_file(args.files[0]) and os.path.getsize(args.files[0]) >= CHUNK_BYTES
+    return is_plain_file(args.files[0]) and os.path.getsize(args.files[0]) >= inputs.CHUNK_BYTES

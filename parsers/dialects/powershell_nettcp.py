@@ -33,11 +33,11 @@ import csv
 import json
 import re
 from collections.abc import Iterator
-from importlib.resources import files
 from typing import Any
 
 from ..model.addresses import Endpoint, ip_version, scope_of
 from ..model.record import Record
+from ..resources import read_text
 from .base import CONTINUES, Dialect, RowError
 
 _FIELDS = {
@@ -72,7 +72,7 @@ _WORD = re.compile(r"\S+")
 def _enums() -> dict[str, dict[int, str]]:
     """Property -> number -> name, from ``data/powershell_enums.tsv``."""
     found: dict[str, dict[int, str]] = {}
-    text = files(__package__).joinpath("data/powershell_enums.tsv").read_text("utf-8")
+    text = read_text(__package__, "data/powershell_enums.tsv")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             prop, number, name = line.split("\t")
@@ -83,10 +83,7 @@ def _enums() -> dict[str, dict[int, str]]:
 _ENUMS = _enums()
 _PROPERTIES = frozenset(
     line
-    for line in files(__package__)
-    .joinpath("data/powershell_properties.tsv")
-    .read_text("utf-8")
-    .splitlines()
+    for line in read_text(__package__, "data/powershell_properties.tsv").splitlines()
     if line and not line.startswith("#")
 )
 """The members of a connection object (``data/powershell_properties.tsv``)."""

@@ -7,11 +7,12 @@ so a run whose lines all take the fast path never loads Lark.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from typing import Any, cast
 
 from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+from ..resources import read_text
 
 Parsed = tuple[str, list[str | None]]
 """A parsed line: the line kind and its values."""
@@ -144,6 +145,6 @@ def _describe(terminal: str) -> str:
 @cache
 def _terminals() -> dict[str, str]:
     """Terminal name -> what it stands for, in the tables' words."""
-    text = files(__package__).joinpath("data/terminals.tsv").read_text("utf-8")
+    text = read_text(__package__, "data/terminals.tsv")
     rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
     return {name: description for name, description in rows}

@@ -25,14 +25,13 @@ import zlib
 from collections.abc import Callable
 from contextlib import suppress
 from functools import cache, cached_property
-from importlib.resources import files
 from importlib.util import find_spec
 from operator import itemgetter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
+from ..resources import file_names, read_bytes
 from . import regexes
 
 if TYPE_CHECKING:
@@ -322,17 +321,16 @@ def _digest(parts: list[bytes]) -> str:
 @cache
 def _grammars_digest() -> str:
     """A digest of every grammar file the package ships."""
-    grammars = sorted(files("netstat_normalizer.grammars").iterdir(), key=lambda i: i.name)
-    return _digest(
-        [g.name.encode() + b"\0" + g.read_bytes() for g in grammars if g.name.endswith(".lark")]
-    )
+    package = "netstat_normalizer.grammars"
+    grammars = [name for name in file_names(package) if name.endswith(".lark")]
+    return _digest([name.encode() + b"\0" + read_bytes(package, name) for name in grammars])
 
 
 @cache
 def _code_digest() -> str:
     """A digest of the modules that derive and read a plan."""
     modules = ("fastpath.py", "firsts.py", "linegrammar.py", "regexes.py")
-    return _digest([Path(__file__).with_name(module).read_bytes() for module in modules])
+    return _digest([read_bytes(__package__, module) for module in modules])
 
 
 @cache

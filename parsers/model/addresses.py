@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
 from functools import cache, partial
-from importlib.resources import files
 from typing import NamedTuple
+
+from ..resources import read_text
+
+try:  # socket's C half: socket.py's enums and selectors cost a short run 2-3 ms to import
+    from _socket import AF_INET, AF_INET6, inet_pton
+except ImportError:  # pragma: no cover (a Python without it)
+    from socket import AF_INET, AF_INET6, inet_pton
 
 
 class Endpoint(NamedTuple):
@@ -21,7 +25,7 @@ class Endpoint(NamedTuple):
 
 def _load_services() -> dict[tuple[str, str], int]:
     table: dict[tuple[str, str], int] = {}
-    text = files(__package__).joinpath("data/services.tsv").read_text("utf-8")
+    text = read_text(__package__, "data/services.tsv")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             name, port, proto = line.split("\t")
@@ -86,7 +90,7 @@ def _cut_short(host: str) -> bool:
     if ":" in host:
         return False
     try:
-        _pton(_V4, host)
+        inet_pton(AF_INET, host)
     except (OSError, ValueError):
         dotted = host.isascii() and host.replace(".", "").isdigit()
         return dotted and _CUT_TO_12.fullmatch(host) is None
@@ -125,12 +129,14 @@ def ip_version(address: str | None) -> int | None:
 
 def _load_scopes() -> dict[int, list[tuple[int, int, str]]]:
     """Per address width in bits (32, 128): (network, mask, scope) as integers, in order."""
-    text = files(__package__).joinpath("data/scopes.tsv").read_text("utf-8")
+    text = read_text(__package__, "data/scopes.tsv")
     rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
     table: dict[int, list[tuple[int, int, str]]] = {32: [], 128: []}
     for network, scope, _ in rows:
-        net = ipaddress.ip_network(network)
-        table[net.max_prefixlen].append((int(net.network_address), int(net.netmask), scope))
+        address, length = network.split("/")
+        family, width = (AF_INET6, 128) if ":" in address else (AF_INET, 32)
+        mask = (1 << width) - (1 << (width - int(length)))
+        table[width].append((int.from_bytes(inet_pton(family, address), "big"), mask, scope))
     return table
 
 
@@ -170,8 +176,6 @@ NO_SCOPE_PROTOS = frozenset(("unix", "netlink", "packet"))
 
 _MAPPED = (0xFFFF << 32, ((1 << 96) - 1) << 32)
 """``::ffff:0:0/96``, IPv4-mapped IPv6 addresses: (network, mask)."""
-_V4, _V6 = socket.AF_INET, socket.AF_INET6
-_pton = socket.inet_pton
 
 
 def scope_of(address: str | None) -> str | None:
@@ -187,13 +191,13 @@ def scope_of(address: str | None) -> str | None:
 
 def _scope(address: str) -> str | None:
     if ":" in address:
-        family = _V6
+        family = AF_INET6
     elif address[:1].isdigit():
-        family = _V4
+        family = AF_INET
     else:  # a name: no IPv4 address begins with another character (and raising costs)
         return None
     try:
-        packed = _pton(family, address)
+        packed = inet_pton(family, address)
     except (OSError, ValueError):  # not an address (a NUL or a surrogate in it: ValueError)
         return None
     found = _FIRST_BYTE[len(packed)][packed[0]]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from typing import NamedTuple
+
+from ..resources import read_text
 
 
 class ProtocolWord(NamedTuple):
@@ -18,7 +19,7 @@ def _load() -> dict[str, dict[str, ProtocolWord]]:
     """Dialect -> its printed words -> their meanings; ValueError when a dialect's rows of one
     word disagree."""
     table: dict[str, dict[str, ProtocolWord]] = {}
-    text = files(__package__).joinpath("data/protocols.tsv").read_text("utf-8")
+    text = read_text(__package__, "data/protocols.tsv")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             printed, protocol, by, socket_type = line.split("\t")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import cache
-from importlib.resources import files
+
+from ..resources import read_text
 
 
 class TcpState(str, Enum):
@@ -37,7 +38,7 @@ def _load() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     may have several rows (one per dialect added), which must agree on its state."""
     states: dict[str, str] = {}
     printers: dict[str, frozenset[str]] = {}
-    text = files(__package__).joinpath("data/tcp_states.tsv").read_text("utf-8")
+    text = read_text(__package__, "data/tcp_states.tsv")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             printed, canonical, by = line.split("\t")

@@ -18,7 +18,6 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from importlib.resources import files
 from itertools import islice
 from operator import attrgetter
 from typing import Any
@@ -27,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..model.record import RECORD_FIELDS, Record, nested_json
+from ..resources import read_text
 
 __all__ = [
     "BATCH_ROWS",
@@ -91,9 +91,7 @@ def _field(name: str, prop: dict[str, Any], required: bool) -> tuple[pa.Field[pa
 
 
 def _schema() -> tuple[pa.Schema, frozenset[str]]:
-    document = json.loads(
-        files("netstat_normalizer.model").joinpath("record.schema.json").read_text("utf-8")
-    )
+    document = json.loads(read_text("netstat_normalizer.model", "record.schema.json"))
     properties, required = document["properties"], set(document["required"])
     if set(properties) != set(RECORD_FIELDS):
         raise RuntimeError("record.schema.json and Record have different fields")
