@@ -110,9 +110,9 @@ def test_ifconfig_blocks_are_read_under_the_interface_table() -> None:
 def test_table_state_is_what_the_dialect_declares() -> None:
     dialect = SolarisNetstat()
     before = dialect.state()
-    assert before == TableState("udp", None, None, (None, False, None))
+    assert before == TableState("udp", None, None, (None, False, None, None))
     list(dialect.run(["TCP: IPv6"]))
-    assert dialect.state() == TableState("tcp", "tcp", "TCP: IPv6", (6, False, None))
+    assert dialect.state() == TableState("tcp", "tcp", "TCP: IPv6", (6, False, None, None))
     assert dialect.state() != before
 
 

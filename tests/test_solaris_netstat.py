@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,138 @@ def test_grepped_sctp_row_less_its_streams_is_no_tcp_row() -> None:
     # under the SCTP title the same line is a misplaced row; whole, it is SCTP
     whole = sctp.replace("0  ESTABLISHED", "0  10/10  ESTABLISHED")
     assert [r.proto for r in parse(whole + "\n", "solaris-netstat").records] == ["sctp"]
+
+
+# -- a header naming a column the dialect does not know ----------------------------------------
+_TITLE = re.compile("TCP|UDP|SCTP|Active UNIX")
+_STATE = re.compile(r"(?<= )(?:Unbound|Idle|Connected|Unknown|[A-Z][A-Z0-9_]+)(?![^ ])")
+
+
+def _with_unknown_column(text: str, before: str | None) -> tuple[str, int]:
+    """``text`` with a column ``Send Buf`` (numbers) in every TCP, UDP and SCTP table, placed
+    as printf would: before the State or the Remote Address column, or after the last one; and
+    how many tables got it."""
+    lines, tables = text.split("\n"), 0
+    n = 0
+    while n < len(lines) - 1:
+        header, rule = lines[n], lines[n + 1]
+        if not (header.lstrip().startswith("Local Address") and rule.startswith("-")):
+            n += 1
+            continue
+        groups = [m.span() for m in re.finditer("-+", rule)]
+        starts = [a for a, _ in groups[1:]] + [len(header)]
+        names = [header[a:b].strip() for (a, _), b in zip(groups, starts)]
+        at = groups[names.index(before)][0] if before in names else len(rule) + 1
+        end = n + 2
+        while end < len(lines) and not lines[end].strip():  # SCTP: a blank line under the rule
+            end += 1
+        while end < len(lines) and lines[end].strip() and not _TITLE.match(lines[end]):
+            end += 1
+        for row in range(n, end):
+            line = lines[row]
+            if not line.strip():
+                continue
+            value = {n: " Send Buf", n + 1: "---------"}.get(row, f"{262144 + row:>9}")
+            if before is None:
+                lines[row] = line.ljust(at) + value
+                continue
+            where = at  # in a row: where printf prints the column, after values wider than theirs
+            if row > n + 1 and before == "State":
+                where = [m.start() for m in _STATE.finditer(line)][-1]
+            elif row > n + 1:
+                where = max(at, line.index(" ", len(line) - len(line.lstrip())) + 1)
+            lines[row] = line[:where] + value + " " + line[where:]
+        tables += 1
+        n = end
+    return "\n".join(lines), tables
+
+
+@pytest.mark.parametrize(
+    ("case", "before"),
+    [
+        (case, before)
+        for case in ("a", "an", "anu", "an-illumos", "an-wide", "an-P-tcp")
+        for before in ("State", "Remote Address", None)
+        if (case, before) != ("an-wide", None)  # where printf puts a last column after values
+        # wider than theirs depends on each one's overflow: what the reader works out itself
+    ],
+)
+def test_an_unknown_column_costs_no_row(case: str, before: str | None) -> None:
+    """Rows under a header with an unknown column (before State, before the remote address, or
+    last) give the records they give without it, the column's values in ``extra`` as printed,
+    and one notice per table."""
+    text = (FIXTURES / f"{case}.out").read_text()
+    mutated, tables = _with_unknown_column(text, before)
+    assert tables > 0
+    plain, changed = parse(text, "solaris-netstat"), parse(mutated, "solaris-netstat")
+    assert changed.diagnostics == []
+    notices = [r for r in changed.records if r.kind == "notice"]
+    assert len(notices) == tables
+    assert {tuple(r.extra["columns"]) for r in notices} == {("Send Buf",)}
+    sockets = [r for r in changed.records if r.kind != "notice"]
+    assert len(sockets) == len(plain.records)
+    for old, new in zip(plain.records, sockets):
+        if old.proto == "unix":
+            assert new == old
+            continue
+        assert new.extra.pop("Send Buf") == str(262144 + old.source["line"] - 1)
+        assert new == old
+
+
+def test_a_row_under_an_unknown_header_without_a_rule_is_reported() -> None:
+    text = "UDP: IPv4\n   Local Address        Remote Address      State      Drops\n" + (
+        "      *.111                               Idle           3\n"
+    )
+    result = parse(text, "solaris-netstat")
+    assert [d.reason for d in result.diagnostics] == [
+        "no dashed rule under the header to place its columns"
+    ]
+    assert result.records == []
+
+
+def test_a_value_wider_than_its_column_pushes_the_others() -> None:
+    """As printf prints: the columns after a value wider than its column move right by as
+    much; a row whose values are not so placed is reported."""
+    head = "TCP: IPv4\n   Local Address        Remote Address      State       Drops\n"
+    rule = "-------------------- -------------------- ----------- -----\n"
+    wide = "192.168.100.200.33333 10.0.0.53.53         ESTABLISHED     7\n"
+    (record,) = [r for r in parse(head + rule + wide, "solaris-netstat").records if r.proto]
+    assert (record.local_address, record.local_port, record.remote_port) == (
+        "192.168.100.200",
+        33333,
+        53,
+    )
+    assert (record.state, record.extra) == ("ESTABLISHED", {"Drops": "7"})
+    moved = "192.168.100.200.33333                     ESTABLISHED     7\n"
+    result = parse(head + rule + moved, "solaris-netstat")
+    assert [d.reason for d in result.diagnostics] == ["unknown TCP state '7'"]
+
+
+@pytest.mark.parametrize(
+    ("header", "rule", "row", "proto"),
+    [
+        (
+            "   Local Address        Remote Address    Swind Send-Q Rwind Recv-Q    State    Zone",
+            "-------------------- -------------------- ----- ------ ----- ------ ----------- ----",
+            "10.0.0.5.22          10.0.0.9.51000       64128      0 49640      0 ESTABLISHED gz",
+            "tcp",
+        ),
+        (
+            "   Local Address        Remote Address      State      Zone",
+            "-------------------- -------------------- ---------- ----",
+            "      *.123                               Idle       gz",
+            "udp",
+        ),
+    ],
+)
+def test_an_unknown_header_with_no_title_above_names_its_protocol(
+    header: str, rule: str, row: str, proto: str
+) -> None:
+    result = parse(f"{header}\n{rule}\n{row}\n", "solaris-netstat")
+    assert result.diagnostics == []
+    notice, record = result.records
+    assert (notice.kind, notice.extra["columns"], notice.source["line"]) == ("notice", ["Zone"], 2)
+    assert (record.proto, record.extra["Zone"]) == (proto, "gz")
+    if proto == "tcp":
+        assert (record.state, record.send_q, record.recv_q) == ("ESTABLISHED", 0, 0)
+        assert (record.extra["swind"], record.extra["rwind"]) == (64128, 49640)

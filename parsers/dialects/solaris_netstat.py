@@ -11,7 +11,7 @@ addresses.  Values cut to their column's width are kept as printed and named in 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model.addresses import Endpoint, ip_version
 from ..model.record import Record
@@ -25,23 +25,48 @@ _DOTTED_QUAD = re.compile(r"(?:[\w:]*:)?\d+\.\d+\.\d+\.\d+")
 _POINTER = re.compile(r"[0-9a-f]+")
 _WIDTHS = (("user", 8), ("program", 14))
 """-u's columns printed ``%-8.8s`` and ``%-14.14s``: cut to these widths."""
+_KNOWN = frozenset((
+    "Local Address", "Remote Address", "User", "Pid", "Command", "Swind", "Send-Q", "Rwind",
+    "Recv-Q", "StrsI/O", "State", "If",
+))  # fmt: skip
+"""The column names of the headers this dialect knows."""
+_DASHES = re.compile(r"-+")
+_WORD = re.compile(r"\S+")
+
+
+class Layout(NamedTuple):
+    """A table under a header with a column this dialect does not know (``columns``)."""
+
+    proto: str
+    header: str
+    columns: tuple[tuple[str, int, int], ...] = ()
+    """Each column's name and where the rule under the header prints its dashes; empty before
+    the rule."""
 
 
 class SolarisNetstat(Dialect):
     name = "solaris-netstat"
     grammar = "solaris_netstat"
-    sections = ("udp", "tcp", "sctp", "unix")
+    sections = ("udp", "tcp", "sctp", "unix", "columns")
     priority = 10
+    weak_kinds = frozenset(("column_row",))
 
-    table_fields = ("ip_version", "unix_aligned", "unix_users")
+    table_fields = ("ip_version", "unix_aligned", "unix_users", "layout")
     ip_version: int | None = None
     """The IP version the title above names (``TCP: IPv6``); None before one."""
     unix_aligned = False
     """True under the illumos UNIX header, whose columns have fixed widths."""
     unix_users: bool | None = None
     """Whether the UNIX header above is -u's (Type User Pid Command ...); None before one."""
+    layout: Layout | None = None
+    """The table under a header naming a column this dialect does not know; None elsewhere."""
 
-    # -- lines that are no records (other headers and rules: the base's defaults) -------------
+    def enter(self, section: str) -> None:
+        super().enter(section)
+        if section != "columns":
+            self.layout = None
+
+    # -- lines that are no records (the known headers: the base's defaults) --------------------
     def title(self, values: Values) -> None:
         self.opened("title", values)
         text = values[0]
@@ -52,6 +77,29 @@ class SolarisNetstat(Dialect):
         self.enter("unix")
         self.unix_aligned = values[0].endswith("Address")
         self.unix_users = values[0].startswith("Type")
+
+    def other_header(self, values: Values) -> None:
+        words = values[0].split()
+        if self.table in ("udp", "tcp", "sctp"):
+            proto = self.table
+        else:  # no title above (grepped), or another such header
+            proto = "sctp" if "StrsI/O" in words else "tcp" if "Swind" in words else "udp"
+        self.enter("columns")
+        self.layout = Layout(proto, self.text)
+
+    def rule(self, values: Values) -> None:
+        """The dashes under a header: under another header, they place its columns."""
+        if self.table != "columns" or self.layout is None or self.layout.columns:
+            return
+        spans = [(m.start(), m.end()) for m in _DASHES.finditer(self.text)]
+        header = self.layout.header
+        ends = [start for start, _ in spans[1:]] + [len(header)]
+        names = [header[start:end].strip() for (start, _), end in zip(spans, ends)]
+        names = [name or f"column {n}" for n, name in enumerate(names, 1)]
+        self.layout = self.layout._replace(columns=tuple(zip(names, *zip(*spans))))
+        unknown = [name for name in names if name not in _KNOWN]
+        if unknown:
+            self.notice("columns this dialect does not know, kept as printed", columns=unknown)
 
     # -- records -------------------------------------------------------------------------------
     def udp_row(self, v: Values) -> Record:
@@ -117,6 +165,53 @@ class SolarisNetstat(Dialect):
             extra=extra,
         )
 
+    def column_row(self, v: Values) -> Record:
+        """A row under another header, cut at the positions of the rule under it."""
+        layout = self.layout
+        if layout is None or not layout.columns:
+            raise RowError("no dashed rule under the header to place its columns")
+        cells = dict(zip((c[0] for c in layout.columns), cut_columns(self.text, layout.columns)))
+        local, remote = cells.get("Local Address"), cells.get("Remote Address")
+        if local is None:
+            raise RowError("no value under the Local Address column")
+        proto, state_raw = layout.proto, cells.get("State")
+        if state_raw is None and "State" in cells:
+            raise RowError("no value under the State column")
+        split = split_sctp if proto == "sctp" else lambda text: dotted(text, proto)
+        here = split(local)._replace(interface=cells.get("If"))
+        there = split(remote)._replace(interface=None) if remote else NO_ENDPOINT
+        state = None
+        if proto == "tcp" and state_raw is not None and not state_raw.startswith("Unknown"):
+            state = self.tcp_state(state_raw)
+        number = {name: _number(cells, name) for name in ("Swind", "Send-Q", "Rwind", "Recv-Q")}
+        extra: dict[str, Any] = {
+            key: number[name] for key, name in (("swind", "Swind"), ("rwind", "Rwind"))
+            if number[name] is not None
+        }  # fmt: skip
+        streams = cells.get("StrsI/O")
+        if streams is not None:
+            streams_in, slash, streams_out = streams.partition("/")
+            if not (slash and streams_in.isdigit() and streams_out.isdigit()):
+                raise RowError(f"StrsI/O {streams!r} is no in/out pair of numbers")
+            extra.update(streams_in=int(streams_in), streams_out=int(streams_out))
+        user, pid, program = cells.get("User"), _number(cells, "Pid"), cells.get("Command")
+        extra.update(_cut(user, program))
+        extra.update((name, value) for name, value in cells.items() if name not in _KNOWN)
+        return self.socket(
+            proto,
+            self.ip_version or ip_version(here.address) or ip_version(there.address),
+            here,
+            there,
+            state,
+            state_raw,
+            number["Recv-Q"],
+            number["Send-Q"],
+            pid,
+            program,
+            user,
+            extra=extra,
+        )
+
     def unix_row(self, v: Values) -> Record:
         address, kind, vnode, tail = v
         self._layout(tail, users=False)
@@ -168,6 +263,31 @@ class SolarisNetstat(Dialect):
             extra=extra,
             **fields,
         )
+
+
+def cut_columns(line: str, columns: tuple[tuple[str, int, int], ...]) -> list[str | None]:
+    """The value under each column (None where blank), as printed with the spaces between its
+    words.  Read as printf prints: a value begins at or after its column's start, and one wider
+    than its column pushes the columns after it right by as much."""
+    spans: dict[int, tuple[int, int]] = {}
+    shift = at = 0
+    for found in _WORD.finditer(line):
+        start, end = found.span()
+        while at + 1 < len(columns) and start >= columns[at + 1][1] + shift:
+            at += 1
+        spans[at] = (spans[at][0] if at in spans else start, end)
+        shift = max(shift, end - columns[at][2])
+    return [line[slice(*spans[n])] if n in spans else None for n in range(len(columns))]
+
+
+def _number(cells: dict[str, str | None], name: str) -> int | None:
+    """The number under ``name`` (None where blank or absent); RowError when it is none."""
+    text = cells.get(name)
+    if text is None:
+        return None
+    if not text.isdigit():
+        raise RowError(f"{name} {text!r} is no number")
+    return int(text)
 
 
 def _process(
