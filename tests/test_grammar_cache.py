@@ -17,6 +17,7 @@ from netstat_normalizer.grammar.linegrammar import (
     CACHE_FOLDER,
     LineGrammar,
     cache_file,
+    kept_regex,
     plan_file,
 )
 
@@ -189,3 +190,34 @@ def test_files_unused_for_a_month_go_when_a_plan_is_built(
     os.utime(plan, (stamp, stamp))
     LineGrammar("windows_netstat", SECTIONS)  # read back: marked as used
     assert plan.stat().st_mtime > stamp + month - 60
+
+
+def test_a_row_regex_is_kept_compiled_and_compiled_anew_when_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    pattern = r"(TCP|UDP) +([0-9.]+):([0-9]+)(?: +([A-Z_]+))?"
+    first = kept_regex(pattern)
+    (kept,) = (tmp_path / CACHE_FOLDER).iterdir()
+    assert kept.name.startswith("row-") and kept.stat().st_mode & 0o777 == 0o600
+    assert kept_regex(pattern).fullmatch("TCP 10.0.0.1:22 LISTEN").groups() == (
+        first.fullmatch("TCP 10.0.0.1:22 LISTEN").groups()  # type: ignore[union-attr]
+    )
+    other = r"(TCP|UDP) +([0-9.]+):([0-9]+)"
+    assert kept_regex(other).pattern == other  # another pattern, another file
+    assert len(list((tmp_path / CACHE_FOLDER).iterdir())) == 2
+    for damage in ("not json", json.dumps({"code": "AAAA", "flags": 32, "groups": 4})):
+        kept.write_text(damage)
+        again = kept_regex(pattern)
+        assert again.pattern == pattern and again.fullmatch("UDP 0.0.0.0:53") is not None
+
+
+def test_a_row_regex_is_compiled_each_time_without_a_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / CACHE_FOLDER
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    assert kept_regex("a+").fullmatch("aaa") is not None
+    assert list(folder.iterdir()) == []

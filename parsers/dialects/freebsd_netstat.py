@@ -22,6 +22,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any, ClassVar, NamedTuple
 
+from ..grammar.linegrammar import kept_regex
 from ..model.addresses import Endpoint, ip_version, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record, record_maker
@@ -140,9 +141,9 @@ def _new_proto(printed: str) -> InetProto:
 def _plain() -> Callable[[str], re.Match[str] | None]:
     """An Internet row as ``-an`` prints it (``inet_row``'s plain case): TCP or UDP, two queue
     counts, two endpoints (``plain.dot``), a state word without ``*`` or none, nothing after.
-    Compiled on first use."""
+    Compiled on first use, then kept (``kept_regex``)."""
     count = r" {1,64}+(-?[0-9]{1,10}+)"
-    return re.compile(
+    return kept_regex(
         rf" {{0,8}}+((?:tcp|udp)(?:46|4|6)?){count}{count} {{1,64}}+{dot()} {{1,64}}+{dot()}"
         r"(?: {1,64}+([A-Z][A-Z0-9_]{0,30}[A-Z0-9]))? {0,64}+"
     ).fullmatch

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from ..grammar.linegrammar import kept_regex
 from ..model.addresses import Endpoint, ip_version, split_colon
 from ..model.protocols import protocol_words
 from ..model.record import Record, record_maker
@@ -131,8 +132,8 @@ _MAKE = record_maker(
 def _plain(netid: bool) -> Callable[[str], re.Match[str] | None]:
     """A TCP or UDP row as ss prints most (``inet_row``'s plain case): the Netid (or an empty
     group, under a header with none), State, the queues, two endpoints ``plain.colon`` takes,
-    the details if any (beginning as the grammar's DETAILS do).  Compiled on first use."""
-    return re.compile(
+    the details if any (beginning as the grammar's DETAILS do).  Kept compiled (``kept_regex``)."""
+    return kept_regex(
         ("(tcp|udp) +" if netid else "()")
         + r"([A-Z][A-Z0-9-]{1,10}+) +([0-9]{1,10}+) +([0-9]{1,10}+)"
         + rf" +{colon()} +{colon()}(?: +([a-z<>-][ -~]*?))? *"

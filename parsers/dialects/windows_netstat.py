@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from functools import cache, cached_property
 
+from ..grammar.linegrammar import kept_regex
 from ..model.addresses import ip_version, split_colon
 from ..model.record import Record, record_maker
 from .base import CONTINUES, Dialect, FastRow, RowError, Values
@@ -21,8 +22,8 @@ from .plain import colon, ends
 @cache
 def _plain() -> Callable[[str], re.Match[str] | None]:
     """A row as most print it (``row``'s plain case): TCP or UDP, two endpoints (``plain.COLON``),
-    an ASCII state word, a PID; no offload state.  Compiled on first use."""
-    return re.compile(
+    an ASCII state word, a PID; no offload state.  Kept compiled (``kept_regex``)."""
+    return kept_regex(
         rf" {{0,8}}+(TCP|UDP) {{1,64}}+{colon()} {{1,64}}+{colon()}"
         r"(?: {1,64}+([A-Z][A-Z0-9_]{0,31}+))?(?: {1,64}+([0-9]{1,10}+))? {0,64}+"
     ).fullmatch

@@ -403,6 +403,26 @@ def _write_json(where: str, value: Any) -> bool:
     return True
 
 
+def kept_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled, from its compiled form kept in the cache folder (``regexes``), which
+    the first run keeps: a dialect's row regex (``FastRow``) takes 5-8 ms to compile."""
+    folder = cache_folder()
+    if folder is None:
+        return re.compile(pattern)
+    key = _digest([pattern.encode(), regexes.BUILD.encode()])
+    where = os.path.join(folder, f"row-{key}.plan{PLAN_FORMAT}.regexes.json")
+    code = _read_json(where)
+    if code is not None:
+        with suppress(re.error, ValueError, TypeError, KeyError):  # damaged: compiled anew
+            found = regexes.compile(pattern, code)
+            _used(where)
+            return found
+    code = regexes.code_of(pattern)
+    if code is not None:
+        _write_json(where, code)
+    return regexes.compile(pattern, code)
+
+
 @cache
 def line_grammar(name: str, sections: tuple[str, ...]) -> LineGrammar:
     """The (cached) line grammar in ``grammars/<name>.lark`` with these start sections."""
