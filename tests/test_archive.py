@@ -38,7 +38,7 @@ def members(tar: Archive, **limits: int) -> list[tuple[str, ...]]:
         else:
             try:
                 found.append((entry[0].name, entry[1].read().decode()))
-            except archive.READ_ERRORS as err:
+            except archive.read_errors() as err:
                 found.append((str(entry[0].member), archive.reason_of(err)))
     return found
 
@@ -159,7 +159,7 @@ def test_corrupt_gzip_raises_a_read_error(tmp_path: Path) -> None:
     for name in ("crc.gz", "cut.gz"):
         (source,) = walk([str(tmp_path / name)])
         assert isinstance(source, Source)
-        with pytest.raises(archive.READ_ERRORS), source.open() as stream:
+        with pytest.raises(archive.read_errors()), source.open() as stream:
             stream.read()
 
 

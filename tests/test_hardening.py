@@ -27,7 +27,7 @@ from netstat_normalizer.batch.convert import ConvertError, Settings, convert
 from netstat_normalizer.cli import main
 from netstat_normalizer.dialects.base import MAX_CONTINUATIONS
 from netstat_normalizer.engine import captures
-from netstat_normalizer.io.archive import READ_ERRORS, Archive, Problem, reason_of, walk
+from netstat_normalizer.io.archive import Archive, Problem, read_errors, reason_of, walk
 from netstat_normalizer.io.reader import split_lines
 from netstat_normalizer.options import ParseOptions
 from trees import SS, bad_crc, jsonl, tree, write_tar
@@ -205,7 +205,7 @@ def read_members(path: Path) -> list[tuple[str, str]]:
             else:
                 try:
                     found.append((entry[0].member or "", entry[1].read().decode()))
-                except READ_ERRORS as err:
+                except read_errors() as err:
                     found.append((entry[0].member or "", reason_of(err)))
     return found
 
@@ -621,7 +621,7 @@ def test_corrupt_tars_never_hang_nor_lose_members_silently(tmp_path: Path) -> No
                 try:
                     entry[1].read()
                     read.append(entry[0].member)
-                except READ_ERRORS as err:
+                except read_errors() as err:
                     problems.append(reason_of(err))
         if len(read) < 3:
             assert problems, (case, read)

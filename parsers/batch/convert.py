@@ -37,12 +37,12 @@ from ..engine.pipeline import iter_parse_stream
 from ..errors import NetstatNormalizerError
 from ..io.archive import (
     MAX_SOURCE_BYTES,
-    READ_ERRORS,
     Archive,
     Guarded,
     Problem,
     Source,
     SourceError,
+    read_errors,
     reason_of,
     walk,
 )
@@ -308,7 +308,7 @@ def _convert_source(
                 return Done(source.path, source.member, state, parsed=False)
             try:
                 stream = stack.enter_context(opened)
-            except READ_ERRORS as err:
+            except read_errors() as err:
                 raise SourceError(source.where, reason_of(err)) from None
             guarded = io.BufferedReader(Guarded(stream, source.where))
             state = _parse(source, guarded, settings, paths, root)

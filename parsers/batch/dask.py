@@ -154,7 +154,7 @@ def _parse_file(file: OpenFile, options: ParseOptions) -> _Parsed:
                             host=host_from_path(options.host_from_path, path, source.member),
                         )[1]
                     )
-            except archive.SOURCE_ERRORS as error:
+            except archive.source_errors() as error:
                 diagnostics.append(_problem(path, source.member, archive.reason_of(error)))
                 continue
             records += [i for i in items if isinstance(i, Record)]

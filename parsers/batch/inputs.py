@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..engine.captures import host_from_path
 from ..engine.pipeline import iter_parse_stream
-from ..io.archive import SOURCE_ERRORS, Archive, Problem, Source, reason_of, walk
+from ..io.archive import Archive, Problem, Source, reason_of, source_errors, walk
 from ..io.archive import opened as opened_sources
 from ..io.reader import ByteStream
 from ..model.record import STDIN, Diagnostic, Record, printable
@@ -121,7 +121,7 @@ def _parse(
                 host=host,
                 accounting=counts,
             )[1]
-    except SOURCE_ERRORS as err:
+    except source_errors() as err:
         yield Note(source.where, reason_of(err), FAILED)
         return
     if not any(counts.values()):

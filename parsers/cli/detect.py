@@ -7,7 +7,7 @@ import argparse
 from ..batch.inputs import FAILED, Note, opened
 from ..engine.detect import confidence, detect, rank, sample
 from ..errors import DetectionError
-from ..io.archive import READ_ERRORS, reason_of
+from ..io.archive import read_errors, reason_of
 from ..io.reader import open_lines
 from ..model.record import printable
 from . import common
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 with stream as raw:
                     lines = sample(open_lines(raw, score=confidence)[1])
-            except READ_ERRORS as err:
+            except read_errors() as err:
                 common.say(Note(source.where, reason_of(err), FAILED))
                 print(f"{printable(source.where)}\t-\t0.0")
                 status = common.EXIT_USAGE

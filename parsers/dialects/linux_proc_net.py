@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from ipaddress import IPv6Address
-from socket import inet_ntoa
 from struct import pack, unpack
 from typing import Any
 
+from ..model.addresses import inet_ntoa
 from ..model.record import Record
 from .base import Dialect, RowError
 

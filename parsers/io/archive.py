@@ -12,22 +12,23 @@ Reading stops at the limits below, which bound the work and memory any input can
 from __future__ import annotations
 
 import io
-import lzma
 import os
 import re
 import stat
-import tarfile
-import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..errors import DetectionError, NetstatNormalizerError
 from .reader import ByteStream
+
+if TYPE_CHECKING:  # tarfile, zipfile and lzma: imported when an input needs them
+    import tarfile
+    import zipfile
 
 MAX_SOURCE_BYTES = 1 << 30
 """The most bytes one compressed file or archive member may decompress to (1 GiB).  Checked
@@ -62,10 +63,16 @@ def _bunzip(raw: IO[bytes]) -> AbstractContextManager[ByteStream]:
     return bz2.BZ2File(raw)
 
 
+def _unxz(raw: IO[bytes]) -> AbstractContextManager[ByteStream]:
+    import lzma
+
+    return lzma.LZMAFile(raw)
+
+
 SINGLE: dict[str, Decompressor] = {
     ".gz": _gunzip,
     ".bz2": _bunzip,
-    ".xz": lambda raw: lzma.LZMAFile(raw),  # noqa: SIM115
+    ".xz": _unxz,
 }
 """Single-file compressions, by file name suffix."""
 
@@ -80,18 +87,6 @@ TARS: dict[str, Decompressor] = {
 }
 """Tar archives and their compressions, by file name suffix."""
 
-READ_ERRORS: tuple[type[Exception], ...] = (
-    OSError,
-    EOFError,
-    zlib.error,
-    lzma.LZMAError,
-    tarfile.TarError,
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    NotImplementedError,  # zipfile: an unsupported compression method
-)
-"""What reading a corrupt, truncated or unreadable source raises."""
-
 
 class SourceError(NetstatNormalizerError):
     """A source that cannot be read whole (over a limit); the message names it."""
@@ -101,12 +96,37 @@ class SourceError(NetstatNormalizerError):
         self.reason = reason
 
 
-_ARCHIVE_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, SourceError)
-"""What reading an archive through raises: a read error, or a limit passed."""
+@cache
+def read_errors() -> tuple[type[Exception], ...]:
+    """What reading a corrupt, truncated or unreadable source raises (a function: the classes
+    of tarfile, zipfile and lzma are looked up when an error is caught, not at start-up)."""
+    import lzma
+    import tarfile
+    import zipfile
 
-SOURCE_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, NetstatNormalizerError)
-"""What reading and parsing one source may raise that fails only that source: a read error, a
-limit passed, a text no dialect recognises."""
+    return (
+        OSError,
+        EOFError,
+        zlib.error,
+        lzma.LZMAError,
+        tarfile.TarError,
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # zipfile: an unsupported compression method
+    )
+
+
+@cache
+def _archive_errors() -> tuple[type[Exception], ...]:
+    """What reading an archive through raises: a read error, or a limit passed."""
+    return (*read_errors(), SourceError)
+
+
+@cache
+def source_errors() -> tuple[type[Exception], ...]:
+    """What reading and parsing one source may raise that fails only that source: a read error,
+    a limit passed, a text no dialect recognises."""
+    return (*read_errors(), NetstatNormalizerError)
 
 
 @dataclass(frozen=True)
@@ -183,9 +203,11 @@ class Archive:
         try:
             with _raw(self.path, opener) as file, TARS[self.suffix](file) as raw:
                 stream = _Limited(raw, total, self.path, "MAX_ARCHIVE_BYTES", strict_end=True)
-                with tarfile.open(fileobj=stream, mode="r|", tarinfo=_StrictInfo) as tar:
+                import tarfile
+
+                with tarfile.open(fileobj=stream, mode="r|", tarinfo=_strict_info()) as tar:
                     yield from self._read(tar, limit, total)
-        except _ARCHIVE_ERRORS as err:
+        except _archive_errors() as err:
             yield Problem(self.path, None, reason_of(err), failed=True)
 
     def _read(
@@ -274,10 +296,12 @@ def sources(path: str, opener: Opener | None = None) -> Iterator[Source | Archiv
 
 
 def _zip_members(path: str, name: str, opener: Opener | None) -> Iterator[Source | Problem]:
+    import zipfile
+
     try:
         with _raw(path, opener) as file, zipfile.ZipFile(file) as archive:
             infos = archive.infolist()
-    except READ_ERRORS as err:
+    except read_errors() as err:
         yield Problem(path, None, reason_of(err), failed=True)
         return
     seen: set[str] = set()
@@ -312,7 +336,7 @@ def _zip_problem(info: zipfile.ZipInfo) -> tuple[str, bool] | None:
 
 def _tar_problem(info: tarfile.TarInfo, limit: int) -> tuple[str, bool] | None:
     if not info.isreg():
-        return f"not a regular file ({_TAR_KINDS.get(info.type, 'special file')})", False
+        return f"not a regular file ({_tar_kinds().get(info.type, 'special file')})", False
     return _size_problem(info.size, limit)
 
 
@@ -356,13 +380,17 @@ def output_name(path: str) -> str:
     return "/".join(p for p in parts if p not in ("/", ".."))
 
 
-_TAR_KINDS = {
-    tarfile.SYMTYPE: "symbolic link",
-    tarfile.LNKTYPE: "hard link",
-    tarfile.CHRTYPE: "character device",
-    tarfile.BLKTYPE: "block device",
-    tarfile.FIFOTYPE: "FIFO",
-}
+@cache
+def _tar_kinds() -> dict[bytes, str]:
+    import tarfile
+
+    return {
+        tarfile.SYMTYPE: "symbolic link",
+        tarfile.LNKTYPE: "hard link",
+        tarfile.CHRTYPE: "character device",
+        tarfile.BLKTYPE: "block device",
+        tarfile.FIFOTYPE: "FIFO",
+    }
 
 
 def _kind(mode: int) -> str:
@@ -407,6 +435,8 @@ def _zip_of(path: str, opener: Opener | None) -> Iterator[zipfile.ZipFile]:
     if opener is None:
         yield _zip(path)
         return
+    import zipfile
+
     with opener() as file, zipfile.ZipFile(file) as archive:
         yield archive
 
@@ -415,29 +445,32 @@ def _zip_of(path: str, opener: Opener | None) -> Iterator[zipfile.ZipFile]:
 def _zip(file: str) -> zipfile.ZipFile:
     """The open zip archive ``file``: a worker reads many members of the same archive in turn,
     and opening one reads its whole directory."""
+    import zipfile
+
     return zipfile.ZipFile(file)
 
 
-_CORRUPT_HEADER: tuple[type[Exception], ...] = (
-    tarfile.TruncatedHeaderError,  # type: ignore[attr-defined]
-    tarfile.InvalidHeaderError,  # type: ignore[attr-defined]
-)
+@cache
+def _strict_info() -> type[tarfile.TarInfo]:
+    """TarInfo reading a header strictly: tarfile takes a header cut short or garbage, after the
+    first, for the archive's end, and the members after it would be lost without a word."""
+    import tarfile
 
+    corrupt = (tarfile.TruncatedHeaderError, tarfile.InvalidHeaderError)  # type: ignore[attr-defined]
 
-class _StrictInfo(tarfile.TarInfo):
-    """A tar header read strictly: tarfile takes a header cut short or garbage, after the first,
-    for the archive's end, and the members after it would be lost without a word."""
+    class StrictInfo(tarfile.TarInfo):
+        @classmethod
+        def fromtarfile(cls, tar: tarfile.TarFile) -> StrictInfo:
+            try:
+                return super().fromtarfile(tar)
+            except corrupt as err:
+                raise tarfile.ReadError(f"corrupt archive: {err} at byte {tar.offset}") from None
 
-    @classmethod
-    def fromtarfile(cls, tar: tarfile.TarFile) -> _StrictInfo:
-        try:
-            return super().fromtarfile(tar)
-        except _CORRUPT_HEADER as err:
-            raise tarfile.ReadError(f"corrupt archive: {err} at byte {tar.offset}") from None
+    return StrictInfo
 
 
 class Guarded(io.RawIOBase):
-    """A source's stream whose read errors (``READ_ERRORS``) are SourceErrors naming it: told
+    """A source's stream whose read errors (``read_errors``) are SourceErrors naming it: told
     apart from the errors of writing its output."""
 
     def __init__(self, inner: ByteStream, where: str) -> None:
@@ -452,7 +485,7 @@ class Guarded(io.RawIOBase):
             data = self.inner.read(len(buffer))
         except SourceError:
             raise
-        except READ_ERRORS as err:
+        except read_errors() as err:
             raise SourceError(self.where, reason_of(err)) from None
         buffer[: len(data)] = data
         return len(data)

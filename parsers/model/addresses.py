@@ -10,8 +10,10 @@ from ..resources import read_text
 
 try:  # socket's C half: socket.py's enums and selectors cost a short run 2-3 ms to import
     from _socket import AF_INET, AF_INET6, inet_pton
+    from _socket import inet_ntoa as inet_ntoa  # for /proc/net's rows
 except ImportError:  # pragma: no cover (a Python without it)
     from socket import AF_INET, AF_INET6, inet_pton
+    from socket import inet_ntoa as inet_ntoa
 
 
 class Endpoint(NamedTuple):
