@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from ipaddress import IPv6Address
 from struct import pack, unpack
 from typing import Any
 
@@ -176,6 +175,8 @@ def _address6(hexed: str) -> str:
     """``0000000000000000FFFF00000100007F`` -> ``::ffff:127.0.0.1``: four 32-bit words, each
     little-endian, printed as ``ss`` prints them (an IPv4-mapped address with its IPv4 part
     dotted, on every Python).  Cached: a host's IPv6 addresses recur, and ``ipaddress`` is slow."""
+    from ipaddress import IPv6Address  # on a cache miss only: a short run need not import it
+
     raw = pack(">4I", *unpack("<4I", bytes.fromhex(hexed)))
     address = IPv6Address(raw)
     mapped = address.ipv4_mapped

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import re
 import stat
 import zlib
@@ -20,7 +21,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING
 
 from ..errors import DetectionError, NetstatNormalizerError
@@ -290,7 +290,7 @@ def sources(path: str, opener: Opener | None = None) -> Iterator[Source | Archiv
         yield from _zip_members(path, name, opener)
     else:
         single = next((s for s in SINGLE if lower.endswith(s)), None)
-        if single is not None and len(PurePosixPath(name).name) > len(single):
+        if single is not None and len(posixpath.basename(name)) > len(single):
             name = name[: -len(single)]
         yield Source(path, None, name, single or "plain")
 
@@ -376,8 +376,8 @@ def _clean(name: str) -> str:
 
 def output_name(path: str) -> str:
     """``path`` as a relative, ``/``-separated path: leading ``/`` and ``..`` parts dropped."""
-    parts = PurePosixPath(os.path.normpath(path).replace(os.sep, "/")).parts
-    return "/".join(p for p in parts if p not in ("/", ".."))
+    parts = os.path.normpath(path).replace(os.sep, "/").split("/")
+    return "/".join(p for p in parts if p not in ("", ".", ".."))
 
 
 @cache
