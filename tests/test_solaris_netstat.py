@@ -492,3 +492,14 @@ def test_an_unknown_header_with_no_title_above_names_its_protocol(
     if proto == "tcp":
         assert (record.state, record.send_q, record.recv_q) == ("ESTABLISHED", 0, 0)
         assert (record.extra["swind"], record.extra["rwind"]) == (64128, 49640)
+
+
+def test_a_column_name_printed_twice_loses_neither_value() -> None:
+    head = "UDP: IPv4\n   Local Address        Remote Address      State    Drops Drops\n"
+    rule = "-------------------- -------------------- ---------- ----- -----\n"
+    row = "      *.123                               Idle           3     4\n"
+    result = parse(head + rule + row, "solaris-netstat")
+    assert result.diagnostics == []
+    notice, record = result.records
+    assert notice.extra["columns"] == ["Drops", "Drops (column 5)"]
+    assert record.extra == {"Drops": "3", "Drops (column 5)": "4"}

@@ -96,6 +96,10 @@ class SolarisNetstat(Dialect):
         ends = [start for start, _ in spans[1:]] + [len(header)]
         names = [header[start:end].strip() for (start, _), end in zip(spans, ends)]
         names = [name or f"column {n}" for n, name in enumerate(names, 1)]
+        names = [  # a name printed twice: the second is told apart, so no value is lost
+            name if name not in names[:n] else f"{name} (column {n + 1})"
+            for n, name in enumerate(names)
+        ]
         self.layout = self.layout._replace(columns=tuple(zip(names, *zip(*spans))))
         unknown = [name for name in names if name not in _KNOWN]
         if unknown:

@@ -138,7 +138,8 @@ def _load_scopes() -> dict[int, list[tuple[int, int, str]]]:
         address, length = network.split("/")
         family, width = (AF_INET6, 128) if ":" in address else (AF_INET, 32)
         mask = (1 << width) - (1 << (width - int(length)))
-        table[width].append((int.from_bytes(inet_pton(family, address), "big"), mask, scope))
+        value = int.from_bytes(inet_pton(family, address), "big") & mask
+        table[width].append((value, mask, scope))
     return table
 
 
