@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lark import Lark
 from lark.exceptions import LexError
@@ -35,3 +37,27 @@ def test_every_described_terminal_exists() -> None:
     rows = [line.split("\t")[0] for line in table.splitlines() if line and line[0] != "#"]
     assert rows
     assert [name for name in rows if name not in names] == []
+
+
+def test_a_plain_build_skips_the_collision_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only strict builds search for collisions (seconds per grammar with interegular); the
+    switch is put back afterwards."""
+    import interegular
+    import lark.lexer
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("collision search in a plain build")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(interegular.Comparator, "from_regexes", refuse)
+    grammar = LineGrammar("windows_netstat", ("connections",))
+    assert grammar.lark.options.strict is False
+    assert grammar.match("  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING", "connections") == (
+        "row",
+        ["TCP", "0.0.0.0:135", "0.0.0.0:0", "LISTENING", None, None],
+    )
+    assert lark.lexer.has_interegular is True
+    with pytest.raises(AssertionError, match="plain build"):
+        LineGrammar("windows_netstat", ("connections",), strict=True).lark  # noqa: B018

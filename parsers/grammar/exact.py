@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, cast
 
+import lark.lexer
 from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
@@ -29,18 +30,27 @@ class _KindTuples(Transformer[Token, Any]):
 
 def open_lark(name: str, sections: tuple[str, ...], cache: str | bool, strict: bool) -> Lark:
     """The LALR parser of ``grammars/<name>.lark`` with these start sections (``cache``: Lark's
-    cache file, or False)."""
-    return Lark.open_from_package(
-        "netstat_normalizer.grammars",
-        f"{name}.lark",
-        parser="lalr",
-        lexer="contextual",
-        start=list(sections),
-        maybe_placeholders=True,
-        transformer=_KindTuples(),
-        strict=strict,
-        cache=cache,
-    )
+    cache file, or False).
+
+    Unless ``strict``, Lark's search for colliding terminals is skipped: with ``interegular``
+    installed it costs seconds per grammar, only to log at a level Lark keeps hidden (the strict
+    test makes that check for every grammar)."""
+    checks = lark.lexer.has_interegular
+    lark.lexer.has_interegular = checks and strict
+    try:
+        return Lark.open_from_package(
+            "netstat_normalizer.grammars",
+            f"{name}.lark",
+            parser="lalr",
+            lexer="contextual",
+            start=list(sections),
+            maybe_placeholders=True,
+            transformer=_KindTuples(),
+            strict=strict,
+            cache=cache,
+        )
+    finally:
+        lark.lexer.has_interegular = checks
 
 
 def parse(lark: Lark, line: str, section: str, blanks: str) -> Parsed:
