@@ -197,6 +197,46 @@ def test_kame_scoped_rows_are_taken_and_same(name: str) -> None:
     assert {"1", "2", "em0", None} <= set(table.column("local_interface").to_pylist())
 
 
+@pytest.mark.parametrize("name", ["tcp.out", "tcp6.out", "tcp-tcp6.out", "udp.out"])
+def test_proc_tables_are_taken_and_same(name: str) -> None:
+    """/proc/net tables repeated (each copy's local port another): IPv6 addresses, TIME-WAIT
+    and request sockets (fewer fields) are typed by the route as by the row path; UDP rows are
+    left to the row path."""
+    path = ROOT / "fixtures/linux-proc-net" / name
+    head, *rows = path.read_text().splitlines()
+    copies = []
+    for n in range(30):
+        for row in rows:
+            copies.append(re.sub(r":[0-9A-F]{4} ", f":{n:04X} ", row, count=1))
+    data = ("\n".join([head, *copies]) + "\n").encode()
+    table, found, taken = routes(data, ParseOptions(command=_command(path)))
+    headers = sum("local_address" in row for row in copies)
+    assert table.num_rows == len(copies) - headers and not found
+    if name == "udp.out":
+        assert taken == 0
+        return
+    assert taken > table.num_rows // 2
+    versions = set(table.column("ip_version").to_pylist())
+    assert versions == ({4, 6} if name == "tcp-tcp6.out" else {6 if "6" in name else 4})
+    if name == "tcp.out":  # TIME-WAIT rows: a timer, extra without a socket's fields
+        timers = {t["name"] for t in table.column("timer").to_pylist()}
+        assert {"off", "timewait"} <= timers
+        extras = {tuple(json.loads(e)) for e in table.column("extra").to_pylist()}
+        assert ("sl", "ref", "pointer") in extras and len(extras) == 2
+
+
+def test_macos_lsof_rows_are_taken_and_same() -> None:
+    """macOS lsof prints a kernel address as the device: kept in ``extra``, no inode."""
+    path = ROOT / "fixtures/lsof/macos-i-n-P.out"
+    head, *rows = path.read_text().splitlines()
+    copies = [re.sub(r":(\d+)\b", f":{n}", row, count=1) for n in range(40) for row in rows]
+    table, found, taken = routes(("\n".join([head, *copies]) + "\n").encode(), ParseOptions())
+    assert table.num_rows == len(copies) and not found and taken > len(copies) // 2
+    devices = [json.loads(e).get("device") for e in table.column("extra").to_pylist()]
+    assert all(d.startswith("0x") for d in devices)
+    assert set(table.column("inode").to_pylist()) == {None}
+
+
 def test_convert_parquet_same_as_row_path(tmp_path: Path, monkeypatch: Any) -> None:
     """``convert --format parquet`` end to end, over fixtures and a varied input: the same
     files, summary and diagnostics with the route as with the row path alone."""
@@ -307,6 +347,27 @@ def test_scope_and_version_kernels_as_the_row_path() -> None:
     assert ip_versions(pa.array(addresses, pa.string())).to_pylist() == list(
         map(ip_version, addresses)
     )
+
+
+def test_hex_and_json_kernels_as_the_row_path() -> None:
+    from netstat_normalizer.sinks.kernels import hex_numbers, json_objects
+
+    rng = random.Random(7)
+    texts = ["".join(rng.choice("0123456789ABCDEF") for _ in range(13)) for _ in range(300)]
+    column = pa.array([*texts, "0" * 13, "F" * 13])
+    texts += ["0" * 13, "F" * 13]
+    for start, stop in ((0, 8), (9, 13), (-4, 0), (0, 2), (3, 11)):
+        assert hex_numbers(column, start, stop).to_pylist() == [
+            int(t[start : stop or None], 16) for t in texts
+        ]
+    words = ["plain", 'qu"ote', "back\\slash", "tab\there", "\x01", "é\u2028", "", None, "x"]
+    numbers = [0, -1, 2**40, 7, None, 3, 12, 5, 9]
+    found = json_objects(["n", "w"], [pa.array(numbers, pa.int64()), pa.array(words)])
+    expected = [
+        None if n is None or w is None else columnar.json_text({"n": n, "w": w})
+        for n, w in zip(numbers, words)
+    ]
+    assert found.to_pylist() == expected
 
 
 @pytest.mark.parametrize("command", ["netstat -aeep", "netstat -aeepW", "netstat --wide -ap"])

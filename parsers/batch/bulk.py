@@ -46,7 +46,7 @@ from ..model.record import Diagnostic, Record
 from ..options import ParseOptions
 from ..sinks.columnar import record_batch
 from ..sinks.kernels import socket_batch
-from .recipes import RECIPES, Recipe, Values
+from .recipes import RECIPES, Printed, Recipe, Values
 
 pc: Any = pyarrow.compute
 """``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
@@ -70,23 +70,8 @@ _new_row = partial(tuple.__new__, _Row)
 
 def build(recipe: Recipe, rows: list[_Row], labels: Record) -> pa.RecordBatch:
     """The records of ``rows`` (of one capture, labelled as ``labels``) as one batch."""
-    printed = _Printed(zip(recipe.names, zip(*(row.values for row in rows))))
+    printed = Printed(zip(recipe.names, zip(*(row.values for row in rows))))
     return socket_batch(recipe.build(printed), labels, [row.line for row in rows])
-
-
-class _Printed(dict[str, Any]):
-    """The printed values by name, each made an Arrow array when the recipe first reads it."""
-
-    def __getitem__(self, name: str) -> Any:
-        found = super().__getitem__(name)
-        if isinstance(found, tuple):
-            found = _strings(found)
-            self[name] = found
-        return found
-
-
-def _strings(values: tuple[str | None, ...]) -> Any:
-    return pa.array(values, pa.string())
 
 
 class Route:

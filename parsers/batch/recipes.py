@@ -29,12 +29,29 @@ from ..dialects import DIALECTS
 from ..dialects.base import RowError
 from ..dialects.freebsd_netstat import kame_zone, split_proto
 from ..dialects.linux_netstat import split_program
+from ..dialects.linux_proc_net import (
+    MINI_SOCKET_STATES,
+    USER_HZ,
+    hex_address,
+    kernel_fields,
+    timer_name,
+)
 from ..model.addresses import Endpoint, dot_refused, split_colon, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
 from ..resources import read_text
 from ..sinks.columnar import SCHEMA, json_text
-from ..sinks.kernels import Column, endpoints, integers, ip_versions, lookup, python_map
+from ..sinks.kernels import (
+    Column,
+    constant,
+    endpoints,
+    hex_numbers,
+    integers,
+    ip_versions,
+    json_objects,
+    lookup,
+    python_map,
+)
 
 pc: Any = pyarrow.compute
 """``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
@@ -42,6 +59,22 @@ pc: Any = pyarrow.compute
 
 Values = tuple[Any, ...]
 Columns = dict[str, Column]
+
+
+class Printed(dict[str, Any]):
+    """A batch's printed values by name, each made an Arrow array when a recipe first reads it
+    (``texts``: as Python values, for a recipe typing them by the row path's own code)."""
+
+    def __getitem__(self, name: str) -> Any:
+        found = super().__getitem__(name)
+        if isinstance(found, tuple):
+            found = pa.array(found, pa.string())
+            self[name] = found
+        return found
+
+    def texts(self, name: str) -> tuple[Any, ...]:
+        found = super().__getitem__(name)
+        return found if isinstance(found, tuple) else tuple(found.to_pylist())
 
 
 @dataclass(frozen=True)
@@ -54,7 +87,7 @@ class Recipe:
     names: tuple[str, ...]
     takes: Callable[[Values], bool]
     key: Callable[[Values], Any]
-    build: Callable[[Columns], Columns]
+    build: Callable[[Printed], Columns]
     """The printed values by name -> the record's socket fields (those not given are null)."""
 
     @property
@@ -328,8 +361,8 @@ def _ss_takes(v: Values) -> bool:
     return _ss_details(details, _SS_TYPES.get(netid or "")) is not None
 
 
-def _ss(c: Columns) -> Columns:
-    netids = c["netid"].to_pylist()
+def _ss(c: Printed) -> Columns:
+    netids = c.texts("netid")
     proto = _strings_of([_ss_proto(n) for n in netids])
     found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
     found["ip_version"] = pc.coalesce(
@@ -340,14 +373,136 @@ def _ss(c: Columns) -> Columns:
     found["state_raw"] = c["state_raw"]
     found["recv_q"] = integers(c["recv_q"])
     found["send_q"] = integers(c["send_q"])
-    read = [
-        _ss_details(d, _SS_TYPES.get(n or "")) for n, d in zip(netids, c["details"].to_pylist())
-    ]
+    read = [_ss_details(d, _SS_TYPES.get(n or "")) for n, d in zip(netids, c.texts("details"))]
     columns = list(zip(*read))
     kinds = (pa.int64(), pa.string(), pa.string(), pa.int64(), _TIMER, pa.string())
     for name, values, kind in zip((*_SS_FIELDS, "extra"), columns, kinds):
         found[name] = pa.array(values, kind)
     return found
+
+
+# -- linux-proc-net: inet_row of TCP ------------------------------------------------------------
+_PROC_STATES = DIALECTS["linux-proc-net"].tcp_states
+_PROC_TIMER = SCHEMA.field("timer").type
+
+
+def _proc_takes(v: Values) -> bool:
+    """A TCP row with a socket's fields, or a TIME-WAIT or request socket's, in a known state
+    (the dialect refuses the others, or names them by another table)."""
+    state_raw, rto, drops = v[3], v[12], v[17]
+    if drops is not None or state_raw not in _PROC_STATES or len(v[1]) != len(v[2]):
+        return False
+    return rto is not None or state_raw in MINI_SOCKET_STATES
+
+
+def _proc_key(v: Values) -> tuple[int, bool]:
+    """The address's length (IPv4 or IPv6) and whether the row has a socket's fields."""
+    return len(v[1]), v[12] is None
+
+
+def _proc(c: Printed) -> Columns:
+    local, remote = c["local"], c["remote"]
+    four = pc.equal(pc.utf8_length(local), 13)
+    found: Columns = {"proto": constant("tcp", len(local), pa.string())}
+    found["ip_version"] = pc.if_else(four, pa.scalar(4, pa.int32()), pa.scalar(6, pa.int32()))
+    for side, texts in (("local", local), ("remote", remote)):
+        found[f"{side}_address"] = _proc_addresses(texts, four)
+        port = pc.cast(hex_numbers(texts, -4, 0), pa.int32())
+        found[f"{side}_port"] = pc.if_else(pc.equal(port, 0), pa.scalar(None, pa.int32()), port)
+    found["state"] = lookup(c["state_raw"], _PROC_STATES, pa.string())
+    found["state_raw"] = c["state_raw"]
+    found["recv_q"] = hex_numbers(c["queues"], 9, 17)
+    found["send_q"] = hex_numbers(c["queues"], 0, 8)
+    found["user"] = c["uid"]
+    found["inode"] = integers(c["inode"])
+    found["timer"] = _proc_timers(c)
+    found["extra"] = _proc_extra(c)
+    return found
+
+
+def _proc_addresses(texts: Column, four: Column) -> Column:
+    """IPv4 addresses (one little-endian word) by kernels, IPv6 ones by the dialect's code."""
+    octets = [pc.cast(hex_numbers(texts, at, at + 2), pa.string()) for at in (6, 4, 2, 0)]
+    found = pc.binary_join_element_wise(*octets, ".")
+    if pc.all(four).as_py():
+        return found
+    six = pc.invert(four)
+    return pc.replace_with_mask(
+        found, six, pa.array(list(map(hex_address, pc.filter(texts, six).to_pylist())), pa.string())
+    )
+
+
+def _proc_timers(c: Printed) -> Column:
+    """The timer fields, as ``timer_fields`` reads them."""
+    codes = hex_numbers(c["timer"], 0, 2)
+    ticks = pc.cast(hex_numbers(c["timer"], 3, 11), pa.float64())
+    fields = (
+        python_map(codes, timer_name, pa.string()),
+        pc.divide(ticks, float(USER_HZ)),
+        hex_numbers(c["retransmits"], 0, 8),
+        integers(c["probes"]),
+    )
+    return pa.StructArray.from_arrays(fields, fields=list(_PROC_TIMER))
+
+
+_KERNEL = ("slot", "ref", "pointer", "rto", "ato", "pingpong", "cwnd", "ssthresh")
+_KERNEL_NAMES = tuple(kernel_fields("0:", "0", "0", "0", "0", "0", "0", "0", None))
+"""``extra``'s keys of a TCP row with a socket's fields (the first three without them)."""
+
+
+def _proc_extra(c: Printed) -> Column:
+    """``extra`` as ``kernel_fields`` makes it, as JSON text."""
+    values = [integers(pc.utf8_slice_codeunits(c["slot"], 0, -1))]
+    values += [c[name] if name == "pointer" else integers(c[name]) for name in _KERNEL[1:]]
+    full = json_objects(_KERNEL_NAMES, values)
+    return pc.coalesce(full, json_objects(_KERNEL_NAMES[:3], values[:3]))
+
+
+# -- lsof: row ----------------------------------------------------------------------------------
+_LSOF_STATES = DIALECTS["lsof"].tcp_states
+
+
+def _lsof_takes(v: Values) -> bool:
+    """A row with no escaped character, a remote endpoint after any arrow, and a TCP state
+    the dialect knows (else the row path reads or reports it)."""
+    command, _, user, _, _, device, _, printed, name, state = v
+    if "\\x" in command or "\\x" in user or name.endswith("->") or not device.isascii():
+        return False
+    return state is None or printed.lower() != "tcp" or state[1:-1] in _LSOF_STATES
+
+
+def _lsof_key(v: Values) -> tuple[str, bool]:
+    """The printed protocol, and whether the device is an inode (Linux)."""
+    return v[7], v[5].isdigit()
+
+
+def _lsof(c: Printed) -> Columns:
+    proto = pc.utf8_lower(c["printed"])
+    ends = pc.split_pattern(c["name"], "->", max_splits=1)
+    halves = {"local": pc.list_element(ends, 0), "remote": _second(ends)}
+    found = {"proto": proto, **_ends(halves, ":", split_colon, proto)}
+    six = pc.equal(c["family"], "IPv6")
+    found["ip_version"] = pc.if_else(six, pa.scalar(6, pa.int32()), pa.scalar(4, pa.int32()))
+    state_raw = pc.utf8_slice_codeunits(c["state"], 1, -1)
+    state = lookup(state_raw, _LSOF_STATES, pa.string())
+    found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
+    found["state_raw"] = state_raw
+    found["pid"] = integers(c["pid"])
+    found["program"], found["user"] = c["command"], c["user"]
+    device = c["device"]
+    address = pc.starts_with(device, "0x")
+    nothing = pa.nulls(len(device), pa.string())
+    found["inode"] = integers(pc.if_else(address, nothing, device))
+    named = ("fd", "type", "size_off", "device")
+    values = [c["fd"], c["family"], c["size_off"], pc.if_else(address, device, nothing)]
+    found["extra"] = pc.coalesce(json_objects(named, values), json_objects(named[:3], values[:3]))
+    return found
+
+
+def _second(lists: Column) -> Column:
+    """Each list's second item, null where it has one item."""
+    two = pc.equal(pc.list_value_length(lists), 2)
+    return pc.list_element(pc.if_else(two, lists, pa.scalar([None, None], lists.type)), 1)
 
 
 def _strings_of(values: list[str | None]) -> Column:
@@ -357,7 +512,7 @@ def _strings_of(values: list[str | None]) -> Column:
 def _recipe(
     dialect: str,
     takes: Callable[[Values], bool],
-    build: Callable[[Columns], Columns],
+    build: Callable[[Printed], Columns],
     key: Callable[[Values], Any] | None = None,
 ) -> Recipe:
     """The recipe of ``dialect``, its names from ``data/recipes.json``; its rows' class the
@@ -380,6 +535,8 @@ RECIPES: dict[str, Recipe] = {
     "windows-netstat": _recipe("windows-netstat", _windows_takes, _windows),
     "linux-netstat": _recipe("linux-netstat", _linux_takes, _linux, _linux_key),
     "linux-ss": _recipe("linux-ss", _ss_takes, _ss),
+    "linux-proc-net": _recipe("linux-proc-net", _proc_takes, _proc, _proc_key),
+    "lsof": _recipe("lsof", _lsof_takes, _lsof, _lsof_key),
     **{
         name: _recipe(name, _bsd_takes(DIALECTS[name].tcp_states), _bsd(DIALECTS[name].tcp_states))
         for name in ("freebsd-netstat", "macos-netstat")

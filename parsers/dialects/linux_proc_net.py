@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from struct import pack, unpack
-from typing import Any
+from typing import Any, cast
 
 from ..model.addresses import inet_ntoa
 from ..model.record import Record
@@ -30,10 +30,11 @@ _FILES = re.compile(r"/net/(tcp|udplite|udp|raw|unix)")
 """The /proc/net files a command reads."""
 _TIMERS = ("off", "on", "keepalive", "timewait", "probe")
 """``tr`` codes as netstat -o names them (net-tools netstat.c)."""
-_USER_HZ = 100
+USER_HZ = 100
+"""Ticks per second of the timers' expiry."""
 _IDLE = "00000000:00000000"
 """Empty send and receive queues, as most rows print them."""
-_MINI_SOCKET_STATES = frozenset(("03", "05", "06"))
+MINI_SOCKET_STATES = frozenset(("03", "05", "06"))
 """States of the TCP rows with two kernel fields: SYN-RECV request sockets, and TIME-WAIT sockets
 (whose sub-state may be FIN-WAIT-2)."""
 _UNIX_TYPES = {1: "STREAM", 2: "DGRAM", 3: "RAW", 4: "RDM", 5: "SEQPACKET"}
@@ -73,7 +74,7 @@ class LinuxProcNet(Dialect):
             raise RowError("both TCP's and UDP's fields after the socket's pointer")
         if self.tcp_shape is not None and tcp != self.tcp_shape:
             raise RowError(f"a {'TCP' if tcp else 'UDP or raw'} row under this header")
-        if tcp and rto is None and state_raw not in _MINI_SOCKET_STATES:
+        if tcp and rto is None and state_raw not in MINI_SOCKET_STATES:
             raise RowError(f"a TIME-WAIT or request socket's fields in a row of state {state_raw}")
         if len(local) != len(remote):
             raise RowError("an IPv4 and an IPv6 address in one row")
@@ -82,38 +83,16 @@ class LinuxProcNet(Dialect):
             state = self.tcp_states.get(state_raw) or self.tcp_state(state_raw)
         else:
             proto, state = self.datagram, None
-        if len(local) == 13:  # IPv4: one word
-            version = 4
-            here = _address4(local[:8])
-            there = _address4(remote[:8])
-        else:
-            version = 6
-            here, there = _address6(local[:32]), _address6(remote[:32])
-        if rto is not None:  # a TCP socket's fields after its pointer (tcp_ipv4.c get_tcp4_sock)
-            extra = {
-                "sl": int(slot[:-1]),
-                "ref": int(ref),
-                "pointer": pointer,
-                "rto": int(rto),
-                "ato": int(ato),
-                "quick_pingpong": int(pingpong),
-                "cwnd": int(cwnd),
-                "ssthresh": int(ssthresh),
-            }
-        elif drops is None:
-            extra = {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer}
-        else:
-            extra = {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer, "drops": int(drops)}
         return Record(  # as ``socket`` builds it, less a call and two endpoint tuples
             *self._labels,
             "socket",
             proto,
-            version,
-            here,
+            4 if len(local) == 13 else 6,
+            hex_address(local),
             int(local[-4:], 16) or None,
             None,
             None,
-            there,
+            hex_address(remote),
             int(remote[-4:], 16) or None,
             None,
             None,
@@ -125,8 +104,8 @@ class LinuxProcNet(Dialect):
             None,
             uid,
             int(inode),
-            _timer(timer, retransmits, probes),
-            extra,
+            timer_fields(timer, retransmits, probes),
+            kernel_fields(slot, ref, pointer, rto, ato, pingpong, cwnd, ssthresh, drops),
             {"path": self.path, "member": self.member, "line": self.line},
         )
 
@@ -151,17 +130,55 @@ class LinuxProcNet(Dialect):
         )
 
 
-def _timer(timer: str, retransmits: str, probes: str) -> dict[str, Any]:
+def kernel_fields(
+    slot: str,
+    ref: str,
+    pointer: str,
+    rto: str | None,
+    ato: str | None,
+    pingpong: str | None,
+    cwnd: str | None,
+    ssthresh: str | None,
+    drops: str | None,
+) -> dict[str, Any]:
+    """A row's kernel fields kept in ``extra``: the slot, refcount and pointer, then a TCP
+    socket's (tcp_ipv4.c get_tcp4_sock) or a datagram socket's drops."""
+    if rto is not None:
+        return {
+            "sl": int(slot[:-1]),
+            "ref": int(ref),
+            "pointer": pointer,
+            "rto": int(rto),
+            "ato": int(cast(str, ato)),
+            "quick_pingpong": int(cast(str, pingpong)),
+            "cwnd": int(cast(str, cwnd)),
+            "ssthresh": int(cast(str, ssthresh)),
+        }
+    if drops is None:
+        return {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer}
+    return {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer, "drops": int(drops)}
+
+
+def timer_fields(timer: str, retransmits: str, probes: str) -> dict[str, Any]:
     """The timer fields as ``netstat -o`` reads them: ``02:000000A0`` -> keepalive, 1.6 s."""
     if timer == "00:00000000" and retransmits == "00000000" and probes == "0":
         return {"name": "off", "expires_s": 0.0, "retransmits": 0, "probes": 0}
-    code = int(timer[:2], 16)
     return {
-        "name": _TIMERS[code] if code < len(_TIMERS) else f"unkn-{code}",
-        "expires_s": int(timer[3:], 16) / _USER_HZ,
+        "name": timer_name(int(timer[:2], 16)),
+        "expires_s": int(timer[3:], 16) / USER_HZ,
         "retransmits": int(retransmits, 16),
         "probes": int(probes),
     }
+
+
+def timer_name(code: int) -> str:
+    """A ``tr`` code as netstat -o names it."""
+    return _TIMERS[code] if code < len(_TIMERS) else f"unkn-{code}"
+
+
+def hex_address(endpoint: str) -> str:
+    """The address of a printed endpoint (``0100007F:0016``): IPv4 (one word) or IPv6."""
+    return _address4(endpoint[:8]) if len(endpoint) == 13 else _address6(endpoint[:32])
 
 
 def _address4(hexed: str) -> str:

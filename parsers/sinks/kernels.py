@@ -10,14 +10,14 @@ function the row path calls, on that value alone, so the two routes cannot disag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute
 
 from ..model.addresses import NO_SCOPE_PROTOS, SCOPES, Endpoint, scope_of
-from ..model.record import RECORD_FIELDS, Record
+from ..model.record import RECORD_FIELDS, Record, nested_json
 from .columnar import SCHEMA
 
 pc: Any = pyarrow.compute
@@ -30,8 +30,10 @@ __all__ = [
     "Column",
     "constant",
     "endpoints",
+    "hex_numbers",
     "integers",
     "ip_versions",
+    "json_objects",
     "lookup",
     "python_map",
     "scopes",
@@ -99,6 +101,51 @@ def integers(values: Column, kind: pa.DataType | None = None) -> Column:
         return pc.cast(values, kind)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return python_map(values, int, kind)
+
+
+def hex_numbers(texts: Column, start: int, stop: int) -> Column:
+    """The number printed in uppercase hex at ``texts[start:stop]`` (an even count of digits;
+    negative offsets count from the end), as ``int(text, 16)`` reads it: byte by byte, each pair
+    of digits looked up."""
+    found: Column = None
+    for at in range(start, stop, 2):
+        pair = pc.utf8_slice_codeunits(texts, at, at + 2 if at + 2 else _END)
+        byte = pc.cast(pc.index_in(pair, value_set=_HEX_PAIRS), pa.int64())
+        found = byte if found is None else pc.add(pc.multiply(found, 256), byte)
+    return found
+
+
+_HEX_PAIRS = pa.array([f"{byte:02X}" for byte in range(256)], pa.string())
+_END = 2**31 - 1
+"""``utf8_slice_codeunits``'s stop at the end of any text."""
+
+
+def json_objects(names: Sequence[str], values: Sequence[Column]) -> Column:
+    """Each row's ``values`` (integers or texts) as a JSON object's text with these keys, as
+    ``json_text`` writes it; null where a value is null."""
+    pieces: list[Any] = []
+    for at, (name, column) in enumerate(zip(names, values)):
+        pieces.append(("{" if at == 0 else ",") + nested_json(name) + ":")
+        if pa.types.is_string(column.type):
+            pieces.append(_quoted(column))
+        else:
+            pieces.append(pc.cast(column, pa.string()))
+    return pc.binary_join_element_wise(*pieces, "}", "")
+
+
+def _quoted(texts: Column) -> Column:
+    """Texts as JSON strings: quoted, and those with a character JSON escapes by ``nested_json``."""
+    quoted = pc.binary_join_element_wise('"', texts, '"', "")
+    escaped = pc.invert(pc.fill_null(pc.match_substring_regex(texts, _UNESCAPED), True))
+    if not pc.any(escaped).as_py():
+        return quoted
+    return pc.replace_with_mask(
+        quoted, escaped, python_map(pc.filter(texts, escaped), nested_json, pa.string())
+    )
+
+
+_UNESCAPED = r'^[^"\\\x00-\x1f]*$'
+"""A text JSON writes between quotes as it is."""
 
 
 def endpoints(
