@@ -123,6 +123,7 @@ class Route:
         held: _Row | None = None
         held_raw = ""
         fast: Any = None
+        marker, longest = self.marker, MAX_TAKEN_LINE
         for number, raw in enumerate(lines, 1):
             if self._fast is not fast:  # the recipe's fast path, as locals
                 fast, recipe = self._fast, self.recipe
@@ -133,9 +134,9 @@ class Route:
             if (
                 fast is not None
                 and type(raw) is str
-                and len(raw) <= MAX_TAKEN_LINE
+                and len(raw) <= longest
                 and raw.isprintable()
-                and (self.marker is None or self.marker.search(raw) is None)
+                and (marker is None or marker.search(raw) is None)
             ):
                 regex = by_first.get(raw.lstrip(blanks)[:1]) or fast.regex(raw)
                 matched = regex[0].match(raw)
@@ -147,7 +148,11 @@ class Route:
             if held is not None:
                 if type(found) is _Row:
                     if self.taking and held.key in self.verified and self.blocked is None:
-                        self._add(held)  # the common case, as _take has it
+                        rows = self.rows  # the common case, as _take and _add have it
+                        rows.append(held)
+                        self.taken += 1
+                        if len(rows) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
+                            self._flush()
                         held, held_raw = found, raw
                         continue
                     if self._take(held):

@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
@@ -528,7 +529,7 @@ def _recipe(
         declared["kind"],
         names,
         takes,
-        key or (lambda v: v[at]),
+        key or itemgetter(at),
         build,
     )
 
