@@ -32,7 +32,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
-from typing import Any, NamedTuple
+from itertools import islice
+from typing import Any, NamedTuple, cast
 
 import pyarrow as pa
 import pyarrow.compute
@@ -56,6 +57,8 @@ CHUNK_ROWS = 8_192
 """Taken rows typed at a time."""
 MAX_TAKEN_LINE = 4_000
 """Longer lines go to the row path (which checks their numbers' length)."""
+STEADY_LINES = 512
+"""Lines read at a time, taken in bulk while they are rows the route takes (``_steady``)."""
 
 
 class _Row(NamedTuple):
@@ -124,56 +127,101 @@ class Route:
         held_raw = ""
         fast: Any = None
         marker, longest = self.marker, MAX_TAKEN_LINE
-        for number, raw in enumerate(lines, 1):
-            if self._fast is not fast:  # the recipe's fast path, as locals
-                fast, recipe = self._fast, self.recipe
-                if fast is not None and recipe is not None:
-                    by_first, blanks = fast.by_first, fast.blanks
-                    kind, takes, key = recipe.kind, recipe.takes, recipe.key
-            found: _Row | object | None = None
+        numbered = enumerate(lines, 1)
+        while chunk := list(islice(numbered, STEADY_LINES)):
             if (
-                fast is not None
-                and type(raw) is str
-                and len(raw) <= longest
-                and raw.isprintable()
-                and (marker is None or marker.search(raw) is None)
+                held is not None
+                and marker is None
+                and self.taking
+                and held.key in self.verified
+                and self.blocked is None
             ):
-                regex = by_first.get(raw.lstrip(blanks)[:1]) or fast.regex(raw)
-                matched = regex[0].match(raw)
-                if matched is not None:
-                    line_kind, fetch = regex[1][matched.lastindex]
-                    if line_kind == kind:
-                        values = fetch(matched)
-                        found = _new_row((number, key(values), values)) if takes(values) else _SOFT
-            if held is not None:
-                if type(found) is _Row:
-                    if self.taking and held.key in self.verified and self.blocked is None:
-                        rows = self.rows  # the common case, as _take and _add have it
-                        rows.append(held)
-                        self.taken += 1
-                        if len(rows) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
-                            self._flush()
-                        held, held_raw = found, raw
-                        continue
-                    if self._take(held):
-                        held, held_raw = found, raw
-                        continue
-                    self._probe(held)
-                yield self._pass(held_raw, held)
-                held = None
-            if found is None:
-                self._end_run()
-                yield self._pass(raw, None)
-            elif found is _SOFT:
-                yield self._pass(raw, None)
-                self.blocked = number
-            else:
-                held, held_raw = found, raw  # type: ignore[assignment]
+                held, held_raw, chunk = self._steady(chunk, held, held_raw)
+            for number, raw in chunk:
+                if self._fast is not fast:  # the recipe's fast path, as locals
+                    fast, recipe = self._fast, self.recipe
+                    if fast is not None and recipe is not None:
+                        by_first, blanks = fast.by_first, fast.blanks
+                        kind, takes, key = recipe.kind, recipe.takes, recipe.key
+                found: _Row | object | None = None
+                if (
+                    fast is not None
+                    and type(raw) is str
+                    and len(raw) <= longest
+                    and raw.isprintable()
+                    and (marker is None or marker.search(raw) is None)
+                ):
+                    regex = by_first.get(raw.lstrip(blanks)[:1]) or fast.regex(raw)
+                    matched = regex[0].match(raw)
+                    if matched is not None:
+                        line_kind, fetch = regex[1][matched.lastindex]
+                        if line_kind == kind:
+                            values = fetch(matched)
+                            found = (
+                                _new_row((number, key(values), values)) if takes(values) else _SOFT
+                            )
+                if held is not None:
+                    if type(found) is _Row:
+                        if self._take(held):
+                            held, held_raw = found, raw
+                            continue
+                        self._probe(held)
+                    yield self._pass(held_raw, held)
+                    held = None
+                if found is None:
+                    self._end_run()
+                    yield self._pass(raw, None)
+                elif found is _SOFT:
+                    yield self._pass(raw, None)
+                    self.blocked = number
+                else:
+                    held, held_raw = found, raw  # type: ignore[assignment]
         if held is not None:
             yield self._pass(held_raw, held)
         self._end_run()
         self.accounting["record"] += self.taken - self.counted
         self.counted = self.taken
+
+    def _steady(
+        self, chunk: list[tuple[int, str]], held: _Row, held_raw: str
+    ) -> tuple[_Row, str, list[tuple[int, str]]]:
+        """``feed``'s common case over a chunk of lines: the leading lines that are taken rows of
+        verified classes are taken in bulk (each line matched, its values fetched and keyed by
+        calls made from C), the row held before them too, the last of them held; returns the
+        row and line held and the lines left for ``feed`` to read one by one."""
+        fast, recipe = self._fast, self.recipe
+        if fast is None or recipe is None:
+            return held, held_raw, chunk
+        numbers, lines = zip(*chunk)
+        plain = set(map(type, lines)) == {str} and max(map(len, lines)) <= MAX_TAKEN_LINE
+        if not plain or not all(map(str.isprintable, lines)):
+            return held, held_raw, chunk
+        regex, expansions = fast.whole()
+        matched = list(map(regex.match, lines))
+        count = matched.index(None) if None in matched else len(matched)
+        matches = cast(list[re.Match[str]], matched[:count])
+        by_group: dict[Any, Any] = expansions
+        picked = [by_group[m.lastindex] for m in matches]
+        kinds = [kind for kind, _ in picked]
+        if kinds.count(recipe.kind) != count:
+            count = next(at for at, kind in enumerate(kinds) if kind != recipe.kind)
+        values = [fetch(m) for (_, fetch), m in zip(picked[:count], matches)]
+        taken = list(map(recipe.takes, values))
+        if False in taken:
+            count = taken.index(False)
+        keys = list(map(recipe.key, values[:count]))
+        verified = list(map(self.verified.__contains__, keys))
+        if False in verified:
+            count = verified.index(False)
+        if not count:
+            return held, held_raw, chunk
+        rows = list(map(_new_row, zip(numbers[:count], keys[:count], values)))
+        self.rows.append(held)
+        self.rows.extend(rows[: count - 1])
+        self.taken += count
+        if len(self.rows) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
+            self._flush()
+        return rows[-1], lines[count - 1], chunk[count:]
 
     def _take(self, row: _Row) -> bool:
         """Take ``row`` if its class is verified in this run (and the row path's last row can
@@ -310,6 +358,10 @@ class _FastPath:
         self.section = section
         self.blanks = grammar.blanks
         self.by_first: dict[str, tuple[re.Pattern[str], dict[int, Any]]] = {}
+
+    def whole(self) -> tuple[re.Pattern[str], dict[int, Any]]:
+        """The regex for any line of the section, and what fetches each expansion's values."""
+        return self.grammar.whole(self.section)
 
     def regex(self, line: str) -> tuple[re.Pattern[str], dict[int, Any]]:
         """The regex for ``line`` and what fetches each expansion's values (``by_first``
