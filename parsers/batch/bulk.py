@@ -59,6 +59,8 @@ MAX_TAKEN_LINE = 4_000
 """Longer lines go to the row path (which checks their numbers' length)."""
 STEADY_LINES = 512
 """Lines read at a time, taken in bulk while they are rows the route takes (``_steady``)."""
+FIRST_BULK = 16
+"""The first block of lines tried in bulk; each block wholly taken doubles the next."""
 
 
 class _Row(NamedTuple):
@@ -129,15 +131,26 @@ class Route:
         marker, longest = self.marker, MAX_TAKEN_LINE
         numbered = enumerate(lines, 1)
         while chunk := list(islice(numbered, STEADY_LINES)):
-            if (
-                held is not None
-                and marker is None
-                and self.taking
-                and held.key in self.verified
-                and self.blocked is None
-            ):
-                held, held_raw, chunk = self._steady(chunk, held, held_raw)
-            for number, raw in chunk:
+            at, size, retry = 0, FIRST_BULK, 0
+            while at < len(chunk):
+                if (
+                    at >= retry
+                    and held is not None
+                    and marker is None
+                    and self.taking
+                    and held.key in self.verified
+                    and self.blocked is None
+                ):
+                    block = chunk[at : at + size]
+                    held, held_raw, count = self._steady(block, held, held_raw)
+                    at += count
+                    if count == len(block):
+                        size *= 2
+                        continue
+                    retry = at + min(len(block) - count, FIRST_BULK)  # a few lines one by one
+                    size = FIRST_BULK
+                number, raw = chunk[at]
+                at += 1
                 if self._fast is not fast:  # the recipe's fast path, as locals
                     fast, recipe = self._fast, self.recipe
                     if fast is not None and recipe is not None:
@@ -183,19 +196,19 @@ class Route:
         self.counted = self.taken
 
     def _steady(
-        self, chunk: list[tuple[int, str]], held: _Row, held_raw: str
-    ) -> tuple[_Row, str, list[tuple[int, str]]]:
-        """``feed``'s common case over a chunk of lines: the leading lines that are taken rows of
+        self, block: list[tuple[int, str]], held: _Row, held_raw: str
+    ) -> tuple[_Row, str, int]:
+        """``feed``'s common case over a block of lines: the leading lines that are taken rows of
         verified classes are taken in bulk (each line matched, its values fetched and keyed by
         calls made from C), the row held before them too, the last of them held; returns the
-        row and line held and the lines left for ``feed`` to read one by one."""
+        row and line held and how many lines were taken."""
         fast, recipe = self._fast, self.recipe
         if fast is None or recipe is None:
-            return held, held_raw, chunk
-        numbers, lines = zip(*chunk)
+            return held, held_raw, 0
+        numbers, lines = zip(*block)
         plain = set(map(type, lines)) == {str} and max(map(len, lines)) <= MAX_TAKEN_LINE
         if not plain or not all(map(str.isprintable, lines)):
-            return held, held_raw, chunk
+            return held, held_raw, 0
         regex, expansions = fast.whole()
         matched = list(map(regex.match, lines))
         count = matched.index(None) if None in matched else len(matched)
@@ -214,14 +227,14 @@ class Route:
         if False in verified:
             count = verified.index(False)
         if not count:
-            return held, held_raw, chunk
+            return held, held_raw, 0
         rows = list(map(_new_row, zip(numbers[:count], keys[:count], values)))
         self.rows.append(held)
         self.rows.extend(rows[: count - 1])
         self.taken += count
         if len(self.rows) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
             self._flush()
-        return rows[-1], lines[count - 1], chunk[count:]
+        return rows[-1], lines[count - 1], count
 
     def _take(self, row: _Row) -> bool:
         """Take ``row`` if its class is verified in this run (and the row path's last row can

@@ -39,6 +39,7 @@ from ..dialects.linux_proc_net import (
     kernel_fields,
     timer_name,
 )
+from ..dialects.lsof import unescape
 from ..model.addresses import Endpoint, dot_refused, split_colon, split_dot
 from ..model.protocols import protocol_words
 from ..model.record import Record
@@ -466,10 +467,10 @@ _LSOF_STATES = DIALECTS["lsof"].tcp_states
 
 
 def _lsof_takes(v: Values) -> bool:
-    """A row with no escaped character, a remote endpoint after any arrow, and a TCP state
-    the dialect knows (else the row path reads or reports it)."""
-    command, _, user, _, _, device, _, printed, name, state = v
-    if "\\x" in command or "\\x" in user or name.endswith("->") or not device.isascii():
+    """A row with a remote endpoint after any arrow and a TCP state the dialect knows (else the
+    row path reads or reports it)."""
+    device, printed, name, state = v[5], v[7], v[8], v[9]
+    if name.endswith("->") or not device.isascii():
         return False
     return state is None or printed.lower() != "tcp" or state[1:-1] in _LSOF_STATES
 
@@ -491,7 +492,7 @@ def _lsof(c: Printed) -> Columns:
     found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
     found["state_raw"] = state_raw
     found["pid"] = integers(c["pid"])
-    found["program"], found["user"] = c["command"], c["user"]
+    found["program"], found["user"] = _unescaped(c["command"]), _unescaped(c["user"])
     device = c["device"]
     address = pc.starts_with(device, "0x")
     nothing = pa.nulls(len(device), pa.string())
@@ -500,6 +501,16 @@ def _lsof(c: Printed) -> Columns:
     values = [c["fd"], c["family"], c["size_off"], pc.if_else(address, device, nothing)]
     found["extra"] = pc.coalesce(json_objects(named, values), json_objects(named[:3], values[:3]))
     return found
+
+
+def _unescaped(texts: Column) -> Column:
+    """Names with lsof's escapes decoded, as the dialect decodes them."""
+    escaped = pc.match_substring(texts, "\\x")
+    if not pc.any(escaped).as_py():
+        return texts
+    return pc.replace_with_mask(
+        texts, escaped, python_map(pc.filter(texts, escaped), unescape, pa.string())
+    )
 
 
 def _second(lists: Column) -> Column:

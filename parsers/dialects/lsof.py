@@ -85,8 +85,8 @@ class Lsof(Dialect):
             None,
             None,
             int(pid),
-            _ESCAPE.sub(_char, command) if "\\x" in command else command,
-            _ESCAPE.sub(_char, user) if "\\x" in user else user,
+            unescape(command) if "\\x" in command else command,
+            unescape(user) if "\\x" in user else user,
             inode,
             None,
             {"fd": fd, "type": family, "size_off": size_off}
@@ -94,6 +94,11 @@ class Lsof(Dialect):
             else {"fd": fd, "type": family, "size_off": size_off, "device": device},
             {"path": self.path, "member": self.member, "line": self.line},
         )
+
+
+def unescape(text: str) -> str:
+    """A command or user name with lsof's escapes of printable characters decoded."""
+    return _ESCAPE.sub(_char, text)
 
 
 def _char(m: re.Match[str]) -> str:
