@@ -122,3 +122,27 @@ def test_cli_detect() -> None:
         f"{SS}\tlinux-ss\t1.0",
         f"{NETSTAT}\tlinux-netstat\t1.0",
     ]
+
+
+def test_parse_leaves_its_records_to_the_oldest_generation() -> None:
+    """parse() builds its records with the cyclic collector paused, then moves them to the
+    oldest generation: no young collection walks them again; the collector is on again, and
+    what another caller froze stays frozen."""
+    import gc
+
+    from netstat_normalizer.model.record import Record
+
+    text = SS.read_text() * 40
+    gc.collect()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    records = nn.parse(text).records
+    assert len(records) > 400 and gc.isenabled()
+    young = [o for g in (0, 1) for o in gc.get_objects(generation=g) if type(o) is Record]
+    assert young == [] and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        again = nn.parse(text).records
+        assert gc.get_freeze_count() == frozen and len(again) == len(records)
+    finally:
+        gc.unfreeze()
