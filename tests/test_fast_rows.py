@@ -22,13 +22,15 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*/*.out"))
 
 
-def _general(data: str | bytes, dialect: str = "auto") -> nn.ParseResult:
+def _general(
+    data: str | bytes, dialect: str = "auto", command: str | None = None
+) -> nn.ParseResult:
     """``parse`` with every dialect's fast rows turned off."""
     kept = {cls: cls.__dict__.get("_fast") for cls in DIALECTS.values()}
     for cls in kept:
         cls._fast = False
     try:
-        return nn.parse(data, dialect)
+        return nn.parse(data, dialect, command=command)
     finally:
         for cls, fast in kept.items():
             if fast is None:
@@ -37,8 +39,8 @@ def _general(data: str | bytes, dialect: str = "auto") -> nn.ParseResult:
                 cls._fast = fast
 
 
-def _same(data: str | bytes, dialect: str = "auto") -> nn.ParseResult:
-    fast, general = nn.parse(data, dialect), _general(data, dialect)
+def _same(data: str | bytes, dialect: str = "auto", command: str | None = None) -> nn.ParseResult:
+    fast, general = nn.parse(data, dialect, command=command), _general(data, dialect, command)
     assert [r.to_json() for r in fast.records] == [r.to_json() for r in general.records]
     assert [r.to_dict() for r in fast.records] == [r.to_dict() for r in general.records]
     assert fast.diagnostics == general.diagnostics
@@ -72,7 +74,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
         return fast_row
 
-    for name in ("windows-netstat", "freebsd-netstat", "linux-ss"):
+    for name in ("windows-netstat", "freebsd-netstat", "linux-ss", "linux-proc-net"):
         cls = DIALECTS[name]
         monkeypatch.setattr(cls, "fast_row", counting(cls.fast_row))
     return counts
@@ -87,6 +89,9 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         ("linux-ss/tulpen", 18),  # a Netid column; two rows print an IPv4 zone (%lo)
         ("linux-ss/tanpeo", 55),  # none, the table TCP's from its first LISTEN row on
         ("linux-ss/tunap", 62),
+        ("linux-proc-net/tcp", 40),  # all but 4 TIME-WAIT and request sockets
+        ("linux-proc-net/tcp-tcp6", 52),  # IPv6 rows too, but 5 of those sockets
+        ("linux-proc-net/udp", 0),  # no TCP rows: none
     ],
 )
 def test_plain_rows_take_the_fast_path(case: str, rows: int, built: list[int]) -> None:
@@ -269,3 +274,44 @@ def test_record_maker_sets_the_fields_named_and_none_else() -> None:
     assert made.to_dict() == dict.fromkeys(RECORD_FIELDS) | dict(zip(names, values))
     with pytest.raises(ValueError, match="not Record fields"):
         record_maker(("proto", "dialect"))
+
+
+_HEX = st.sampled_from(["0100007F", "00000000", "FFFFFFFF", "0A00A8C0", "0100007f", "0100007"])
+_HEX6 = st.sampled_from(["0000000000000000FFFF00000100007F", "000080FE00000000FF005450B6AD1DFE"])
+_HEXPORT = st.sampled_from(["0016", "0000", "FFFF", "1f90", "016"])
+
+
+@settings(max_examples=300)
+@given(
+    st.tuples(_HEX | _HEX6, _HEXPORT).map(":".join),
+    st.tuples(_HEX | _HEX6, _HEXPORT).map(":".join),
+    st.sampled_from(["01", "0A", "06", "0C", "FF", "1"]),
+    st.sampled_from(["00000000:00000000", "00000001:0000A000", "0:0"]),
+    st.sampled_from(["00:00000000 00000000", "02:000000A0 00000003", "07:00000001 0000000Z"]),
+    st.sampled_from(["0 0 24522 1", "1000 0 0 3", "٣ 0 1 1", "0 0 012 1"]),
+    st.sampled_from(["00000000ec1372e1", "ec1372e1", "EC1372E1", "0"]),
+    st.sampled_from(["100 0 0 10 0", "100 0 0 10 -1", "20 4 1 10 -1 7", "", "5"]),
+    _GAP,
+    st.sampled_from(["", "tcp", "udp"]),
+)
+def test_proc_rows_read_alike(
+    local: str,
+    remote: str,
+    state: str,
+    queues: str,
+    timer: str,
+    numbers: str,
+    pointer: str,
+    tail: str,
+    gap: str,
+    file: str,
+) -> None:
+    row = " ".join(
+        w for w in ("1:", local, remote, state, queues, timer, numbers, pointer, tail) if w
+    )
+    header = (
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+        "timeout inode"
+    )
+    text = f"{header}\n   0: {row}\n {row.replace(' ', gap, 1)} \n"
+    _same(text, "linux-proc-net", f"cat /proc/net/{file}" if file else None)

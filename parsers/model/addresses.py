@@ -203,6 +203,11 @@ def _scope(address: str) -> str | None:
         packed = inet_pton(family, address)
     except (OSError, ValueError):  # not an address (a NUL or a surrogate in it: ValueError)
         return None
+    return packed_scope(packed)
+
+
+def packed_scope(packed: bytes) -> str:
+    """The scope of an IPv4 or IPv6 address in network byte order (as ``inet_pton`` packs it)."""
     found = _FIRST_BYTE[len(packed)][packed[0]]
     if isinstance(found, str):
         return found
