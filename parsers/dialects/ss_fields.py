@@ -19,8 +19,11 @@ import re
 from typing import Any
 
 _PROCESS = r'\("{}",pid={},fd={}\)'
-_PROCESS_RE = re.compile(_PROCESS.format(r'((?:[^"\\]|\\.)*)', r"(\d+)", r"(\d+)"))
-_ONE_PROCESS = _PROCESS.format(r'(?:[^"\\]|\\.)*', r"\d+", r"\d+")
+_QUOTED = r'[^"\\]*(?:\\.[^"\\]*)*'
+"""A quoted name's text: any character but a quote or a backslash, or one escaped (unrolled:
+twice as fast as an alternation taken for each character)."""
+_PROCESS_RE = re.compile(_PROCESS.format(f"({_QUOTED})", r"(\d+)", r"(\d+)"))
+_ONE_PROCESS = _PROCESS.format(_QUOTED, r"\d+", r"\d+")
 
 USERS = re.compile(r"users:\((?:" + _ONE_PROCESS + r",?)+\)\Z")
 """``users:(("name",pid=N,fd=N),...)``: the processes holding the socket."""
@@ -58,7 +61,9 @@ _FLAGS: set[str] = set()
 """Bare words found to be flags before."""
 
 
-_PLAIN_PROCESS = _PROCESS.format(r'[^"\\()\x00-\x1f\x7f]*', "[0-9]+", "[0-9]+")
+_PLAIN_NAME = r'[^"\\()\x00-\x1f\x7f]*'
+_PLAIN_PROCESS = _PROCESS.format(_PLAIN_NAME, "[0-9]+", "[0-9]+")
+_PLAIN_PROCESS_RE = re.compile(_PROCESS.format(f"({_PLAIN_NAME})", "([0-9]+)", "([0-9]+)"))
 _USUAL = re.compile(
     rf"(?: +users:\(({_PLAIN_PROCESS}(?:,{_PLAIN_PROCESS})*)\))?"
     r"(?: +timer:\(([a-z]+),([0-9a-z.]*),([0-9]+)\))?"
@@ -120,7 +125,8 @@ def _usual(found: re.Match[str]) -> dict[str, Any] | None:
     fields: dict[str, Any] = {}
     if users is not None:
         fields["users"] = [
-            {"program": p, "pid": int(i), "fd": int(f)} for p, i, f in _PROCESS_RE.findall(users)
+            {"program": p, "pid": int(i), "fd": int(f)}
+            for p, i, f in _PLAIN_PROCESS_RE.findall(users)
         ]
     if timer is not None:
         try:
