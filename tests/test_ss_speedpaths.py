@@ -116,6 +116,31 @@ def test_the_usual_layout_reads_as_the_tokens_do(text: str) -> None:
     assert _outcome(parse_fields, text) == _outcome(read_tokens, text)
 
 
+def _applied(text: str, direct: bool) -> object:
+    """The record ``_add_details`` makes of a row with these details: its usual case applied
+    directly, or through ``parse_fields``' dict."""
+    from netstat_normalizer.dialects import linux_ss
+    from netstat_normalizer.model.record import Record
+
+    record = Record("linux-ss", extra={"type": "stream"})
+    kept = linux_ss.usual_fields
+    if not direct:
+        linux_ss.usual_fields = lambda text: None  # type: ignore[assignment]
+    try:
+        linux_ss.LinuxSs()._add_details(record, text)
+    except linux_ss.RowError as err:
+        return str(err)
+    finally:
+        linux_ss.usual_fields = kept
+    return record.to_json()
+
+
+@settings(max_examples=800, deadline=None)
+@given(text=_usual_texts())
+def test_the_usual_details_set_the_record_as_the_fields_do(text: str) -> None:
+    assert _applied(text, direct=True) == _applied(text, direct=False)
+
+
 def _details(line: str) -> str:
     """A fixture row's detail fields: from the first of the usual ones on."""
     return line[min(line.find(k) for k in _FIRST if k in line) + 1 :]

@@ -29,7 +29,7 @@ from ..model.record import Record, record_maker
 from ..model.states import TCP_STATES
 from .base import CONTINUES, Dialect, FastRow, RowError, Values
 from .plain import colon, ends
-from .ss_fields import parse_fields
+from .ss_fields import parse_fields, usual_fields
 
 _WORDS = protocol_words("linux-ss")
 _NETIDS = {netid: word.protocol for netid, word in _WORDS.items()}
@@ -381,6 +381,28 @@ class LinuxSs(Dialect):
         return record
 
     def _add_details(self, record: Record, text: str) -> None:
+        usual = usual_fields(text)
+        if usual is not None:  # parse_fields's usual case, without its dict
+            users, timer, uid, ino, sk, cgroup, v6only, arrow = usual
+            extra = record.extra
+            if users:
+                record.pid, record.program = users[0]["pid"], users[0]["program"]
+                extra["users"] = users
+            if uid is not None:
+                record.user = str(uid)
+            if ino is not None:
+                record.inode = ino
+            if timer is not None:
+                record.timer = timer
+            if arrow is not None:
+                extra["shutdown"] = arrow
+            if sk is not None:
+                extra["sk"] = sk
+            if cgroup is not None:
+                extra["cgroup"] = cgroup
+            if v6only is not None:
+                extra["v6only"] = v6only
+            return
         try:
             fields = parse_fields(text)
         except ValueError as err:  # ss_fields.FieldError too

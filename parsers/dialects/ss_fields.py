@@ -78,10 +78,49 @@ text after a space: most rows' details (``test_ss_speedpaths`` checks it reads a
 def parse_fields(text: str) -> dict[str, Any]:
     """The fields in ``text`` as a dict; raises ``ValueError`` (``FieldError`` for a malformed
     users, timer or skmem field) on a malformed one."""
-    usual = _USUAL(" " + text)
-    if usual is not None and (fields := _usual(usual)) is not None:
-        return fields
-    return read_tokens(text)
+    usual = usual_fields(text)
+    if usual is None:
+        return read_tokens(text)
+    *values, arrow = usual
+    fields = {key: value for key, value in zip(USUAL_KEYS, values) if value is not None}
+    if arrow is not None:
+        fields["flags"] = [arrow]
+    return fields
+
+
+USUAL_KEYS = ("users", "timer", "uid", "ino", "sk", "cgroup", "v6only")
+"""The fields of ``usual_fields`` before the shutdown arrow, as ``parse_fields`` names them."""
+
+
+def usual_fields(text: str) -> tuple[Any, ...] | None:
+    """The usual fields (``_USUAL``) as the tokens give them: users, timer, uid, ino, sk,
+    cgroup, v6only and the shutdown arrow, each None when absent; None for other text, or a
+    timer ``duration`` refuses."""
+    found = _USUAL(" " + text)
+    if found is None:
+        return None
+    users, timer, expires, retransmits, uid, ino, sk, cgroup, v6only, arrow = found.groups()
+    if timer is not None:
+        try:
+            seconds = duration(expires)
+        except ValueError:
+            return None
+        timer = {"name": timer, "expires_s": seconds, "retransmits": int(retransmits)}
+    return (
+        None
+        if users is None
+        else [
+            {"program": p, "pid": int(i), "fd": int(f)}
+            for p, i, f in _PLAIN_PROCESS_RE.findall(users)
+        ],
+        timer,
+        None if uid is None else int(uid),
+        None if ino is None else int(ino),
+        sk,
+        cgroup,
+        None if v6only is None else int(v6only),
+        arrow,
+    )
 
 
 def read_tokens(text: str) -> dict[str, Any]:
@@ -116,35 +155,6 @@ def read_tokens(text: str) -> dict[str, Any]:
             fields["subflow_flags"] = value
         else:
             fields[key] = int(value) if value.isdigit() and value.isascii() else _typed(value)
-    return fields
-
-
-def _usual(found: re.Match[str]) -> dict[str, Any] | None:
-    """``_USUAL``'s fields as the tokens give them; None for a timer ``duration`` refuses."""
-    users, timer, expires, retransmits, uid, ino, sk, cgroup, v6only, arrow = found.groups()
-    fields: dict[str, Any] = {}
-    if users is not None:
-        fields["users"] = [
-            {"program": p, "pid": int(i), "fd": int(f)}
-            for p, i, f in _PLAIN_PROCESS_RE.findall(users)
-        ]
-    if timer is not None:
-        try:
-            seconds = duration(expires)
-        except ValueError:
-            return None
-        fields["timer"] = {"name": timer, "expires_s": seconds, "retransmits": int(retransmits)}
-    if uid is not None:
-        fields["uid"] = int(uid)
-    if ino is not None:
-        fields["ino"] = int(ino)
-        fields["sk"] = sk
-        if cgroup is not None:
-            fields["cgroup"] = cgroup
-    if v6only is not None:
-        fields["v6only"] = int(v6only)
-    if arrow is not None:
-        fields["flags"] = [arrow]
     return fields
 
 
