@@ -238,6 +238,29 @@ def test_proc_tables_are_taken_and_same(name: str) -> None:
         assert ("sl", "ref", "pointer") in extras and len(extras) == 2
 
 
+def test_proc_numbers_beyond_64_bits_are_left_to_the_row_path() -> None:
+    """A kernel field of 19 digits or more (kept in ``extra``) is no int64: such rows go to the
+    row path, which keeps them as printed numbers."""
+    path = ROOT / "fixtures/linux-proc-net/tcp.out"
+    head, row = path.read_text().splitlines()[:2]
+    rows = [re.sub(r":[0-9A-F]{4} ", f":{n:04X} ", row, count=1) for n in range(300)]
+    big = rows[150].split()
+    big[10] = "9" * 19  # ref
+    rows[150] = " ".join(big)
+    table, found, taken = routes(("\n".join([head, *rows]) + "\n").encode(), ParseOptions())
+    assert table.num_rows == 300 and not found and taken > 200
+    assert json.loads(table.column("extra")[150].as_py())["ref"] == int("9" * 19)
+
+
+def test_chunks_hold_few_characters() -> None:
+    lines = [("x" * 100_000) if n % 7 else "short" for n in range(2_000)]
+    chunks = list(bulk._chunks(enumerate(lines, 1)))
+    assert [line for chunk in chunks for _, line in chunk] == lines
+    assert all(len(chunk) <= bulk.STEADY_LINES for chunk in chunks)
+    assert all(sum(len(t) for _, t in c[:-1]) < bulk.STEADY_CHARS for c in chunks)
+    assert len(list(bulk._chunks(enumerate(["a"] * 1500, 1)))) == 3
+
+
 def test_macos_lsof_rows_are_taken_and_same() -> None:
     """macOS lsof prints a kernel address as the device: kept in ``extra``, no inode."""
     path = ROOT / "fixtures/lsof/macos-i-n-P.out"

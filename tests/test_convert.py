@@ -406,3 +406,27 @@ def test_usage_errors_exit_2(
     assert main(["convert", str(SS), "--out", str(tmp_path / "out"), *args]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_value_too_large_for_parquet_fails_its_source_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A port past 2**31 or a pid past 2**63 (no netstat prints one) has no Parquet column to
+    go in: its source fails with the reason, the others are converted, nothing is half written."""
+    monkeypatch.chdir(tmp_path)
+    Path("in").mkdir()
+    windows = "\nActive Connections\n\n  Proto  Local Address  Foreign Address  State  PID\n"
+    row = "  TCP  0.0.0.0:99999999999  0.0.0.0:0  LISTENING  4\n"
+    Path("in/port.txt").write_text(windows + row)
+    lsof = (SS.parent.parent / "lsof" / "i-n-P.out").read_text().splitlines()
+    command, _, rest = lsof[1].split(None, 2)
+    row = f"{command} 99999999999999999999 {rest}"
+    Path("in/pid.txt").write_text("\n".join([lsof[0], row, *lsof[2:]]) + "\n")
+    Path("in/ok.txt").write_bytes(SS.read_bytes())
+    report = convert(["in"], Settings("out", format="parquet"), jobs=1)
+    assert report.exit_status == 1
+    failed = {e["path"]: e["reason"] for e in jsonl(Path("out/diagnostics.jsonl"))}
+    assert set(failed) == {"in/port.txt", "in/pid.txt"}
+    assert all("too large for its Parquet column" in reason for reason in failed.values())
+    assert "Traceback" not in capsys.readouterr().err
+    assert sorted(p.name for p in Path("out/in").iterdir()) == ["ok.txt.parquet"]

@@ -32,7 +32,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
-from itertools import islice
 from typing import Any, NamedTuple, cast
 
 import pyarrow as pa
@@ -59,6 +58,8 @@ MAX_TAKEN_LINE = 4_000
 """Longer lines go to the row path (which checks their numbers' length)."""
 STEADY_LINES = 512
 """Lines read at a time, taken in bulk while they are rows the route takes (``_steady``)."""
+STEADY_CHARS = 262_144
+"""The most characters of a chunk of lines, but for its last line."""
 FIRST_BULK = 16
 """The first block of lines tried in bulk; each block wholly taken doubles the next."""
 
@@ -129,8 +130,7 @@ class Route:
         held_raw = ""
         fast: Any = None
         marker, longest = self.marker, MAX_TAKEN_LINE
-        numbered = enumerate(lines, 1)
-        while chunk := list(islice(numbered, STEADY_LINES)):
+        for chunk in _chunks(enumerate(lines, 1)):
             at, size, retry = 0, FIRST_BULK, 0
             while at < len(chunk):
                 if (
@@ -360,6 +360,21 @@ class Route:
         )
         (self.verified if same else self.refused).add(row.key)
         self.labels = record
+
+
+def _chunks(numbered: Iterator[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    """Numbered lines, ``STEADY_LINES`` at a time, or fewer when they hold ``STEADY_CHARS``
+    characters (so long lines are never held many at once)."""
+    chunk: list[tuple[int, str]] = []
+    held = 0
+    for item in numbered:
+        chunk.append(item)
+        held += len(item[1])
+        if len(chunk) >= STEADY_LINES or held >= STEADY_CHARS:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
 
 
 class _FastPath:

@@ -375,6 +375,8 @@ def _write_parquet(
     """Parse ``stream`` to a Parquet file through the columnar route (``bulk``); the encoding.
     pyarrow opens by name: the temporary file made in the checked TMP."""
     parquet_writer()
+    from pyarrow import ArrowInvalid
+
     from ..sinks.columnar import ParquetSink
     from .bulk import parse_stream
 
@@ -386,11 +388,16 @@ def _write_parquet(
 
     with _collector_paused():
         try:
-            encoding, items = parse_stream(stream, options, emit, **where, accounting=counts)
-            for record in stats.records(items, diag):
-                sink.add(record)
-        finally:
-            sink.close()
+            try:
+                encoding, items = parse_stream(stream, options, emit, **where, accounting=counts)
+                for record in stats.records(items, diag):
+                    sink.add(record)
+            finally:
+                sink.close()
+        except (OverflowError, ArrowInvalid) as err:  # a port past 2**31, a pid past 2**63
+            name, member = str(where["path"]), where["member"]
+            reason = f"a value too large for its Parquet column ({err}); --format jsonl keeps it"
+            raise SourceError(name if member is None else f"{name}[{member}]", reason) from None
     return encoding
 
 

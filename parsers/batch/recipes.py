@@ -396,7 +396,13 @@ def _proc_takes(v: Values) -> bool:
     state_raw, rto, drops = v[3], v[12], v[17]
     if drops is not None or state_raw not in _PROC_STATES or len(v[1]) != len(v[2]):
         return False
+    if any(n is not None and len(n) > _DIGITS for n in (v[0][:-1], v[8], *v[9:17])):
+        return False  # beyond 64 bits, maybe: the row path keeps it in extra as it is
     return rto is not None or state_raw in MINI_SOCKET_STATES
+
+
+_DIGITS = 18
+"""The most digits of a number an int64 column surely holds."""
 
 
 def _proc_key(v: Values) -> tuple[int, bool]:

@@ -215,7 +215,8 @@ def _without_gc(items: Iterable[Record | Diagnostic]) -> list[Record | Diagnosti
     otherwise have the collector walk them again and again (a third of ``parse``'s time).  The
     objects made meanwhile are then moved to the oldest generation (``freeze`` and ``unfreeze``,
     unless something else keeps objects frozen), or the collector's next young collection, soon
-    after, would walk them all once more (a seventh of ``parse``'s time on ss rows)."""
+    after, would walk them all once more (a seventh of ``parse``'s time on ss rows).  Other young
+    objects of the process go there too: a cycle among them is collected later, not lost."""
     paused = gc.isenabled()
     gc.disable()
     try:

@@ -6,6 +6,7 @@ so a run whose lines all take the fast path never loads Lark.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any, cast
 
@@ -35,6 +36,15 @@ def open_lark(name: str, sections: tuple[str, ...], cache: str | bool, strict: b
     Unless ``strict``, Lark's search for colliding terminals is skipped: with ``interegular``
     installed it costs seconds per grammar, only to log at a level Lark keeps hidden (the strict
     test makes that check for every grammar)."""
+    with _SWITCH:
+        return _open_lark(name, sections, cache, strict)
+
+
+_SWITCH = threading.Lock()
+"""Held while Lark's collision search is switched for one build."""
+
+
+def _open_lark(name: str, sections: tuple[str, ...], cache: str | bool, strict: bool) -> Lark:
     checks = lark.lexer.has_interegular
     lark.lexer.has_interegular = checks and strict
     try:

@@ -181,17 +181,18 @@ class ParquetSink:
             self._write()
 
     def close(self) -> int:
-        """Write what is held and close the file; the number of rows written."""
-        self._columns()
-        self._write()
-        self.writer.close()
+        """Write what is held and close the file (even when that fails); the rows written."""
+        try:
+            self._columns()
+            self._write()
+        finally:
+            self.writer.close()
         return self.rows
 
     def _columns(self) -> None:
         if self.records:
-            batch = _batch(self.records)
-            self.records = []
-            self.add_batch(batch)
+            records, self.records = self.records, []  # not again after a value no column holds
+            self.add_batch(_batch(records))
 
     def _write(self) -> None:
         if self.pieces:
