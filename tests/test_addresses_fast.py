@@ -20,9 +20,9 @@ _HOSTS = st.sampled_from(
         *("0.0.0.0", "10", "10.2", "1.2.3.256", "01.2.3.4", "192.168.100.", "1e100.net"),
     ]
 ) | st.text(alphabet="0123456789abcdef:.%[]*", max_size=12)
-_PORTS = st.sampled_from(["22", "0", "*", "", "0*", "ssh", "²80", "65535", "0080"]) | st.text(
-    alphabet="0123456789*x", max_size=6
-)
+_PORTS = st.sampled_from(
+    ["22", "0", "*", "", "0*", "ssh", "²80", "65535", "0080", "65536", "99999999999", "0065535"]
+) | st.text(alphabet="0123456789*x", max_size=6)
 
 
 def _general(text: str, separator: str) -> Endpoint:
@@ -59,3 +59,11 @@ def _ipv4(host: str) -> bool:
     octets = parts[:3] if len(parts) == 4 and parts[3] == "" else parts
     valid = all(p.isdigit() and str(int(p)) == p and int(p) < 256 for p in octets)
     return valid and len(parts) == 4
+
+
+def test_a_number_past_65535_is_no_port_but_kept_as_printed() -> None:
+    assert split_colon("10.0.0.1:65535", "tcp") == ("10.0.0.1", 65535, None, None)
+    assert split_colon("10.0.0.1:65536", "tcp") == ("10.0.0.1", None, "65536", None)
+    assert split_colon("[::1]:70000", "tcp") == ("::1", None, "70000", None)
+    assert split_dot("10.0.0.1.99999", "tcp") == ("10.0.0.1", None, "99999", None)
+    assert split_dot("10.0.0.1.000022", "tcp") == ("10.0.0.1", 22, None, None)

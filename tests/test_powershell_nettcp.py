@@ -90,6 +90,16 @@ def test_csv_rows_follow_their_header_and_the_command_names_udp() -> None:
     assert headless.records == [] and "no CSV header" in headless.diagnostics[0].reason
 
 
+def test_a_port_past_65535_is_refused() -> None:
+    rows = (FIXTURES / "csv.out").read_text().splitlines()
+    at = next(n for n, row in enumerate(rows) if row[1:].split('","')[1:2] == ["49669"])
+    fields = rows[at].split('","')
+    fields[1] = "70000"  # LocalPort, a UInt16
+    rows[at] = '","'.join(fields)
+    found = nn.parse("\n".join(rows) + "\n", dialect="powershell-nettcp")
+    assert [d.reason for d in found.diagnostics] == ["LocalPort 70000 is past 65535"]
+
+
 def test_without_command_only_tcp_columns_say_tcp() -> None:
     udp_table = (FIXTURES / "udp.out").read_bytes()
     assert {r.proto for r in nn.parse(udp_table).records} == {None}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model.addresses import Endpoint, split_colon
+from ..model.addresses import MAX_PORT, Endpoint, split_colon
 from ..model.record import Record
 from .base import Dialect, RowError
 
@@ -53,16 +53,13 @@ class Lsof(Dialect):
         here: _Values
         there: _Values
         host, _, port = local.rpartition(":")
-        if port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
-            here = host, int(port), None, None
-        else:
-            here = split_colon(local, proto)
+        here = (host, int(port), None, None) if _plain(host, port) else split_colon(local, proto)
         local_address, local_port, local_service, local_interface = here
         if not arrow:
             there = _NONE
         else:
             host, _, port = remote.rpartition(":")
-            if port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
+            if _plain(host, port):
                 there = host, int(port), None, None
             else:
                 there = split_colon(remote, proto)
@@ -94,6 +91,13 @@ class Lsof(Dialect):
             else {"fd": fd, "type": family, "size_off": size_off, "device": device},
             {"path": self.path, "member": self.member, "line": self.line},
         )
+
+
+def _plain(host: str, port: str) -> bool:
+    """Whether ``split_colon`` would split these as they are: a port number, a host with no
+    brackets or zone."""
+    plain = port.isdigit() and port.isascii() and len(port) <= 5 and int(port) <= MAX_PORT
+    return plain and bool(host) and host[0] != "[" and "%" not in host
 
 
 def unescape(text: str) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..model.addresses import scope_of, v4_scopes
+from ..model.addresses import PORT_PATTERN, scope_of, v4_scopes
 
 _OCTET = r"(?>1[0-9]{0,2}|2(?:[0-4][0-9]?|5[0-5]?|[6-9])?|[3-9][0-9]?|0)"
 _ZONE = r"(?:%([0-9A-Za-z]{1,16}+))?"
-_PORT = r"([0-9]{1,5}+|\*)"
+_PORT = rf"((?>{PORT_PATTERN})|\*)"
 
 
 @cache

@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..model.addresses import Endpoint, ip_version, scope_of
+from ..model.addresses import MAX_PORT, Endpoint, ip_version, scope_of
 from ..model.record import Record
 from ..resources import read_text
 from .base import CONTINUES, Dialect, RowError
@@ -522,6 +522,8 @@ class PowershellNettcp(Dialect):
         elif field in ("local_port", "remote_port", "pid"):
             if not (value.isascii() and value.isdigit()):
                 raise RowError(f"{key} {value!r} is no number")
+            if field != "pid" and int(value) > MAX_PORT:  # a UInt16 property
+                raise RowError(f"{key} {value} is past {MAX_PORT}")
             setattr(record, field, int(value))
         elif field == "state_raw":
             record.state_raw = value

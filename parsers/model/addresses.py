@@ -40,6 +40,9 @@ SERVICES: dict[tuple[str, str], int] = _load_services()
 """(service name, protocol) -> port; protocol "" for any, "ip" for raw sockets' protocol names."""
 
 _NO_PORT = frozenset(("*", "", "0*"))
+MAX_PORT = 65535
+PORT_PATTERN = "[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]|[0-9]{1,4}"
+"""A port as a number of at most five ASCII digits, at most ``MAX_PORT`` (longest first)."""
 
 
 _new = partial(tuple.__new__, Endpoint)
@@ -53,8 +56,15 @@ def split_colon(text: str, proto: str = "") -> Endpoint:
     host, sep, port = text.rpartition(":")
     if not sep:
         host, port = text, "*"
-    elif port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
-        return _new((host, int(port), None, None))  # the common case: 10.0.0.1:22, ::1:631
+    elif (
+        port.isdigit()
+        and port.isascii()
+        and host
+        and host[0] != "["
+        and "%" not in host
+        and (number := int(port)) <= MAX_PORT
+    ):
+        return _new((host, number, None, None))  # the common case: 10.0.0.1:22, ::1:631
     return _endpoint(host, port, proto)
 
 
@@ -69,8 +79,15 @@ def split_dot(text: str, proto: str = "") -> Endpoint:
         raise ValueError(
             f"{text.strip()!r} is no endpoint: {host!r} is no IPv4 address (cut short)"
         )
-    elif port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
-        return _new((host, int(port), None, None))  # the common case: 10.0.0.1.22
+    elif (
+        port.isdigit()
+        and port.isascii()
+        and host
+        and host[0] != "["
+        and "%" not in host
+        and (number := int(port)) <= MAX_PORT
+    ):
+        return _new((host, number, None, None))  # the common case: 10.0.0.1.22
     return _endpoint(host, port, proto)
 
 
@@ -101,7 +118,8 @@ def _cut_short(host: str) -> bool:
 
 def _endpoint(host: str, port: str, proto: str) -> Endpoint:
     """An endpoint from its host and port texts: brackets and zone taken off, the port typed
-    (a number, ``*`` or a service name looked up for ``proto``)."""
+    (a number up to ``MAX_PORT``, ``*``, or a service name looked up for ``proto``; a larger
+    number is no port, and kept as printed as a name is)."""
     interface = None
     if host.startswith("["):
         inside, _, after = host[1:].partition("]")
@@ -112,10 +130,10 @@ def _endpoint(host: str, port: str, proto: str) -> Endpoint:
     address = host or None
     if port in _NO_PORT:
         return _new((address, None, None, interface))
-    if port.isascii() and port.isdigit():  # not "²80": int() refuses it
-        return _new((address, int(port), None, interface))
-    number = SERVICES.get((port, proto)) or SERVICES.get((port, ""))
-    return _new((address, number, port, interface))
+    if port.isascii() and port.isdigit() and (number := int(port)) <= MAX_PORT:  # not "²80"
+        return _new((address, number, None, interface))
+    named = SERVICES.get((port, proto)) or SERVICES.get((port, ""))
+    return _new((address, named, port, interface))
 
 
 def ip_version(address: str | None) -> int | None:

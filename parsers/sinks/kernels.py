@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute
 
-from ..model.addresses import NO_SCOPE_PROTOS, SCOPES, Endpoint, scope_of
+from ..model.addresses import NO_SCOPE_PROTOS, PORT_PATTERN, SCOPES, Endpoint, scope_of
 from ..model.record import RECORD_FIELDS, Record, nested_json
 from .columnar import SCHEMA
 
@@ -46,15 +46,15 @@ concrete array classes, which a function over any column cannot name."""
 
 _OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
 _SIMPLE_PORT = {
-    ":": r"^[^\[%][^%]*:[0-9]{1,9}$",
+    ":": rf"^[^\[%][^%]*:(?:{PORT_PATTERN})$",
     ".": rf"^(?:(?:(?:{_OCTET})\.){{3}}(?:{_OCTET})?|[^\[%0-9][^%]*|[0-9][0-9.]*[^0-9.%][^%]*)"
-    r"\.[0-9]{1,9}$",
+    rf"\.(?:{PORT_PATTERN})$",
 }
 """``split_colon`` and ``split_dot``'s common case: a port of ASCII digits after the last
 separator, a host not bracketed and without a zone (then no service or interface); for
 ``split_dot``, a host of digits and dots only when it is an IPv4 address (or one cut to 12
 characters: ``addresses.dot_refused``)."""
-_BRACKETED = r"^\[[^\]%]+\]:[0-9]{1,9}$"
+_BRACKETED = rf"^\[[^\]%]+\]:(?:{PORT_PATTERN})$"
 """``split_colon`` of a bracketed address without a zone: the address inside, the port."""
 _IPV4 = "^" + r"\.".join(f"(?:{_OCTET})" for i in range(4)) + "$"
 """What ``inet_pton`` reads as an IPv4 address (no leading zeros, each octet at most 255)."""
