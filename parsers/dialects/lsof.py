@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model.addresses import MAX_PORT, Endpoint, split_colon
+from ..model.addresses import Endpoint, plain_port, split_colon
 from ..model.record import Record
 from .base import Dialect, RowError
 
@@ -49,20 +49,19 @@ class Lsof(Dialect):
                 else None
             )
         inode = int(device) if device.isdigit() else None
-        # split_colon's common case (10.0.0.1:22) inline, a third of its time (tests prove it equal)
+        # split_colon's common case (10.0.0.1:22, plain_port) inline: a third of its time
         here: _Values
         there: _Values
         host, _, port = local.rpartition(":")
-        here = (host, int(port), None, None) if _plain(host, port) else split_colon(local, proto)
+        number = plain_port(host, port)
+        here = split_colon(local, proto) if number is None else (host, number, None, None)
         local_address, local_port, local_service, local_interface = here
         if not arrow:
             there = _NONE
         else:
             host, _, port = remote.rpartition(":")
-            if _plain(host, port):
-                there = host, int(port), None, None
-            else:
-                there = split_colon(remote, proto)
+            number = plain_port(host, port)
+            there = split_colon(remote, proto) if number is None else (host, number, None, None)
         remote_address, remote_port, remote_service, remote_interface = there
         return Record(
             *self._labels,
@@ -91,13 +90,6 @@ class Lsof(Dialect):
             else {"fd": fd, "type": family, "size_off": size_off, "device": device},
             {"path": self.path, "member": self.member, "line": self.line},
         )
-
-
-def _plain(host: str, port: str) -> bool:
-    """Whether ``split_colon`` would split these as they are: a port number, a host with no
-    brackets or zone."""
-    plain = port.isdigit() and port.isascii() and len(port) <= 5 and int(port) <= MAX_PORT
-    return plain and bool(host) and host[0] != "[" and "%" not in host
 
 
 def unescape(text: str) -> str:

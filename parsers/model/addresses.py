@@ -56,14 +56,7 @@ def split_colon(text: str, proto: str = "") -> Endpoint:
     host, sep, port = text.rpartition(":")
     if not sep:
         host, port = text, "*"
-    elif (
-        port.isdigit()
-        and port.isascii()
-        and host
-        and host[0] != "["
-        and "%" not in host
-        and (number := int(port)) <= MAX_PORT
-    ):
+    elif (number := plain_port(host, port)) is not None:
         return _new((host, number, None, None))  # the common case: 10.0.0.1:22, ::1:631
     return _endpoint(host, port, proto)
 
@@ -79,16 +72,19 @@ def split_dot(text: str, proto: str = "") -> Endpoint:
         raise ValueError(
             f"{text.strip()!r} is no endpoint: {host!r} is no IPv4 address (cut short)"
         )
-    elif (
-        port.isdigit()
-        and port.isascii()
-        and host
-        and host[0] != "["
-        and "%" not in host
-        and (number := int(port)) <= MAX_PORT
-    ):
+    elif (number := plain_port(host, port)) is not None:
         return _new((host, number, None, None))  # the common case: 10.0.0.1.22
     return _endpoint(host, port, proto)
+
+
+def plain_port(host: str, port: str) -> int | None:
+    """The port of the splitters' common case: a number up to ``MAX_PORT`` after a host with
+    no brackets or zone; else None (``_endpoint`` reads them)."""
+    if port.isdigit() and port.isascii() and host and host[0] != "[" and "%" not in host:
+        number = int(port)
+        if number <= MAX_PORT:
+            return number
+    return None
 
 
 def dot_refused(text: str) -> bool:
