@@ -18,7 +18,9 @@ until its record has come, of the same capture (a diagnostic for it ends the run
 starts, the row the row path read last (still held by it, unyielded) is typed too, and its record
 dropped when it comes.  Taken rows are typed ``CHUNK_ROWS`` at a time and go out (``emit``) as
 one batch with the row path's records that came meanwhile, in input order; so the row path is
-never waited for, and memory stays bounded.
+never waited for, and memory stays bounded.  Lines are read in chunks (``STEADY_LINES``, at most
+``STEADY_CHARS``); while they are rows that would be taken one by one, blocks of them are taken
+at once (``Route._steady``), each call made from C.
 
 The recipe's assumptions (that a verified class reads the same in the whole run) are what the
 differential tests (``tests/test_columnar_route.py``) check over every fixture and varied and

@@ -341,7 +341,9 @@ def _parse(
     with paths.temporary(root) as (output, diagnostics, state_file):
         with os.fdopen(root.open(diagnostics, os.O_WRONLY), "wb") as diag:
             if settings.format == "parquet":
-                encoding = _write_parquet(stream, options, where, counts, stats, diag, root, output)
+                encoding = _write_parquet(
+                    stream, options, where, counts, stats, diag, root, output, source.where
+                )
             else:
                 encoding, items = iter_parse_stream(stream, options, **where, accounting=counts)
                 _write_output(stats.records(items, diag), root, output, settings.format)
@@ -371,9 +373,11 @@ def _write_parquet(
     diag: IO[bytes],
     root: Confined,
     path: str,
+    named: str,
 ) -> str:
     """Parse ``stream`` to a Parquet file through the columnar route (``bulk``); the encoding.
-    pyarrow opens by name: the temporary file made in the checked TMP."""
+    pyarrow opens by name: the temporary file made in the checked TMP.  ``named``: the source,
+    as a failure names it."""
     parquet_writer()
     from pyarrow import ArrowInvalid
 
@@ -394,10 +398,9 @@ def _write_parquet(
                     sink.add(record)
             finally:
                 sink.close()
-        except (OverflowError, ArrowInvalid) as err:  # a port past 2**31, a pid past 2**63
-            name, member = str(where["path"]), where["member"]
+        except (OverflowError, ArrowInvalid) as err:  # a pid or an inode past 2**63
             reason = f"a value too large for its Parquet column ({err}); --format jsonl keeps it"
-            raise SourceError(name if member is None else f"{name}[{member}]", reason) from None
+            raise SourceError(named, reason) from None
     return encoding
 
 

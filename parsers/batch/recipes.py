@@ -12,8 +12,8 @@ Dialects with a recipe: windows-netstat (``row``), freebsd-netstat and macos-net
 linux-netstat (``inet_row`` of tcp and udp, no timer; values cut to their column flagged as the
 dialect flags them without ``-W``), linux-ss (``inet_row`` of tcp and udp; its details read by
 the dialect's own code), linux-proc-net (``inet_row`` of TCP; hex fields by ``hex_numbers``, IPv6
-addresses by the dialect's code), lsof (``row``; escaped names left to the row path).  The others
-use the row path only.
+addresses by the dialect's code), lsof (``row``; escaped names by the dialect's ``unescape``).
+The others use the row path only.
 """
 
 from __future__ import annotations

@@ -82,13 +82,13 @@ def parse_fields(text: str) -> dict[str, Any]:
     if usual is None:
         return read_tokens(text)
     *values, arrow = usual
-    fields = {key: value for key, value in zip(USUAL_KEYS, values) if value is not None}
+    fields = {key: value for key, value in zip(_USUAL_KEYS, values) if value is not None}
     if arrow is not None:
         fields["flags"] = [arrow]
     return fields
 
 
-USUAL_KEYS = ("users", "timer", "uid", "ino", "sk", "cgroup", "v6only")
+_USUAL_KEYS = ("users", "timer", "uid", "ino", "sk", "cgroup", "v6only")
 """The fields of ``usual_fields`` before the shutdown arrow, as ``parse_fields`` names them."""
 
 

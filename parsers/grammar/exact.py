@@ -29,6 +29,10 @@ class _KindTuples(Transformer[Token, Any]):
         return str(data), [None if c is None else str(c) for c in children]
 
 
+_SWITCH = threading.Lock()
+"""Held while Lark's collision search is switched off for one build."""
+
+
 def open_lark(name: str, sections: tuple[str, ...], cache: str | bool, strict: bool) -> Lark:
     """The LALR parser of ``grammars/<name>.lark`` with these start sections (``cache``: Lark's
     cache file, or False).
@@ -37,30 +41,22 @@ def open_lark(name: str, sections: tuple[str, ...], cache: str | bool, strict: b
     installed it costs seconds per grammar, only to log at a level Lark keeps hidden (the strict
     test makes that check for every grammar)."""
     with _SWITCH:
-        return _open_lark(name, sections, cache, strict)
-
-
-_SWITCH = threading.Lock()
-"""Held while Lark's collision search is switched for one build."""
-
-
-def _open_lark(name: str, sections: tuple[str, ...], cache: str | bool, strict: bool) -> Lark:
-    checks = lark.lexer.has_interegular
-    lark.lexer.has_interegular = checks and strict
-    try:
-        return Lark.open_from_package(
-            "netstat_normalizer.grammars",
-            f"{name}.lark",
-            parser="lalr",
-            lexer="contextual",
-            start=list(sections),
-            maybe_placeholders=True,
-            transformer=_KindTuples(),
-            strict=strict,
-            cache=cache,
-        )
-    finally:
-        lark.lexer.has_interegular = checks
+        checks = lark.lexer.has_interegular
+        lark.lexer.has_interegular = checks and strict
+        try:
+            return Lark.open_from_package(
+                "netstat_normalizer.grammars",
+                f"{name}.lark",
+                parser="lalr",
+                lexer="contextual",
+                start=list(sections),
+                maybe_placeholders=True,
+                transformer=_KindTuples(),
+                strict=strict,
+                cache=cache,
+            )
+        finally:
+            lark.lexer.has_interegular = checks
 
 
 def parse(lark: Lark, line: str, section: str, blanks: str) -> Parsed:
