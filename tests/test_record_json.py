@@ -97,6 +97,16 @@ def test_a_block_with_an_odd_record_reads_back_as_its_records(odd: int) -> None:
         _same_json(line, record)
 
 
+def test_an_attribute_that_is_no_field_is_not_written() -> None:
+    """orjson writes a record's ``__dict__``: a block holding a record given another attribute
+    (Record has no ``__slots__``) is written by ``to_json``, the fields alone."""
+    records = [Record("x", pid=1), Record("x", pid=2)]
+    records[1].note = "mine"  # type: ignore[attr-defined]
+    written = block(records, "\n").split("\n")
+    assert [json.loads(line)["pid"] for line in written] == [1, 2]
+    assert "note" not in written[1] and written[1] == records[1].to_json()
+
+
 @pytest.mark.parametrize("case", fixture_cases(), ids=case_id)
 def test_blocks_are_written_as_record_by_record(case: Path) -> None:
     """orjson's blocks are byte for byte what ``Record.to_json`` writes, on every fixture."""

@@ -1,13 +1,15 @@
 """Records as JSON: one writer for a JSON array or JSON Lines, used by ``parse`` and ``convert``.
 
 Records are written in blocks, each encoded by one orjson call on the list of records (orjson
-writes a dataclass natively, in field order): once per block, orjson costs less than the
-generated ``Record.to_json`` per record, and several times less than orjson called per record.
-The records of a block are then told apart where one ends and the next begins (``},{"dialect":``,
-which no JSON string can hold, a quote in a string being escaped); a block that orjson refuses
-(an int beyond 64 bits, a lone surrogate), or whose records a nested value could be taken for,
-is written record by record with ``Record.to_json``.  Either way ``json.loads`` reads each record
-back as ``to_dict()``.
+writes a dataclass from its ``__dict__``, in the order its fields were set: the fields' order):
+once per block, orjson costs a third of the generated ``Record.to_json`` per record, and one
+call per record would grow and shrink the heap at every record (page faults cost more than the
+encoding).  The records of a block are then told apart where one ends and the next begins
+(``},{"dialect":``, which no JSON string can hold, a quote in a string being escaped).  A block
+that orjson refuses (an int beyond 64 bits, a lone surrogate), whose records a nested value
+could be taken for, or holding a record given an attribute that is no field (orjson would write
+it), is written record by record with ``Record.to_json``.  Either way ``json.loads`` reads each
+record back as ``to_dict()``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import BinaryIO, TextIO, cast
 import orjson
 
 from ..model.record import JSON_OPTIONS, RECORD_FIELDS, Record
+
+_FIELDS = len(RECORD_FIELDS)
 
 _BETWEEN = b'},{"' + RECORD_FIELDS[0].encode() + b'":'
 """Where one record ends and the next begins in orjson's encoding of a list of records."""
@@ -80,6 +84,8 @@ def _one_by_one(records: list[Record], separator: str) -> str:
 
 def _encoded(records: list[Record], separator: str) -> bytes | None:
     """``block`` by orjson, as UTF-8; None when it cannot be (see the module's docstring)."""
+    if any(map(_FIELDS.__ne__, map(len, map(vars, records)))):
+        return None
     try:
         encoded = orjson.dumps(records, option=JSON_OPTIONS)
     except (orjson.JSONEncodeError, TypeError):
