@@ -21,6 +21,9 @@ from netstat_normalizer.model.record import RECORD_FIELDS, Record, record_maker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*/*.out"))
 
+MANY = settings(max_examples=300, deadline=None)
+"""Hypothesis's settings here: no deadline, as a first example may build a grammar or regex."""
+
 
 def _general(
     data: str | bytes, dialect: str = "auto", command: str | None = None
@@ -123,7 +126,7 @@ _STATE = st.sampled_from(
 _GAP = st.sampled_from([" ", "   ", "\t", "  \t "])
 
 
-@settings(max_examples=300)
+@MANY
 @given(
     st.sampled_from(["TCP", "UDP", "tcp"]),
     _COLON,
@@ -141,7 +144,7 @@ def test_windows_rows_read_alike(
     _same(text, "windows-netstat")
 
 
-@settings(max_examples=300)
+@MANY
 @given(
     st.sampled_from(["tcp4", "tcp6", "tcp46", "tcp", "udp4", "udp46", "icm4"]),
     st.sampled_from(["0 0", "12 -1", "0", "1 2 3", "99999999999 0"]),
@@ -163,7 +166,7 @@ def test_bsd_rows_read_alike(
     _same(text, name)
 
 
-@settings(max_examples=300)
+@MANY
 @given(
     st.sampled_from(["tcp", "udp", "raw", "u_str", "TCP", None]),
     st.sampled_from(["ESTAB", "LISTEN", "UNCONN", "TIME-WAIT", "SYN-RECV", "ESTABLISHED", "X"]),
@@ -261,7 +264,7 @@ def test_a_marker_on_a_plain_row_still_separates_captures(monkeypatch: pytest.Mo
 def test_v4_scopes_agree_with_scope_of(octets: tuple[int, int, int, int]) -> None:
     address = ".".join(map(str, octets))
     table = v4_scopes()
-    key = f"{octets[0]}.{octets[1]}" if f"{octets[0]}.{octets[1]}" in table else str(octets[0])
+    key = str(octets[0]) if str(octets[0]) in table else f"{octets[0]}.{octets[1]}"
     assert (table[key] or scope_of(address)) == scope_of(address)
     assert table[key] in (None, scope_of(address))
 
@@ -281,7 +284,7 @@ _HEX6 = st.sampled_from(["0000000000000000FFFF00000100007F", "000080FE00000000FF
 _HEXPORT = st.sampled_from(["0016", "0000", "FFFF", "1f90", "016"])
 
 
-@settings(max_examples=300)
+@MANY
 @given(
     st.tuples(_HEX | _HEX6, _HEXPORT).map(":".join),
     st.tuples(_HEX | _HEX6, _HEXPORT).map(":".join),

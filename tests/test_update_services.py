@@ -8,7 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 from conftest import ROOT
-from netstat_normalizer.model.addresses import SERVICES
+from netstat_normalizer.model import addresses
 
 SCRIPT = ROOT / "scripts" / "update_services.py"
 SERVICES_TEXT = """\
@@ -57,5 +57,5 @@ def test_rows_from_sample_files(tmp_path: Path) -> None:
 def test_shipped_table_has_the_scripts_header() -> None:
     shipped = (ROOT / "parsers" / "model" / "data" / "services.tsv").read_text("utf-8")
     assert shipped.startswith(_script().HEADER)
-    assert SERVICES["ssh", "tcp"] == 22
-    assert SERVICES["ipv6-icmp", "ip"] == 58
+    assert addresses.services()["ssh", "tcp"] == 22
+    assert addresses.services()["ipv6-icmp", "ip"] == 58

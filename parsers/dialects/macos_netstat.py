@@ -17,6 +17,7 @@ of their own kind: Multipath connections ("mptcp", "mptcp-subflow"), "kernel-con
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, ClassVar
 
 from ..model.record import Record
@@ -149,45 +150,41 @@ class MacosNetstat(FreebsdNetstat):
         self._columns = {**self._columns, table: columns}
         self.enter(table)
 
-    GREPPED: ClassVar[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
-        (re.compile(shape), names)
-        for shape, names in (
-            (
-                r"(?:\d+ +){3}\d+ 0x[0-9a-f]{4} +0x[0-9a-f]{8}",
-                "rhiwat shiwat pid epid state options",
-            ),
-            (
-                r"(?:\d+ +){3}\d+ [0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16} +[0-9a-f]{8} +[0-9a-f]{8}"
-                r" +-?\d+ +-?\d+ +[0-9a-f]{6}",
-                "rhiwat shiwat pid epid state options gencnt flags flags1 usecnt rtncnt fltrs",
-            ),
-            (
-                r"(?:\d+ +){5}\d+ [0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16} +[0-9a-f]{8} +[0-9a-f]{8}"
-                r" +-?\d+ +-?\d+ +[0-9a-f]{6}",
-                "rxbytes txbytes rhiwat shiwat pid epid state options gencnt flags flags1 usecnt"
-                " rtncnt fltrs",
-            ),
-            (
-                r"(?:\d+ +){3}\d+ (?:(?=[^:]{16}:) *|(?=[^:]{17,31}:))(?:[^ :](?: ?[^ :])*)?"
-                r":(?=[\d ]{6} [0-9a-f]{5} )\d+ +[0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16}"
-                r" +[0-9a-f]{8} +[0-9a-f]{8} +-?\d+ +-?\d+ +[0-9a-f]{6}",
-                "rxbytes txbytes rhiwat shiwat process:pid state options gencnt flags flags1"
-                " usecnt rtncnt fltrs",
-            ),
-        )
+    GREPPED: ClassVar[tuple[tuple[str, str], ...]] = (
+        (
+            r"(?:\d+ +){3}\d+ 0x[0-9a-f]{4} +0x[0-9a-f]{8}",
+            "rhiwat shiwat pid epid state options",
+        ),
+        (
+            r"(?:\d+ +){3}\d+ [0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16} +[0-9a-f]{8} +[0-9a-f]{8}"
+            r" +-?\d+ +-?\d+ +[0-9a-f]{6}",
+            "rhiwat shiwat pid epid state options gencnt flags flags1 usecnt rtncnt fltrs",
+        ),
+        (
+            r"(?:\d+ +){5}\d+ [0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16} +[0-9a-f]{8} +[0-9a-f]{8}"
+            r" +-?\d+ +-?\d+ +[0-9a-f]{6}",
+            "rxbytes txbytes rhiwat shiwat pid epid state options gencnt flags flags1 usecnt"
+            " rtncnt fltrs",
+        ),
+        (
+            r"(?:\d+ +){3}\d+ (?:(?=[^:]{16}:) *|(?=[^:]{17,31}:))(?:[^ :](?: ?[^ :])*)?"
+            r":(?=[\d ]{6} [0-9a-f]{5} )\d+ +[0-9a-f]{5} +[0-9a-f]{8} +[0-9a-f]{16}"
+            r" +[0-9a-f]{8} +[0-9a-f]{8} +-?\d+ +-?\d+ +[0-9a-f]{6}",
+            "rxbytes txbytes rhiwat shiwat process:pid state options gencnt flags flags1"
+            " usecnt rtncnt fltrs",
+        ),
     )
     """The columns after the state of a row with no header above (grepped), by the shape of
-    its values as printed: -v of macOS 12; of macOS 13-14; of macOS 15; of macOS 26, whose
-    process name before ``:pid`` may hold spaces.  Not -b's two counts: a -v row cut short
-    looks the same.  Where one release's row less a column would look like another's, the
-    printed widths tell them apart (network_cmds' printf formats): ``epid`` (``%6d``) meets
-    the socket state with one space; macOS 26 prints `` %16s:%-6u `` (network_cmds-741
-    main.c), the name right-aligned in 16 characters one space after ``shiwat`` (a longer
-    name, at most 31, pushes the colon right), the pid left-aligned in 6.  So a deleted or
-    moved column does not pass for another release's layout."""
+    its values as printed (regexes, compiled when first needed by ``_grepped``): -v of macOS
+    12; of macOS 13-14; of macOS 15; of macOS 26, whose process name before ``:pid`` may hold
+    spaces.  Not -b's two counts: a -v row cut short looks the same.  Where one release's row
+    less a column would look like another's, the printed widths tell them apart (network_cmds'
+    printf formats): ``epid`` (``%6d``) meets the socket state with one space; macOS 26 prints
+    `` %16s:%-6u `` (network_cmds-741 main.c), the name right-aligned in 16 characters one
+    space after ``shiwat`` (a longer name, at most 31, pushes the colon right), the pid
+    left-aligned in 6.  So a deleted or moved column does not pass for another release's
+    layout."""
 
-    _SHAPES: ClassVar[dict[tuple[str, ...], re.Pattern[str]]] = {}
-    """The ``GREPPED`` shapes by the keys of their columns (filled below the class)."""
     _shape: re.Pattern[str] | None = None
     """The shape of the values after the state under the header above, when its columns are
     one release's -v layout: a row that does not have it is refused (a column moved)."""
@@ -195,7 +192,7 @@ class MacosNetstat(FreebsdNetstat):
     def inet_header(self, v: Values) -> None:
         self._shape = None
         super().inet_header(v)
-        self._shape = self._SHAPES.get(tuple(key for _, key, _ in self._tail_tcp))
+        self._shape = _shapes().get(tuple(key for _, key, _ in self._tail_tcp))
 
     def inet_row(self, v: Values) -> Record:
         shape, tail = self._shape, v[9]
@@ -204,7 +201,7 @@ class MacosNetstat(FreebsdNetstat):
         return super().inet_row(v)
 
     def guess_tail(self, tail: str) -> Tail:
-        for shape, names in self.GREPPED:
+        for shape, names in _grepped():
             if shape.fullmatch(tail):
                 return tail_of([self.INET_TAIL[name] for name in names.split()])
         return super().guess_tail(tail)
@@ -279,7 +276,14 @@ class MacosNetstat(FreebsdNetstat):
         return {key: typed(kind, v, key) for (key, kind), v in zip(columns, values, strict=True)}
 
 
-MacosNetstat._SHAPES.update(
-    (tuple(MacosNetstat.INET_TAIL[name][0] for name in names.split()), shape)
-    for shape, names in MacosNetstat.GREPPED
-)
+@cache
+def _grepped() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """``GREPPED``, compiled (3 ms: not at import)."""
+    return tuple((re.compile(shape), names) for shape, names in MacosNetstat.GREPPED)
+
+
+@cache
+def _shapes() -> dict[tuple[str, ...], re.Pattern[str]]:
+    """The ``GREPPED`` shapes by the keys of their columns."""
+    tail = MacosNetstat.INET_TAIL
+    return {tuple(tail[name][0] for name in names.split()): shape for shape, names in _grepped()}

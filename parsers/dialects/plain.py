@@ -23,7 +23,8 @@ _PORT = rf"((?>{PORT_PATTERN})|\*)"
 def _ipv4() -> str:
     """An IPv4 address, and its ``v4_scopes`` key (looked ahead): its first number, or its first
     two where the first does not decide its scope."""
-    undecided = sorted({key.partition(".")[0] for key in v4_scopes() if "." in key}, key=len)
+    decided = v4_scopes()
+    undecided = sorted((str(n) for n in range(256) if str(n) not in decided), key=len)
     key = rf"(?:{'|'.join(undecided[::-1])})\.{_OCTET}(?=\.)|{_OCTET}"
     return rf"((?=({key}))" + r"\.".join([_OCTET] * 4) + ")"
 

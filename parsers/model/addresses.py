@@ -25,7 +25,10 @@ class Endpoint(NamedTuple):
     interface: str | None
 
 
-def _load_services() -> dict[tuple[str, str], int]:
+@cache
+def services() -> dict[tuple[str, str], int]:
+    """(service name, protocol) -> port; protocol "" for any, "ip" for raw sockets' protocol
+    names (read when a port is first printed as a name)."""
     table: dict[tuple[str, str], int] = {}
     text = read_text(__package__, "data/services.tsv")
     for line in text.splitlines():
@@ -35,9 +38,6 @@ def _load_services() -> dict[tuple[str, str], int]:
             table.setdefault((name, ""), int(port))
     return table
 
-
-SERVICES: dict[tuple[str, str], int] = _load_services()
-"""(service name, protocol) -> port; protocol "" for any, "ip" for raw sockets' protocol names."""
 
 _NO_PORT = frozenset(("*", "", "0*"))
 MAX_PORT = 65535
@@ -128,7 +128,8 @@ def _endpoint(host: str, port: str, proto: str) -> Endpoint:
         return _new((address, None, None, interface))
     if port.isascii() and port.isdigit() and (number := int(port)) <= MAX_PORT:  # not "²80"
         return _new((address, number, None, interface))
-    named = SERVICES.get((port, proto)) or SERVICES.get((port, ""))
+    table = services()
+    named = table.get((port, proto)) or table.get((port, ""))
     return _new((address, named, port, interface))
 
 
@@ -249,18 +250,25 @@ _SPELLED.update(
 @cache
 def v4_scopes() -> dict[str, str | None]:
     """IPv4 scopes by how an address begins, as printed: by its first number (``"10"``), or by
-    its first two (``"192.168"``) where the first does not decide it; None where ``scope_of``
-    needs more of the address (``"0.0"``).  So a first number that does not decide is a key's
-    part before a dot (see ``_decided``)."""
-    table: dict[str, str | None] = {}
+    its first two (``"192.168"``) where the first does not decide it (a first number that is no
+    key); None where ``scope_of`` needs more of the address (``"0.0"``).  A key of two numbers
+    is worked out when first looked up (``_Beginnings``)."""
+    table = _Beginnings()
     for first in range(256):
         found = _decided(first << 24, 0xFF << 24)
         if found is not None:
             table[str(first)] = found
-            continue
-        for second in range(256):
-            table[f"{first}.{second}"] = _decided(first << 24 | second << 16, 0xFFFF << 16)
     return table
+
+
+class _Beginnings(dict[str, "str | None"]):
+    """``v4_scopes``' table, whose two-number keys (``"192.168"``) are filled as they are looked
+    up: 1,000 of them, of which a capture uses a few, cost 2 ms to fill at once."""
+
+    def __missing__(self, key: str) -> str | None:
+        first, _, second = key.partition(".")
+        found = self[key] = _decided(int(first) << 24 | int(second) << 16, 0xFFFF << 16)
+        return found
 
 
 def _decided(value: int, top: int) -> str | None:
