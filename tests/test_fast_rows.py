@@ -182,6 +182,10 @@ def test_bsd_rows_read_alike(
             "cubic rtt:0.1/0.05",
             "users:((",
             "ino:x sk:1",
+            "<->",
+            "x",
+            "ino:5 sk:1 <->    ",  # padded: the details end at their last character
+            "cgroup:/a\tb",
         ]
     ),
     st.sampled_from(["", "tcp"]),

@@ -132,11 +132,13 @@ _MAKE = record_maker(
 def _plain(netid: bool) -> Callable[[str], re.Match[str] | None]:
     """A TCP or UDP row as ss prints most (``inet_row``'s plain case): the Netid (or an empty
     group, under a header with none), State, the queues, two endpoints ``plain.colon`` takes,
-    the details if any (beginning as the grammar's DETAILS do).  Kept compiled (``kept_regex``)."""
+    the details if any (beginning as the grammar's DETAILS do, up to the last character that is
+    no space: greedy, a lazy ``*?`` costs as much as the rest of the regex).  Kept compiled
+    (``kept_regex``)."""
     return kept_regex(
         ("(tcp|udp) +" if netid else "()")
         + r"([A-Z][A-Z0-9-]{1,10}+) +([0-9]{1,10}+) +([0-9]{1,10}+)"
-        + rf" +{colon()} +{colon()}(?: +([a-z<>-][ -~]*?))? *"
+        + rf" +{colon()} +{colon()}(?: +([a-z<>-](?:[ -~]*[!-~])?))? *"
     ).fullmatch
 
 
