@@ -84,6 +84,12 @@ def _other(digits: str, seed: int, limit: int) -> str:
     return str(low + (seed * 2654435761 + value * 40503) % (high - low + 1)).zfill(width)
 
 
+def _number(digits: str, seed: int) -> str:
+    """Another number of the same width; at most 65535 when it has five digits or fewer (it may
+    be a port printed alone, as PowerShell's LocalPort)."""
+    return _other(digits, seed, 65535 if len(digits) <= 5 else 2**31 - 1)
+
+
 def _other_hex(group: str, seed: int) -> str:
     """Another hexadecimal group of the same width (zero and ``ffff`` kept)."""
     value = int(group, 16)
@@ -119,7 +125,7 @@ def vary(line: str, seed: int) -> str:
             return address + tail
         if _WORD.search(text) and not re.search(r"[=:]", text):
             return text  # tcp6, udp4: a word, not a number
-        return _NUMBER.sub(lambda g: _other(g[g.lastindex or 0], seed, 2**31 - 1), text)
+        return _NUMBER.sub(lambda g: _number(g[g.lastindex or 0], seed), text)
 
     return re.sub(r"\S+", token, line)
 
