@@ -77,7 +77,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
         return fast_row
 
-    for name in ("windows-netstat", "freebsd-netstat", "linux-ss", "linux-proc-net"):
+    for name in ("windows-netstat", "freebsd-netstat", "linux-ss", "linux-proc-net", "lsof"):
         cls = DIALECTS[name]
         monkeypatch.setattr(cls, "fast_row", counting(cls.fast_row))
     return counts
@@ -95,6 +95,10 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         ("linux-proc-net/tcp", 40),  # all but 4 TIME-WAIT and request sockets
         ("linux-proc-net/tcp-tcp6", 52),  # IPv6 rows too, but 5 of those sockets
         ("linux-proc-net/udp", 0),  # no TCP rows: none
+        ("lsof/i-n-P", 58),
+        ("lsof/i-P", 5),  # most rows print names (no -n): the general path reads them
+        ("lsof/macos-i-n-P", 24),  # DEVICE a kernel address
+        ("lsof/iUDP-n-P", 7),
     ],
 )
 def test_plain_rows_take_the_fast_path(case: str, rows: int, built: list[int]) -> None:
@@ -231,6 +235,59 @@ def _mutants(line: str, rng: random.Random) -> Iterator[str]:
         yield line[:at] + line[at + 1 :]
 
 
+@MANY
+@given(
+    st.sampled_from(["python3", "a\\x20b", "x(y", "é", "launchd"]),
+    st.sampled_from(["1", "8247", "012", "99999999999"]),
+    st.sampled_from(["root", "_mdnsresponder", "u\\x41"]),
+    st.sampled_from(["4u", "10r", "3uW", "cwd", "7"]),
+    st.sampled_from(["IPv4", "IPv6", "IPv5"]),
+    st.sampled_from(["340844", "0x5a9c0e6b2c4f7d11", "0", "0123", "0xZ"]),
+    st.sampled_from(["0t0", "0x10", "12", "t0"]),
+    st.sampled_from(["TCP", "UDP", "SCTP", "tcp"]),
+    _COLON,
+    st.none() | _COLON | st.just(""),
+    st.none() | _STATE.map("({})".format) | st.sampled_from(["(Idle)", "(CLOSE_WAIT)", "()"]),
+    _GAP,
+)
+def test_lsof_rows_read_alike(
+    command: str,
+    pid: str,
+    user: str,
+    fd: str,
+    family: str,
+    device: str,
+    size_off: str,
+    proto: str,
+    local: str,
+    remote: str | None,
+    state: str | None,
+    gap: str,
+) -> None:
+    name = local if remote is None else f"{local}->{remote}"
+    words = (command, pid, user, fd, family, device, size_off, proto, name, state)
+    row = " ".join(w for w in words if w is not None)
+    text = f"COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\n{row}\n"
+    text += f"{row.replace(' ', gap, 1)} \n"
+    _same(text, "lsof")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "python3 8247 root 4u IPv4 0123 0t0 TCP 127.0.0.1:22->10.0.0.1:5000 (ESTABLISHED)",
+        "python3 8247 root 4u IPv4 0 0t0 TCP 127.0.0.1:22 (LISTEN)",
+        "a\\x20b 1 u\\x41 4u IPv6 0x5a9c0e6b2c4f7d11 0t0 TCP [fe80::1%en0]:22 (LISTEN)",
+        "python3 1 root 4u IPv4 340844 0t0 UDP 127.0.0.1:53 (Idle)",
+        "python3 1 root 4u IPv4 340844 0t0 TCP 127.0.0.1:53",
+        "python3 1 root 4u IPv6 340844 0t0 UDP *:*",
+        "python3 1 root 4u IPv4 340844 0t0 TCP 127.0.0.1:22-> (ESTABLISHED)",
+    ],
+)
+def test_lsof_edge_rows_read_alike(row: str) -> None:
+    _same(f"COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\n{row}\n", "lsof")
+
+
 @pytest.mark.parametrize(
     "case",
     [
@@ -240,6 +297,8 @@ def _mutants(line: str, rng: random.Random) -> Iterator[str]:
         "macos-netstat/an",
         "linux-ss/tulpen",
         "linux-ss/tanpeo",
+        "lsof/i-n-P",
+        "lsof/macos-i-n-P",
     ],
 )
 def test_mutated_rows_read_alike(case: str) -> None:
@@ -247,6 +306,8 @@ def test_mutated_rows_read_alike(case: str) -> None:
     lines = (FIXTURES / f"{case}.out").read_text("utf-8").splitlines()
     rows = [i for i, line in enumerate(lines) if line.strip()[:3].lower() in ("tcp", "udp")]
     rows += [i for i, line in enumerate(lines) if line[:1].isupper() and line[:5] != "State"]
+    if case.startswith("lsof/"):
+        rows = list(range(1, len(lines)))  # every line under the header
     for i in rows[:40]:
         for mutant in _mutants(lines[i], rng):
             _same("\n".join([*lines[:i], mutant, *lines[i + 1 :]]) + "\n")

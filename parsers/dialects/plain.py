@@ -49,6 +49,18 @@ Ends = tuple[
 """IP version; local address, port, zone; remote address, port, zone; local and remote scope."""
 
 
+def end(groups: tuple[str | None, ...]) -> tuple[str | None, int | None, str | None, str | None]:
+    """One endpoint's six groups (``colon()`` or ``dot()``) as a record holds them: its address,
+    port (None for ``*``), zone and scope (as ``ends`` gives them)."""
+    v4, key, v6, zone, star, port = groups
+    return (
+        v4 or v6 or star,
+        None if port == "*" else int(port),  # type: ignore[arg-type]
+        zone,
+        (v4_scopes()[key] or scope_of(v4)) if v4 else scope_of(v6 or "*"),  # type: ignore[index]
+    )
+
+
 def ends(groups: tuple[str | None, ...]) -> Ends:
     """Two endpoints' twelve groups (``colon()`` or ``dot()`` each) as a record holds them: the
     IP version of the first address that tells it, each endpoint's address, port (None for
