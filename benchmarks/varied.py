@@ -23,7 +23,8 @@ wall seconds beside; rows/s and "x jc" are per CPU second:
   timed alone.
 - ``parquet``: ``netstat-normalizer convert FILE --out DIR --format parquet --jobs 1`` against
   jc's route to Parquet (``jc.parse`` then ``pyarrow.Table.from_pylist`` and ``write_table``).
-- ``start``: the CLI on a one-row file (start to first record), ours against jc's.
+- ``start``: the CLI on a one-row file, ours against jc's: wall seconds to the first byte
+  written (the first record; jc writes all at its end), x jc by those.
 
 ``--big MiB`` also streams a file that big of varied ``ss -tanp`` rows through the CLI to JSONL
 and reports its peak RSS. ``--keep DIR`` writes the built inputs there. A shared machine only
@@ -208,24 +209,35 @@ Timing = tuple[float, float, float]
 """Wall seconds, CPU seconds (user + system), peak RSS in MiB."""
 
 
-def timed(command: list[str], stdin: str | None = None) -> Timing | str:
-    """A command's timing, output discarded; or why it failed."""
-    with open(stdin or os.devnull, "rb") as source:
+def timed(command: list[str], stdin: str | None = None, first: bool = False) -> Timing | str:
+    """A command's timing, output discarded; or why it failed.  ``first``: the wall seconds are
+    those to the first byte it writes (its first record), not to its exit."""
+    with open(stdin or os.devnull, "rb") as source, tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        child = subprocess.Popen(
-            command, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        error = child.stderr.read() if child.stderr else b""
+        out = subprocess.PIPE if first else subprocess.DEVNULL
+        child = subprocess.Popen(command, stdin=source, stdout=out, stderr=errors)
+        if child.stdout is not None:
+            child.stdout.read(1)
+            seconds = time.perf_counter() - start
+            while child.stdout.read(1 << 16):
+                pass
         _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
+        if child.stdout is None:
+            seconds = time.perf_counter() - start
+        errors.seek(0)
+        error = errors.read()
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         return "failed: " + (error.decode(errors="replace").strip().splitlines() or ["?"])[-1][:60]
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def best(repeat: int, commands: dict[str, Callable[[], Timing | str]]) -> dict[str, Timing | str]:
-    """The fastest (CPU) of ``repeat`` runs of each command, run in turn (A B A B ...)."""
+def best(
+    repeat: int, commands: dict[str, Callable[[], Timing | str]], by_wall: bool = False
+) -> dict[str, Timing | str]:
+    """The fastest (CPU; wall when ``by_wall``) of ``repeat`` runs of each command, run in turn
+    (A B A B ...)."""
+    at = 0 if by_wall else 1
     found: dict[str, Timing | str] = {}
     for _ in range(repeat):
         for label, run in commands.items():
@@ -233,20 +245,22 @@ def best(repeat: int, commands: dict[str, Callable[[], Timing | str]]) -> dict[s
             old = found.get(label)
             if isinstance(result, str):
                 found.setdefault(label, result)
-            elif not isinstance(old, tuple) or result[1] < old[1]:
+            elif not isinstance(old, tuple) or result[at] < old[at]:
                 found[label] = result
     return found
 
 
-def show(name: str, rows: int, found: dict[str, Timing | str]) -> None:
-    """One line per command: wall and CPU seconds, rows per CPU second, CPU ratio to jc, RSS."""
+def show(name: str, rows: int, found: dict[str, Timing | str], by_wall: bool = False) -> None:
+    """One line per command: wall and CPU seconds, rows per CPU second, CPU ratio to jc (wall
+    ratio when ``by_wall``), RSS."""
     base = found.get("jc")
+    at = 0 if by_wall else 1
     for label, result in found.items():
         if isinstance(result, str):
             print(f"  {name:<15}{label:<7}{result}")
             continue
         wall, cpu, peak = result
-        ratio = f"{base[1] / cpu:7.2f}" if isinstance(base, tuple) else f"{'-':>7}"
+        ratio = f"{base[at] / result[at]:7.2f}" if isinstance(base, tuple) else f"{'-':>7}"
         print(f"  {name:<15}{label:<7}{wall:8.3f}{cpu:8.3f}{rows / cpu:>11,.0f}{ratio}{peak:6.0f}")
 
 
@@ -323,12 +337,12 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             theirs = [__file__, "--jc-parquet", name, str(path), str(folder / "jc.parquet")]
             versus(name, args.rows, args.repeat, mine, theirs if INPUTS[name][2] else None, None)
     if "start" not in args.skip:
-        print("start to first record: the CLI on a one-row file")
+        print("start to first record: the CLI on a one-row file (wall s: to the first byte out)")
         for name in args.only:
             path = folder / "one.txt"
             built(name, 1, path)
             mine = [*ours, "parse", "--format", "jsonl", str(path)]
-            versus(name, 1, args.repeat, mine, jc_command(name), path)
+            versus(name, 1, args.repeat, mine, jc_command(name), path, first=True)
     if args.big:
         big(folder, args.big)
 
@@ -346,14 +360,16 @@ def versus(
     mine: list[str],
     theirs: list[str] | None,
     stdin: Path | None,
+    first: bool = False,
 ) -> None:
     """Our command against jc's (``python -m jc`` + ``theirs``, or a script when it starts with
-    a path; None: ours alone), reading ``stdin`` for jc when given."""
-    commands: dict[str, Callable[[], Timing | str]] = {"ours": lambda: timed(mine)}
+    a path; None: ours alone), reading ``stdin`` for jc when given; ``first``: timed to the
+    first byte written (see ``timed``)."""
+    commands: dict[str, Callable[[], Timing | str]] = {"ours": lambda: timed(mine, None, first)}
     if theirs is not None:
         jc = [sys.executable, *([] if theirs[0].endswith(".py") else ["-m", "jc"]), *theirs]
-        commands["jc"] = lambda: timed(jc, None if stdin is None else str(stdin))
-    show(name, rows, best(repeat, commands))
+        commands["jc"] = lambda: timed(jc, None if stdin is None else str(stdin), first)
+    show(name, rows, best(repeat, commands, by_wall=first), by_wall=first)
 
 
 def big(folder: Path, mib: int) -> None:

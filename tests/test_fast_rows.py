@@ -288,6 +288,32 @@ def test_lsof_edge_rows_read_alike(row: str) -> None:
     _same(f"COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\n{row}\n", "lsof")
 
 
+_LONG = " " * (1 << 20)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text"),
+    [
+        (
+            "lsof",
+            "COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\n"
+            f"cmd 1 root 4u IPv4 1 0t0 TCP 1.2.3.4:5{_LONG}(LISTEN)\n",
+        ),
+        (
+            "linux-ss",
+            "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n"
+            f"tcp LISTEN 0 128 0.0.0.0:22{_LONG}0.0.0.0:*\n"
+            f"tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* ino:1{_LONG}sk:1\n",
+        ),
+    ],
+    ids=["lsof", "ss"],
+)
+def test_an_overlong_padded_row_is_left_to_the_general_path(dialect: str, text: str) -> None:
+    found = _same(text, dialect)
+    assert not found.records and found.diagnostics
+    assert all("longer than" in d.reason for d in found.diagnostics)
+
+
 @pytest.mark.parametrize(
     "case",
     [

@@ -85,7 +85,7 @@ class FastRow(NamedTuple):
     match: Callable[[str], re.Match[str] | None]
     """A regex's ``match``, taking only lines the general path would read as the row kind in the
     current table and section: without a line end, of printable ASCII (so no suspect character),
-    far shorter than ``MAX_LINE``, with numbers of a few digits."""
+    far shorter than ``MAX_LINE`` (gaps bounded), with numbers of at most 20 digits."""
     build: Callable[[re.Match[str], int], Record | None]
     """The record of a matched line at a line number: the one the kind's method makes of it, or
     None to leave the line to the general path (which reads it, or says why not)."""

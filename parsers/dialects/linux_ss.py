@@ -133,12 +133,14 @@ def _plain(netid: bool) -> Callable[[str], re.Match[str] | None]:
     """A TCP or UDP row as ss prints most (``inet_row``'s plain case): the Netid (or an empty
     group, under a header with none), State, the queues, two endpoints ``plain.colon`` takes,
     the details if any (beginning as the grammar's DETAILS do, up to the last character that is
-    no space: greedy, a lazy ``*?`` costs as much as the rest of the regex).  Kept compiled
+    no space: greedy, a lazy ``*?`` costs as much as the rest of the regex); gaps and details
+    bounded, so that a line the general path finds too long is left to it.  Kept compiled
     (``kept_regex``)."""
     return kept_regex(
-        ("(tcp|udp) +" if netid else "()")
-        + r"([A-Z][A-Z0-9-]{1,10}+) +([0-9]{1,10}+) +([0-9]{1,10}+)"
-        + rf" +{colon()} +{colon()}(?: +([a-z<>-](?:[ -~]*[!-~])?))? *"
+        ("(tcp|udp) {1,256}+" if netid else "()")
+        + r"([A-Z][A-Z0-9-]{1,10}+) {1,256}+([0-9]{1,10}+) {1,256}+([0-9]{1,10}+)"
+        + rf" {{1,256}}+{colon()} {{1,256}}+{colon()}"
+        + r"(?: {1,256}+([a-z<>-](?:[ -~]{0,4000}[!-~])?))? {0,256}+"
     ).fullmatch
 
 

@@ -32,10 +32,11 @@ def _plain() -> Callable[[str], re.Match[str] | None]:
     of a few digits, TCP or UDP, one or two endpoints ``plain.colon`` takes, a state word or
     none.  Kept compiled (``kept_regex``)."""
     return kept_regex(
-        r"([!-~]{1,64}+) +([0-9]{1,10}+) +([!-~]{1,64}+) +([0-9]{1,10}+[rwu-]?[NrRwWuUxX]?)"
-        r" +(IPv[46]) +([0-9]{1,19}+|0x[0-9a-f]{1,16}+) +(0t[0-9]{1,19}+|0x[0-9a-f]{1,16}+"
-        rf"|[0-9]{{1,19}}+) +(TCP|UDP) +{colon()}(?:->{colon()})?"
-        r"(?: +\(([A-Z][A-Z0-9_]{0,31}+)\))? *"
+        r"([!-~]{1,64}+) {1,64}+([0-9]{1,10}+) {1,64}+([!-~]{1,64}+) {1,64}+"
+        r"([0-9]{1,10}+[rwu-]?[NrRwWuUxX]?) {1,64}+(IPv[46]) {1,64}+([0-9]{1,19}+"
+        r"|0x[0-9a-f]{1,16}+) {1,64}+(0t[0-9]{1,19}+|0x[0-9a-f]{1,16}+|[0-9]{1,19}+)"
+        rf" {{1,64}}+(TCP|UDP) {{1,64}}+{colon()}(?:->{colon()})?"
+        r"(?: {1,64}+\(([A-Z][A-Z0-9_]{0,31}+)\))? {0,64}+"
     ).fullmatch
 
 

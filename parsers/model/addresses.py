@@ -266,7 +266,9 @@ class _Beginnings(dict[str, "str | None"]):
     up: 1,000 of them, of which a capture uses a few, cost 2 ms to fill at once."""
 
     def __missing__(self, key: str) -> str | None:
-        first, _, second = key.partition(".")
+        first, dot, second = key.partition(".")
+        if not dot:
+            raise KeyError(key)  # a first number that does not decide
         found = self[key] = _decided(int(first) << 24 | int(second) << 16, 0xFFFF << 16)
         return found
 
