@@ -136,6 +136,27 @@ def test_varied_rows_are_taken_and_same(name: str) -> None:
         assert taken > 300  # the route typed most rows itself
 
 
+def test_kernels_are_given_arrow_values(monkeypatch: Any) -> None:
+    """A Python value given to a kernel has its type inferred at each call, and pyarrow's
+    inference tries to import dateutil each time (60 us where it is not installed): every
+    recipe's kernels are given Arrow scalars and arrays."""
+    import builtins
+
+    tried: list[str] = []
+    original = builtins.__import__
+
+    def watched(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("dateutil"):
+            tried.append(name)
+        return original(name, *args, **kwargs)
+
+    texts = [VARIED.build(name, 300) for name in INPUTS]
+    monkeypatch.setattr(builtins, "__import__", watched)
+    for text in texts:
+        routes(text.encode(), ParseOptions())
+    assert tried == []
+
+
 @pytest.mark.parametrize("name", INPUTS)
 @pytest.mark.parametrize("seed", range(6))
 def test_mutated_inputs_same(name: str, seed: int) -> None:

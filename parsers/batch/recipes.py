@@ -50,16 +50,21 @@ from ..sinks.kernels import (
     constant,
     endpoints,
     hex_numbers,
+    integer,
     integers,
     ip_versions,
     json_objects,
     lookup,
     python_map,
+    text,
 )
 
 pc: Any = pyarrow.compute
 """``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
 (``pc.equal(array, "tcp")``)."""
+_TCP, _EMPTY, _ZERO = text("tcp"), text("{}"), integer(0)
+_FIRST, _SECOND = pa.scalar(0, pa.int32()), pa.scalar(1, pa.int32())
+"""Kernels' constant arguments, as Arrow scalars (see ``kernels.text``)."""
 
 Values = tuple[Any, ...]
 Columns = dict[str, Column]
@@ -139,12 +144,12 @@ def _windows(c: Columns) -> Columns:
     found["state_raw"] = c["state_raw"]
     found["pid"] = integers(c["pid"])
     offload = python_map(c["offload"], lambda o: json_text({"offload_state": o}), pa.string())
-    found["extra"] = pc.coalesce(offload, pa.scalar("{}"))
+    found["extra"] = pc.coalesce(offload, _EMPTY)
     return found
 
 
 # -- freebsd-netstat and macos-netstat: inet_row under the plain -an header ----------------------
-_SCOPED = pa.array(["fe8", "fe9", "fea", "feb", "ff0", "ff1"])
+_SCOPED = pa.array(["fe8", "fe9", "fea", "feb", "ff0", "ff1"], pa.string())
 """How an endpoint begins when the dialect reads KAME zones in its row (``kame_zone``)."""
 
 
@@ -184,17 +189,17 @@ def _bsd(states: Mapping[str, str]) -> Callable[[Columns], Columns]:
         by_address = pc.coalesce(
             ip_versions(found["local_address"]), ip_versions(found["remote_address"])
         )
-        dual = pc.equal(version, "46")
+        dual = pc.equal(version, text("46"))
         found["ip_version"] = pc.if_else(
             dual, pa.scalar(None, pa.int32()), pc.coalesce(by_name, by_address)
         )
-        tcp = pc.and_(pc.equal(proto, "tcp"), pc.greater(pc.utf8_length(c["state_raw"]), 0))
+        tcp = pc.and_(pc.equal(proto, _TCP), pc.greater(pc.utf8_length(c["state_raw"]), _ZERO))
         state = lookup(c["state_raw"], states, pa.string())
         found["state"] = pc.if_else(tcp, state, pa.scalar(None, pa.string()))
         found["state_raw"] = c["state_raw"]
         found["recv_q"] = integers(c["n1"])
         found["send_q"] = integers(c["n2"])
-        found["extra"] = pc.if_else(dual, pa.scalar('{"dual_stack":true}'), pa.scalar("{}"))
+        found["extra"] = pc.if_else(dual, text('{"dual_stack":true}'), _EMPTY)
         return found
 
     return build
@@ -283,7 +288,7 @@ def _linux(c: Columns) -> Columns:
     )
     found["ip_version"] = pc.if_else(six, pa.scalar(6, pa.int32()), pa.scalar(4, pa.int32()))
     state = lookup(c["state_raw"], _LINUX_STATES, pa.string())
-    found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
+    found["state"] = pc.if_else(pc.equal(proto, _TCP), state, pa.scalar(None, pa.string()))
     found["state_raw"] = c["state_raw"]
     found["recv_q"] = integers(c["recv_q"])
     found["send_q"] = integers(c["send_q"])
@@ -294,9 +299,11 @@ def _linux(c: Columns) -> Columns:
     parts = pc.split_pattern(pc.filter(program, simple), "/", max_splits=1)
     nothing = pa.nulls(len(program), pa.string())
     pid = pc.replace_with_mask(
-        pa.nulls(len(program), pa.int64()), simple, pc.cast(pc.list_element(parts, 0), pa.int64())
+        pa.nulls(len(program), pa.int64()),
+        simple,
+        pc.cast(pc.list_element(parts, _FIRST), pa.int64()),
     )
-    name = pc.replace_with_mask(nothing, simple, pc.list_element(parts, 1))
+    name = pc.replace_with_mask(nothing, simple, pc.list_element(parts, _SECOND))
     rest = pc.and_(pc.invert(simple), pc.is_valid(program))
     if pc.any(rest).as_py():
         split = [split_program(p) for p in pc.filter(program, rest).to_pylist()]
@@ -304,15 +311,16 @@ def _linux(c: Columns) -> Columns:
         name = pc.replace_with_mask(name, rest, pa.array([s[1] for s in split], pa.string()))
     found["pid"], found["program"] = pid, name
     width = pc.utf8_length(pc.utf8_rtrim_whitespace(program))
-    code = pc.if_else(pc.fill_null(pc.equal(width, _PROGRAM_WIDTH), False), 16, 0)
+    cut = pc.fill_null(pc.equal(width, integer(_PROGRAM_WIDTH)), False)
+    code = pc.if_else(cut, integer(16), _ZERO)
     for side in ("local", "remote"):
-        full = pc.equal(pc.utf8_length(c[side]), _ENDPOINT_WIDTH)
+        full = pc.equal(pc.utf8_length(c[side]), integer(_ENDPOINT_WIDTH))
         after = pc.find_substring(pc.utf8_reverse(c[side]), ":")  # the port's length, or -1
-        port = pc.if_else(pc.equal(after, -1), pc.utf8_length(c[side]), after)
-        port_cut = pc.and_(full, pc.equal(port, _SERVICE_WIDTH))
+        port = pc.if_else(pc.equal(after, integer(-1)), pc.utf8_length(c[side]), after)
+        port_cut = pc.and_(full, pc.equal(port, integer(_SERVICE_WIDTH)))
         bits = dict(_CUT)
-        code = pc.add(code, pc.if_else(full, bits[f"{side}_address"], 0))
-        code = pc.add(code, pc.if_else(port_cut, bits[f"{side}_port"], 0))
+        code = pc.add(code, pc.if_else(full, integer(bits[f"{side}_address"]), _ZERO))
+        code = pc.add(code, pc.if_else(port_cut, integer(bits[f"{side}_port"]), _ZERO))
     found["extra"] = pa.array(_CUTS, pa.string()).take(code)
     return found
 
@@ -373,7 +381,7 @@ def _ss(c: Printed) -> Columns:
         ip_versions(found["local_address"]), ip_versions(found["remote_address"])
     )
     state = lookup(c["state_raw"], _SS_STATES, pa.string())
-    found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
+    found["state"] = pc.if_else(pc.equal(proto, _TCP), state, pa.scalar(None, pa.string()))
     found["state_raw"] = c["state_raw"]
     found["recv_q"] = integers(c["recv_q"])
     found["send_q"] = integers(c["send_q"])
@@ -412,13 +420,13 @@ def _proc_key(v: Values) -> tuple[int, bool]:
 
 def _proc(c: Printed) -> Columns:
     local, remote = c["local"], c["remote"]
-    four = pc.equal(pc.utf8_length(local), 13)
+    four = pc.equal(pc.utf8_length(local), integer(13))
     found: Columns = {"proto": constant("tcp", len(local), pa.string())}
     found["ip_version"] = pc.if_else(four, pa.scalar(4, pa.int32()), pa.scalar(6, pa.int32()))
     for side, texts in (("local", local), ("remote", remote)):
         found[f"{side}_address"] = _proc_addresses(texts, four)
         port = pc.cast(hex_numbers(texts, -4, 0), pa.int32())
-        found[f"{side}_port"] = pc.if_else(pc.equal(port, 0), pa.scalar(None, pa.int32()), port)
+        found[f"{side}_port"] = pc.if_else(pc.equal(port, _ZERO), pa.scalar(None, pa.int32()), port)
     found["state"] = lookup(c["state_raw"], _PROC_STATES, pa.string())
     found["state_raw"] = c["state_raw"]
     found["recv_q"] = hex_numbers(c["queues"], 9, 17)
@@ -433,7 +441,7 @@ def _proc(c: Printed) -> Columns:
 def _proc_addresses(texts: Column, four: Column) -> Column:
     """IPv4 addresses (one little-endian word) by kernels, IPv6 ones by the dialect's code."""
     octets = [pc.cast(hex_numbers(texts, at, at + 2), pa.string()) for at in (6, 4, 2, 0)]
-    found = pc.binary_join_element_wise(*octets, ".")
+    found = pc.binary_join_element_wise(*octets, text("."))
     if pc.all(four).as_py():
         return found
     six = pc.invert(four)
@@ -448,7 +456,7 @@ def _proc_timers(c: Printed) -> Column:
     ticks = pc.cast(hex_numbers(c["timer"], 3, 11), pa.float64())
     fields = (
         python_map(codes, timer_name, pa.string()),
-        pc.divide(ticks, float(USER_HZ)),
+        pc.divide(ticks, pa.scalar(float(USER_HZ), pa.float64())),
         hex_numbers(c["retransmits"], 0, 8),
         integers(c["probes"]),
     )
@@ -489,13 +497,13 @@ def _lsof_key(v: Values) -> tuple[str, bool]:
 def _lsof(c: Printed) -> Columns:
     proto = pc.utf8_lower(c["printed"])
     ends = pc.split_pattern(c["name"], "->", max_splits=1)
-    halves = {"local": pc.list_element(ends, 0), "remote": _second(ends)}
+    halves = {"local": pc.list_element(ends, _FIRST), "remote": _second(ends)}
     found = {"proto": proto, **_ends(halves, ":", split_colon, proto)}
-    six = pc.equal(c["family"], "IPv6")
+    six = pc.equal(c["family"], text("IPv6"))
     found["ip_version"] = pc.if_else(six, pa.scalar(6, pa.int32()), pa.scalar(4, pa.int32()))
     state_raw = pc.utf8_slice_codeunits(c["state"], 1, -1)
     state = lookup(state_raw, _LSOF_STATES, pa.string())
-    found["state"] = pc.if_else(pc.equal(proto, "tcp"), state, pa.scalar(None, pa.string()))
+    found["state"] = pc.if_else(pc.equal(proto, _TCP), state, pa.scalar(None, pa.string()))
     found["state_raw"] = state_raw
     found["pid"] = integers(c["pid"])
     found["program"], found["user"] = _unescaped(c["command"]), _unescaped(c["user"])
@@ -521,8 +529,8 @@ def _unescaped(texts: Column) -> Column:
 
 def _second(lists: Column) -> Column:
     """Each list's second item, null where it has one item."""
-    two = pc.equal(pc.list_value_length(lists), 2)
-    return pc.list_element(pc.if_else(two, lists, pa.scalar([None, None], lists.type)), 1)
+    two = pc.equal(pc.list_value_length(lists), integer(2))
+    return pc.list_element(pc.if_else(two, lists, pa.scalar([None, None], lists.type)), _SECOND)
 
 
 def _strings_of(values: list[str | None]) -> Column:

@@ -31,6 +31,7 @@ __all__ = [
     "constant",
     "endpoints",
     "hex_numbers",
+    "integer",
     "integers",
     "ip_versions",
     "json_objects",
@@ -38,11 +39,25 @@ __all__ = [
     "python_map",
     "scopes",
     "socket_batch",
+    "text",
 ]
 
 Column = Any
 """An Arrow array.  Typed ``Any``: pyarrow's stubs type each compute function by overloads of
 concrete array classes, which a function over any column cannot name."""
+
+
+def text(value: str) -> pa.StringScalar:
+    """``value`` as an Arrow string scalar, for a kernel's argument.  Kernels are given Arrow
+    scalars, never Python values: pyarrow infers a Python value's type at each call, and its
+    inference tries to import ``dateutil`` each time (60 us when it is not installed)."""
+    return pa.scalar(value, pa.string())
+
+
+def integer(value: int) -> pa.Int64Scalar:
+    """``value`` as an Arrow int64 scalar, for a kernel's argument (see ``text``)."""
+    return pa.scalar(value, pa.int64())
+
 
 _OCTET = "25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
 _SIMPLE_PORT = {
@@ -111,11 +126,12 @@ def hex_numbers(texts: Column, start: int, stop: int) -> Column:
     for at in range(start, stop, 2):
         pair = pc.utf8_slice_codeunits(texts, at, at + 2 if at + 2 else _END)
         byte = pc.cast(pc.index_in(pair, value_set=_HEX_PAIRS), pa.int64())
-        found = byte if found is None else pc.add(pc.multiply(found, 256), byte)
+        found = byte if found is None else pc.add(pc.multiply(found, _BYTE), byte)
     return found
 
 
 _HEX_PAIRS = pa.array([f"{byte:02X}" for byte in range(256)], pa.string())
+_BYTE = pa.scalar(256, pa.int64())
 _END = 2**31 - 1
 """``utf8_slice_codeunits``'s stop at the end of any text."""
 
@@ -125,17 +141,17 @@ def json_objects(names: Sequence[str], values: Sequence[Column]) -> Column:
     ``json_text`` writes it; null where a value is null."""
     pieces: list[Any] = []
     for at, (name, column) in enumerate(zip(names, values)):
-        pieces.append(("{" if at == 0 else ",") + nested_json(name) + ":")
+        pieces.append(text(("{" if at == 0 else ",") + nested_json(name) + ":"))
         if pa.types.is_string(column.type):
             pieces.append(_quoted(column))
         else:
             pieces.append(pc.cast(column, pa.string()))
-    return pc.binary_join_element_wise(*pieces, "}", "")
+    return pc.binary_join_element_wise(*pieces, _CLOSE, _NOTHING)
 
 
 def _quoted(texts: Column) -> Column:
     """Texts as JSON strings: quoted, and those with a character JSON escapes by ``nested_json``."""
-    quoted = pc.binary_join_element_wise('"', texts, '"', "")
+    quoted = pc.binary_join_element_wise(_QUOTE, texts, _QUOTE, _NOTHING)
     escaped = pc.invert(pc.fill_null(pc.match_substring_regex(texts, _UNESCAPED), True))
     if not pc.any(escaped).as_py():
         return quoted
@@ -146,6 +162,7 @@ def _quoted(texts: Column) -> Column:
 
 _UNESCAPED = r'^[^"\\\x00-\x1f]*$'
 """A text JSON writes between quotes as it is."""
+_QUOTE, _CLOSE, _NOTHING, _STAR = text('"'), text("}"), text(""), text("*")
 
 
 def endpoints(
@@ -169,13 +186,13 @@ def endpoints(
         address = pc.replace_with_mask(address, bracketed, pc.utf8_slice_codeunits(inside, 1))
         number = pc.replace_with_mask(number, bracketed, pc.cast(port, pa.int32()))
         simple = pc.or_(simple, bracketed)
-    anywhere = pc.fill_null(pc.equal(texts, f"*{separator}*"), False)  # *:* or *.*: no port
-    address = pc.replace_with_mask(address, anywhere, pa.repeat(pa.scalar("*"), length))
+    anywhere = pc.fill_null(pc.equal(texts, text(f"*{separator}*")), False)  # *:*, *.*: no port
+    address = pc.replace_with_mask(address, anywhere, pa.repeat(_STAR, length))
     simple = pc.or_(simple, anywhere)
     service = interface = nothing
     mask = pc.and_(pc.invert(simple), pc.is_valid(texts))  # a null text: no endpoint
-    others = pc.indices_nonzero(mask).to_pylist()
-    if not others:
+    others = pc.indices_nonzero(mask)
+    if not len(others):
         return address, number, service, interface
     rows = texts.take(others).to_pylist()
     lookups = [protos] * len(rows) if isinstance(protos, str) else protos.take(others).to_pylist()
@@ -193,7 +210,11 @@ def endpoints(
 def _halves(texts: Column, separator: str) -> tuple[Column, Column]:
     """The texts before and after their last ``separator`` (each text holds one)."""
     parts = pc.split_pattern(texts, separator, max_splits=1, reverse=True)
-    return pc.list_element(parts, 0), pc.list_element(parts, 1)
+    return pc.list_element(parts, _INDEX[0]), pc.list_element(parts, _INDEX[1])
+
+
+_INDEX = [pa.scalar(index, pa.int32()) for index in range(4)]
+"""List indices, for ``list_element``."""
 
 
 def ip_versions(addresses: Column) -> Column:
@@ -214,10 +235,10 @@ def scopes(addresses: Column) -> Column:
     v4 = pc.filter(addresses, four)
     octets = pc.split_pattern(v4, ".")
     value: Column = pa.scalar(0, pa.uint32())
-    for index in range(4):
+    for index in _INDEX:
         octet = pc.cast(pc.list_element(octets, index), pa.uint32())
-        value = pc.bit_wise_or(pc.shift_left(value, 8), octet)
-    conditions = [pc.equal(pc.bit_wise_and(value, mask), net) for net, mask, _ in SCOPES[32]]
+        value = pc.bit_wise_or(pc.shift_left(value, _OCTET_BITS), octet)
+    conditions = [pc.equal(pc.bit_wise_and(value, mask), net) for net, mask in _V4_NETWORKS]
     names = [pa.scalar(scope, pa.string()) for *_, scope in SCOPES[32]]
     found = pc.case_when(pc.make_struct(*conditions), *names, pa.scalar("other", pa.string()))
     scoped = pc.replace_with_mask(pa.nulls(length, pa.string()), four, found)
@@ -226,6 +247,11 @@ def scopes(addresses: Column) -> Column:
         return scoped
     rest = python_map(pc.filter(addresses, others), scope_of, pa.string())
     return pc.replace_with_mask(scoped, others, rest)
+
+
+_OCTET_BITS = pa.scalar(8, pa.uint32())
+_V4_NETWORKS = [(pa.scalar(n, pa.uint32()), pa.scalar(m, pa.uint32())) for n, m, _ in SCOPES[32]]
+"""``SCOPES``' IPv4 networks and masks, for ``scopes``."""
 
 
 def socket_batch(fields: Mapping[str, Column], record: Record, lines: list[int]) -> pa.RecordBatch:
@@ -247,7 +273,7 @@ def socket_batch(fields: Mapping[str, Column], record: Record, lines: list[int])
         fields=list(source),
     )
     if "proto" in given:
-        kept = pc.invert(pc.fill_null(pc.is_in(given["proto"], pa.array(NO_SCOPE_PROTOS)), False))
+        kept = pc.invert(pc.fill_null(pc.is_in(given["proto"], _NO_SCOPE), False))
         nothing = pa.nulls(length, pa.string())
         for side in ("local", "remote"):
             found = scopes(given.get(f"{side}_address", nothing))
@@ -260,6 +286,9 @@ def socket_batch(fields: Mapping[str, Column], record: Record, lines: list[int])
             found = given.get(field.name)
             arrays.append(_nulls(length, field.type) if found is None else found)
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+
+
+_NO_SCOPE = pa.array(sorted(NO_SCOPE_PROTOS), pa.string())
 
 
 def _nulls(length: int, kind: pa.DataType) -> Column:
