@@ -20,7 +20,8 @@ dropped when it comes.  Taken rows are typed ``CHUNK_ROWS`` at a time and go out
 one batch with the row path's records that came meanwhile, in input order; so the row path is
 never waited for, and memory stays bounded.  Lines are read in chunks (``STEADY_LINES``, at most
 ``STEADY_CHARS``); while they are rows that would be taken one by one, blocks of them are taken
-at once (``Route._steady``), each call made from C.
+at once (``Route._steady``), each line matched by the regex of its first character as the row
+path matches it, the values fetched and keyed by calls made from C.
 
 The recipe's assumptions (that a verified class reads the same in the whole run) are what the
 differential tests (``tests/test_columnar_route.py``) check over every fixture and varied and
@@ -34,6 +35,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 import pyarrow as pa
@@ -211,12 +213,10 @@ class Route:
         plain = set(map(type, lines)) == {str} and max(map(len, lines)) <= MAX_TAKEN_LINE
         if not plain or not all(map(str.isprintable, lines)):
             return held, held_raw, 0
-        regex, expansions = fast.whole()
-        matched = list(map(regex.match, lines))
+        matched, pick = fast.matched(lines)
         count = matched.index(None) if None in matched else len(matched)
         matches = cast(list[re.Match[str]], matched[:count])
-        by_group: dict[Any, Any] = expansions
-        picked = [by_group[m.lastindex] for m in matches]
+        picked = pick(matches)
         kinds = [kind for kind, _ in picked]
         if kinds.count(recipe.kind) != count:
             count = next(at for at, kind in enumerate(kinds) if kind != recipe.kind)
@@ -389,9 +389,25 @@ class _FastPath:
         self.blanks = grammar.blanks
         self.by_first: dict[str, tuple[re.Pattern[str], dict[int, Any]]] = {}
 
-    def whole(self) -> tuple[re.Pattern[str], dict[int, Any]]:
-        """The regex for any line of the section, and what fetches each expansion's values."""
-        return self.grammar.whole(self.section)
+    def matched(
+        self, lines: tuple[str, ...]
+    ) -> tuple[list[re.Match[str] | None], Callable[[list[re.Match[str]]], list[Any]]]:
+        """Each line's match, as the row path matches it (by the regex for lines beginning
+        with its first character: up to twice as fast as the whole section's where lines begin
+        with a word, as BSD rows do), and what gives the (kind, fetch) of each match.  Lines
+        beginning with a blank are matched by the whole section's regex (as fast there)."""
+        heads = list(map(_HEAD, lines))
+        distinct = set(heads)
+        if "" in distinct or not distinct.isdisjoint(self.blanks):
+            regex, expansions = self.grammar.whole(self.section)
+            return list(map(regex.match, lines)), partial(_picked, expansions)
+        if len(distinct) == 1:
+            regex, expansions = self.regex(heads[0])
+            return list(map(regex.match, lines)), partial(_picked, expansions)
+        regexes = {head: self.regex(head) for head in distinct}
+        each = list(map(regexes.__getitem__, heads))
+        matched = [regex.match(line) for (regex, _), line in zip(each, lines)]
+        return matched, partial(_picked_each, each)
 
     def regex(self, line: str) -> tuple[re.Pattern[str], dict[int, Any]]:
         """The regex for ``line`` and what fetches each expansion's values (``by_first``
@@ -401,6 +417,22 @@ class _FastPath:
         if first.isascii():  # as the grammar keeps them: at most 128
             self.by_first[first] = found
         return found
+
+
+_HEAD = itemgetter(slice(0, 1))
+"""A line's first character ("" for an empty line)."""
+
+
+def _picked(expansions: dict[int, Any], matches: list[re.Match[str]]) -> list[Any]:
+    """The (kind, fetch) of each match of one regex."""
+    return [expansions[m.lastindex] for m in matches]  # type: ignore[index]
+
+
+def _picked_each(
+    each: list[tuple[re.Pattern[str], dict[int, Any]]], matches: list[re.Match[str]]
+) -> list[Any]:
+    """The (kind, fetch) of each match, ``each`` giving each line's regex and expansions."""
+    return [expansions[m.lastindex] for (_, expansions), m in zip(each, matches)]  # type: ignore[index]
 
 
 _KEPT_MARKS = 32
