@@ -156,7 +156,7 @@ class LinuxProcNet(Dialect):
                 uid,
                 int(inode),
                 timer_fields(timer, retransmits, probes),
-                kernel_fields(slot, ref, pointer, rto, ato, pingpong, cwnd, ssthresh, None),
+                _tcp_fields(slot, ref, pointer, rto, ato, pingpong, cwnd, ssthresh),
                 {"path": path, "member": member, "line": line},
                 here_scope,
                 there_scope,
@@ -222,19 +222,29 @@ def kernel_fields(
     """A row's kernel fields kept in ``extra``: the slot, refcount and pointer, then a TCP
     socket's (tcp_ipv4.c get_tcp4_sock) or a datagram socket's drops."""
     if rto is not None:
-        return {
-            "sl": int(slot[:-1]),
-            "ref": int(ref),
-            "pointer": pointer,
-            "rto": int(rto),
-            "ato": int(cast(str, ato)),
-            "quick_pingpong": int(cast(str, pingpong)),
-            "cwnd": int(cast(str, cwnd)),
-            "ssthresh": int(cast(str, ssthresh)),
-        }
+        return _tcp_fields(
+            slot, ref, pointer, rto, cast(str, ato), cast(str, pingpong), cast(str, cwnd),
+            cast(str, ssthresh),
+        )  # fmt: skip
     if drops is None:
         return {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer}
     return {"sl": int(slot[:-1]), "ref": int(ref), "pointer": pointer, "drops": int(drops)}
+
+
+def _tcp_fields(
+    slot: str, ref: str, pointer: str, rto: str, ato: str, pingpong: str, cwnd: str, ssthresh: str
+) -> dict[str, Any]:
+    """``kernel_fields`` of a TCP socket (``fast_row`` calls it directly, skipping the casts)."""
+    return {
+        "sl": int(slot[:-1]),
+        "ref": int(ref),
+        "pointer": pointer,
+        "rto": int(rto),
+        "ato": int(ato),
+        "quick_pingpong": int(pingpong),
+        "cwnd": int(cwnd),
+        "ssthresh": int(ssthresh),
+    }
 
 
 def timer_fields(timer: str, retransmits: str, probes: str) -> dict[str, Any]:
