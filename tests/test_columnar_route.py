@@ -417,6 +417,12 @@ def test_hex_and_json_kernels_as_the_row_path() -> None:
         assert hex_numbers(column, start, stop).to_pylist() == [
             int(t[start : stop or None], 16) for t in texts
         ]
+    odd = ["00FF", None, "0G12", "é123", "12", "ab:cd", "", "7fff"]  # null where int() cannot
+    sliced = pa.array(["FFFF", *odd], pa.string()).slice(1)
+    assert hex_numbers(sliced, 0, 4).to_pylist() == [255, None, None, None, None, None, None, 32767]
+    assert hex_numbers(sliced, -2, 0).to_pylist() == [255, None, 18, None, 18, 205, None, 255]
+    with pytest.raises(ValueError):
+        hex_numbers(column, 0, 16)
     words = ["plain", 'qu"ote', "back\\slash", "tab\there", "\x01", "é\u2028", "", None, "x"]
     numbers = [0, -1, 2**40, 7, None, 3, 12, 5, 9]
     found = json_objects(["n", "w"], [pa.array(numbers, pa.int64()), pa.array(words)])

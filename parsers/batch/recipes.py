@@ -64,6 +64,7 @@ pc: Any = pyarrow.compute
 (``pc.equal(array, "tcp")``)."""
 _TCP, _EMPTY, _ZERO = text("tcp"), text("{}"), integer(0)
 _FIRST, _SECOND = pa.scalar(0, pa.int32()), pa.scalar(1, pa.int32())
+_OCTET = integer(255)
 """Kernels' constant arguments, as Arrow scalars (see ``kernels.text``)."""
 
 Values = tuple[Any, ...]
@@ -440,7 +441,11 @@ def _proc(c: Printed) -> Columns:
 
 def _proc_addresses(texts: Column, four: Column) -> Column:
     """IPv4 addresses (one little-endian word) by kernels, IPv6 ones by the dialect's code."""
-    octets = [pc.cast(hex_numbers(texts, at, at + 2), pa.string()) for at in (6, 4, 2, 0)]
+    word = hex_numbers(texts, 0, 8)  # the first octet in its lowest byte
+    octets = [
+        pc.cast(pc.bit_wise_and(pc.shift_right(word, integer(shift)), _OCTET), pa.string())
+        for shift in (0, 8, 16, 24)
+    ]
     found = pc.binary_join_element_wise(*octets, text("."))
     if pc.all(four).as_py():
         return found

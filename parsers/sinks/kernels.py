@@ -10,6 +10,7 @@ function the row path calls, on that value alone, so the two routes cannot disag
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -119,21 +120,38 @@ def integers(values: Column, kind: pa.DataType | None = None) -> Column:
 
 
 def hex_numbers(texts: Column, start: int, stop: int) -> Column:
-    """The number printed in uppercase hex at ``texts[start:stop]`` (an even count of digits;
-    negative offsets count from the end), as ``int(text, 16)`` reads it: byte by byte, each pair
-    of digits looked up."""
+    """The number printed in hex at ``texts[start:stop]`` (negative offsets count from the
+    end), as ``int(text, 16)`` reads it; null where the text is null, not ASCII, too short, or a
+    digit is not hex.  Each digit is read straight from the column's bytes (its offsets plus the
+    digit's place), looked up as a nibble; no text is sliced.  At most 15 digits (an int64)."""
+    if not 0 < len(range(start, stop)) <= 15 or (start < 0) != (stop <= 0):
+        raise ValueError(f"hex digits [{start}:{stop}]: 1 to 15 digits, both ends from one side")
+    needed = -start if start < 0 else stop
+    fits = pc.and_(
+        pc.fill_null(pc.string_is_ascii(texts), False),
+        pc.greater_equal(pc.utf8_length(texts), integer(needed)),
+    )
+    every = pc.all(fits).as_py()
+    if not every:  # the others read as zeros, then null
+        texts = pc.if_else(fits, texts, text("0" * needed))
+    _, offsets, data = texts.buffers()
+    wide = pa.types.is_large_string(texts.type)
+    kind = pa.int64() if wide else pa.int32()
+    bounds = pa.Array.from_buffers(kind, len(texts) + 1, [None, offsets], offset=texts.offset)
+    ends = pc.cast(bounds.slice(1) if start < 0 else bounds.slice(0, len(texts)), pa.int64())
+    body = pa.Array.from_buffers(pa.uint8(), data.size, [None, data])
     found: Column = None
-    for at in range(start, stop, 2):
-        pair = pc.utf8_slice_codeunits(texts, at, at + 2 if at + 2 else _END)
-        byte = pc.cast(pc.index_in(pair, value_set=_HEX_PAIRS), pa.int64())
-        found = byte if found is None else pc.add(pc.multiply(found, _BYTE), byte)
-    return found
+    for at in range(start, stop):
+        digit = _NIBBLES.take(body.take(pc.add(ends, integer(at))))
+        found = digit if found is None else pc.add(pc.multiply(found, _SIXTEEN), digit)
+    return found if every else pc.if_else(fits, found, pa.scalar(None, pa.int64()))
 
 
-_HEX_PAIRS = pa.array([f"{byte:02X}" for byte in range(256)], pa.string())
-_BYTE = pa.scalar(256, pa.int64())
-_END = 2**31 - 1
-"""``utf8_slice_codeunits``'s stop at the end of any text."""
+_NIBBLES = pa.array(
+    [int(chr(b), 16) if chr(b) in string.hexdigits else None for b in range(256)], pa.int64()
+)
+"""Each byte's value as a hex digit (null for a byte that is none)."""
+_SIXTEEN = pa.scalar(16, pa.int64())
 
 
 def json_objects(names: Sequence[str], values: Sequence[Column]) -> Column:
