@@ -405,7 +405,8 @@ def _proc_takes(v: Values) -> bool:
     state_raw, rto, drops = v[3], v[12], v[17]
     if drops is not None or state_raw not in _PROC_STATES or len(v[1]) != len(v[2]):
         return False
-    if any(n is not None and len(n) > _DIGITS for n in (v[0][:-1], v[8], *v[9:17])):
+    numbers = v[8:12] if rto is None else v[8:17]  # the grammar's optional five come together
+    if len(v[0]) > _DIGITS + 1 or len(max(numbers, key=len)) > _DIGITS:
         return False  # beyond 64 bits, maybe: the row path keeps it in extra as it is
     return rto is not None or state_raw in MINI_SOCKET_STATES
 
