@@ -35,7 +35,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
-from operator import itemgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
 
 import pyarrow as pa
@@ -78,10 +79,11 @@ _new_row = partial(tuple.__new__, _Row)
 """A _Row from a tuple of its values, without the Python-level ``_Row.__new__``."""
 
 
-def build(recipe: Recipe, rows: list[_Row], labels: Record) -> pa.RecordBatch:
-    """The records of ``rows`` (of one capture, labelled as ``labels``) as one batch."""
-    printed = Printed(zip(recipe.names, zip(*(row.values for row in rows))))
-    return socket_batch(recipe.build(printed), labels, [row.line for row in rows])
+def build(recipe: Recipe, values: list[Values], lines: list[int], labels: Record) -> pa.RecordBatch:
+    """The records of rows of these ``values`` read at ``lines`` (of one capture, labelled as
+    ``labels``) as one batch."""
+    printed = Printed(zip(recipe.names, zip(*values)))
+    return socket_batch(recipe.build(printed), labels, lines)
 
 
 class Route:
@@ -113,9 +115,11 @@ class Route:
         self.blocked: int | None = None
         """A row the row path reads that may not become a record like the others (one the
         recipe does not take, or of a class not verified): none is taken until it has."""
-        self.rows: list[_Row] = []
+        self.values: list[Values] = []
+        self.lines: list[int] = []
+        """The values and line numbers of the rows taken, to be typed."""
         self.records: list[Record] = []
-        """The row path's records that came since the first row of ``rows`` was taken."""
+        """The row path's records that came since the first of the rows to be typed was taken."""
         self.dropped: set[int] = set()
         self.passed = 0
         self.taken = 0
@@ -211,16 +215,23 @@ class Route:
             return held, held_raw, 0
         numbers, lines = zip(*block)
         plain = set(map(type, lines)) == {str} and max(map(len, lines)) <= MAX_TAKEN_LINE
-        if not plain or not all(map(str.isprintable, lines)):
+        if not plain or not "".join(lines).isprintable():
             return held, held_raw, 0
-        matched, pick = fast.matched(lines)
+        matched, expansions = fast.matched(lines)
         count = matched.index(None) if None in matched else len(matched)
         matches = cast(list[re.Match[str]], matched[:count])
-        picked = pick(matches)
-        kinds = [kind for kind, _ in picked]
-        if kinds.count(recipe.kind) != count:
-            count = next(at for at, kind in enumerate(kinds) if kind != recipe.kind)
-        values = [fetch(m) for (_, fetch), m in zip(picked[:count], matches)]
+        labels = list(map(_LAST_GROUP, matches))
+        if isinstance(expansions, dict):
+            ends = list(map(expansions.__getitem__, labels))
+        else:
+            ends = list(map(dict.__getitem__, expansions[:count], labels))
+        values: list[Values] = []
+        for (kind, fetch), run in groupby(ends):  # runs of lines of one expansion
+            if kind != recipe.kind:
+                break
+            at = len(values)
+            values += map(fetch, matches[at : at + len(list(run))])
+        count = len(values)
         taken = list(map(recipe.takes, values))
         if False in taken:
             count = taken.index(False)
@@ -230,13 +241,15 @@ class Route:
             count = verified.index(False)
         if not count:
             return held, held_raw, 0
-        rows = list(map(_new_row, zip(numbers[:count], keys[:count], values)))
-        self.rows.append(held)
-        self.rows.extend(rows[: count - 1])
+        self.values.append(held.values)
+        self.lines.append(held.line)
+        self.values += values[: count - 1]
+        self.lines += numbers[: count - 1]
         self.taken += count
-        if len(self.rows) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
+        if len(self.lines) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
             self._flush()
-        return rows[-1], lines[count - 1], count
+        last = count - 1
+        return _new_row((numbers[last], keys[last], values[last])), lines[last], count
 
     def _take(self, row: _Row) -> bool:
         """Take ``row`` if its class is verified in this run (and the row path's last row can
@@ -248,14 +261,16 @@ class Route:
                 return False
             self.taking = True
             self.dropped.add(self.last.line)
-            self.rows.append(self.last)
+            self.values.append(self.last.values)
+            self.lines.append(self.last.line)
         self._add(row)
         return True
 
     def _add(self, row: _Row) -> None:
-        self.rows.append(row)
+        self.values.append(row.values)
+        self.lines.append(row.line)
         self.taken += 1
-        if len(self.rows) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
+        if len(self.lines) >= CHUNK_ROWS or len(self.records) >= CHUNK_ROWS:
             self._flush()
 
     def _probe(self, row: _Row) -> None:
@@ -282,8 +297,8 @@ class Route:
 
     def _flush(self) -> None:
         """Type the rows taken, and emit them with the records that came meanwhile."""
-        if self.rows and self.recipe is not None and self.labels is not None:
-            batch = build(self.recipe, self.rows, self.labels)
+        if self.lines and self.recipe is not None and self.labels is not None:
+            batch = build(self.recipe, self.values, self.lines, self.labels)
             if self.records:
                 table = pa.Table.from_batches([batch, record_batch(self.records)])
                 order = pc.sort_indices(pc.struct_field(table.column("source"), "line"))
@@ -291,7 +306,7 @@ class Route:
             self.emit(batch)
         elif self.records:
             self.emit(record_batch(self.records))
-        self.rows, self.records = [], []
+        self.values, self.lines, self.records = [], [], []
 
     def _end_run(self) -> None:
         self._flush()
@@ -321,7 +336,7 @@ class Route:
                 self._unblock(item)
             if line in self.dropped:
                 self.dropped.discard(line)
-            elif self.rows:
+            elif self.lines:
                 self.records.append(item)
             else:
                 yield item
@@ -357,7 +372,7 @@ class Route:
         recipe = self.recipe
         if run != self.run or recipe is None or record.dialect != recipe.dialect:
             return
-        same = record.kind == "socket" and build(recipe, [row], record).equals(
+        same = record.kind == "socket" and build(recipe, [row.values], [row.line], record).equals(
             record_batch([record])
         )
         (self.verified if same else self.refused).add(row.key)
@@ -391,23 +406,24 @@ class _FastPath:
 
     def matched(
         self, lines: tuple[str, ...]
-    ) -> tuple[list[re.Match[str] | None], Callable[[list[re.Match[str]]], list[Any]]]:
+    ) -> tuple[list[re.Match[str] | None], dict[int, Any] | list[dict[int, Any]]]:
         """Each line's match, as the row path matches it (by the regex for lines beginning
         with its first character: up to twice as fast as the whole section's where lines begin
-        with a word, as BSD rows do), and what gives the (kind, fetch) of each match.  Lines
-        beginning with a blank are matched by the whole section's regex (as fast there)."""
+        with a word, as BSD rows do), and what gives the (kind, fetch) of each match by its
+        last group: one table for all lines, or each line's.  Lines beginning with a blank are
+        matched by the whole section's regex (as fast there)."""
         heads = list(map(_HEAD, lines))
         distinct = set(heads)
         if "" in distinct or not distinct.isdisjoint(self.blanks):
             regex, expansions = self.grammar.whole(self.section)
-            return list(map(regex.match, lines)), partial(_picked, expansions)
+            return list(map(regex.match, lines)), expansions
         if len(distinct) == 1:
             regex, expansions = self.regex(heads[0])
-            return list(map(regex.match, lines)), partial(_picked, expansions)
+            return list(map(regex.match, lines)), expansions
         regexes = {head: self.regex(head) for head in distinct}
         each = list(map(regexes.__getitem__, heads))
         matched = [regex.match(line) for (regex, _), line in zip(each, lines)]
-        return matched, partial(_picked_each, each)
+        return matched, [expansions for _, expansions in each]
 
     def regex(self, line: str) -> tuple[re.Pattern[str], dict[int, Any]]:
         """The regex for ``line`` and what fetches each expansion's values (``by_first``
@@ -423,16 +439,8 @@ _HEAD = itemgetter(slice(0, 1))
 """A line's first character ("" for an empty line)."""
 
 
-def _picked(expansions: dict[int, Any], matches: list[re.Match[str]]) -> list[Any]:
-    """The (kind, fetch) of each match of one regex."""
-    return [expansions[m.lastindex] for m in matches]  # type: ignore[index]
-
-
-def _picked_each(
-    each: list[tuple[re.Pattern[str], dict[int, Any]]], matches: list[re.Match[str]]
-) -> list[Any]:
-    """The (kind, fetch) of each match, ``each`` giving each line's regex and expansions."""
-    return [expansions[m.lastindex] for (_, expansions), m in zip(each, matches)]  # type: ignore[index]
+_LAST_GROUP = attrgetter("lastindex")
+"""A match's last group: which expansion of the line kind matched (``LineGrammar``)."""
 
 
 _KEPT_MARKS = 32
