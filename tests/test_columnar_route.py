@@ -426,11 +426,14 @@ def test_hex_and_json_kernels_as_the_row_path() -> None:
     words = ["plain", 'qu"ote', "back\\slash", "tab\there", "\x01", "é\u2028", "", None, "x"]
     numbers = [0, -1, 2**40, 7, None, 3, 12, 5, 9]
     found = json_objects(["n", "w"], [pa.array(numbers, pa.int64()), pa.array(words)])
-    expected = [
-        None if n is None or w is None else columnar.json_text({"n": n, "w": w})
+    expected = [  # a null leaves its key out, but the first's: no object
+        None if n is None else columnar.json_text({"n": n} if w is None else {"n": n, "w": w})
         for n, w in zip(numbers, words)
     ]
     assert found.to_pylist() == expected
+    assert json_objects(["w"], [pa.array(words)]).to_pylist() == [
+        None if w is None else columnar.json_text({"w": w}) for w in words
+    ]
 
 
 @pytest.mark.parametrize("command", ["netstat -aeep", "netstat -aeepW", "netstat --wide -ap"])

@@ -478,8 +478,7 @@ def _proc_extra(c: Printed) -> Column:
     """``extra`` as ``kernel_fields`` makes it, as JSON text."""
     values = [integers(pc.utf8_slice_codeunits(c["slot"], 0, -1))]
     values += [c[name] if name == "pointer" else integers(c[name]) for name in _KERNEL[1:]]
-    full = json_objects(_KERNEL_NAMES, values)
-    return pc.coalesce(full, json_objects(_KERNEL_NAMES[:3], values[:3]))
+    return json_objects(_KERNEL_NAMES, values)  # without a socket's fields: their keys left out
 
 
 # -- lsof: row ----------------------------------------------------------------------------------
@@ -519,7 +518,7 @@ def _lsof(c: Printed) -> Columns:
     found["inode"] = integers(pc.if_else(address, nothing, device))
     named = ("fd", "type", "size_off", "device")
     values = [c["fd"], c["family"], c["size_off"], pc.if_else(address, device, nothing)]
-    found["extra"] = pc.coalesce(json_objects(named, values), json_objects(named[:3], values[:3]))
+    found["extra"] = json_objects(named, values)  # a device that is an inode: left out
     return found
 
 
@@ -535,8 +534,7 @@ def _unescaped(texts: Column) -> Column:
 
 def _second(lists: Column) -> Column:
     """Each list's second item, null where it has one item."""
-    two = pc.equal(pc.list_value_length(lists), integer(2))
-    return pc.list_element(pc.if_else(two, lists, pa.scalar([None, None], lists.type)), _SECOND)
+    return pc.list_element(pc.list_slice(lists, 1, 2, return_fixed_size_list=True), _FIRST)
 
 
 def _strings_of(values: list[str | None]) -> Column:

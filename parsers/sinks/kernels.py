@@ -156,15 +156,22 @@ _SIXTEEN = pa.scalar(16, pa.int64())
 
 def json_objects(names: Sequence[str], values: Sequence[Column]) -> Column:
     """Each row's ``values`` (integers or texts) as a JSON object's text with these keys, as
-    ``json_text`` writes it; null where a value is null."""
+    ``json_text`` writes it; a null value leaves its key out, but the first: null where it is
+    null."""
     pieces: list[Any] = []
     for at, (name, column) in enumerate(zip(names, values)):
-        pieces.append(text(("{" if at == 0 else ",") + nested_json(name) + ":"))
-        if pa.types.is_string(column.type):
-            pieces.append(_quoted(column))
+        key = text(("{" if at == 0 else ",") + nested_json(name) + ":")
+        value = _quoted(column) if pa.types.is_string(column.type) else pc.cast(column, _STRING)
+        if at and value.null_count:  # the key and its value, or nothing
+            pieces.append(pc.binary_join_element_wise(key, value, _NOTHING))
         else:
-            pieces.append(pc.cast(column, pa.string()))
-    return pc.binary_join_element_wise(*pieces, _CLOSE, _NOTHING)
+            pieces += [key, value]
+    joined = pc.binary_join_element_wise(
+        *pieces, _CLOSE, _NOTHING, null_handling="replace", null_replacement=""
+    )
+    if values[0].null_count:
+        joined = pc.if_else(pc.is_valid(values[0]), joined, pa.scalar(None, _STRING))
+    return joined
 
 
 def _quoted(texts: Column) -> Column:
@@ -181,6 +188,7 @@ def _quoted(texts: Column) -> Column:
 _UNESCAPED = r'^[^"\\\x00-\x1f]*$'
 """A text JSON writes between quotes as it is."""
 _QUOTE, _CLOSE, _NOTHING, _STAR = text('"'), text("}"), text(""), text("*")
+_STRING = pa.string()
 
 
 def endpoints(
