@@ -404,6 +404,9 @@ def test_scope_and_version_kernels_as_the_row_path() -> None:
     assert ip_versions(pa.array(addresses, pa.string())).to_pylist() == list(
         map(ip_version, addresses)
     )
+    others = addresses[::-1]
+    both = ip_versions(pa.array(addresses, pa.string()), pa.array(others, pa.string()))
+    assert both.to_pylist() == [ip_version(a) or ip_version(b) for a, b in zip(addresses, others)]
 
 
 def test_hex_and_json_kernels_as_the_row_path() -> None:

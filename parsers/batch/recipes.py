@@ -138,9 +138,7 @@ def _windows_takes(v: Values) -> bool:
 def _windows(c: Columns) -> Columns:
     proto = python_map(c["printed"], str.lower, pa.string())
     found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
-    found["ip_version"] = pc.coalesce(
-        ip_versions(found["local_address"]), ip_versions(found["remote_address"])
-    )
+    found["ip_version"] = ip_versions(found["local_address"], found["remote_address"])
     found["state"] = lookup(c["state_raw"], _WINDOWS_STATES, pa.string())
     found["state_raw"] = c["state_raw"]
     found["pid"] = integers(c["pid"])
@@ -187,9 +185,7 @@ def _bsd(states: Mapping[str, str]) -> Callable[[Columns], Columns]:
             python_map(version, lambda v: int(v) if v in ("4", "6") else None, pa.int32()),
             pa.int32(),
         )
-        by_address = pc.coalesce(
-            ip_versions(found["local_address"]), ip_versions(found["remote_address"])
-        )
+        by_address = ip_versions(found["local_address"], found["remote_address"])
         dual = pc.equal(version, text("46"))
         found["ip_version"] = pc.if_else(
             dual, pa.scalar(None, pa.int32()), pc.coalesce(by_name, by_address)
@@ -378,9 +374,7 @@ def _ss(c: Printed) -> Columns:
     netids = c.texts("netid")
     proto = _strings_of([_ss_proto(n) for n in netids])
     found = {"proto": proto, **_ends(c, ":", split_colon, proto)}
-    found["ip_version"] = pc.coalesce(
-        ip_versions(found["local_address"]), ip_versions(found["remote_address"])
-    )
+    found["ip_version"] = ip_versions(found["local_address"], found["remote_address"])
     state = lookup(c["state_raw"], _SS_STATES, pa.string())
     found["state"] = pc.if_else(pc.equal(proto, _TCP), state, pa.scalar(None, pa.string()))
     found["state_raw"] = c["state_raw"]

@@ -243,14 +243,18 @@ _INDEX = [pa.scalar(index, pa.int32()) for index in range(4)]
 """List indices, for ``list_element``."""
 
 
-def ip_versions(addresses: Column) -> Column:
-    """``addresses.ip_version`` of each address: 6 with a colon, 4 for digits and dots."""
+def ip_versions(addresses: Column, *others: Column) -> Column:
+    """``addresses.ip_version`` of each address: 6 with a colon, 4 for digits and dots; where
+    it gives none, that of the address in ``others`` (each looked at only if some are left)."""
     six = pc.match_substring(addresses, ":")
     four = pc.match_substring_regex(addresses, _IPV4_SYNTAX)
     nulls = pa.nulls(len(addresses), pa.int32())
-    return pc.if_else(
+    found = pc.if_else(
         six, pa.scalar(6, pa.int32()), pc.if_else(four, pa.scalar(4, pa.int32()), nulls)
     )
+    if others and found.null_count:
+        return pc.coalesce(found, ip_versions(*others))
+    return found
 
 
 def scopes(addresses: Column) -> Column:
