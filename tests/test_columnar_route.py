@@ -424,6 +424,7 @@ def test_hex_and_json_kernels_as_the_row_path() -> None:
     sliced = pa.array(["FFFF", *odd], pa.string()).slice(1)
     assert hex_numbers(sliced, 0, 4).to_pylist() == [255, None, None, None, None, None, None, 32767]
     assert hex_numbers(sliced, -2, 0).to_pylist() == [255, None, 18, None, 18, 205, None, 255]
+    assert hex_numbers(pa.array([], pa.string()), 0, 2).to_pylist() == []
     with pytest.raises(ValueError):
         hex_numbers(column, 0, 16)
     words = ["plain", 'qu"ote', "back\\slash", "tab\there", "\x01", "é\u2028", "", None, "x"]

@@ -126,6 +126,8 @@ def hex_numbers(texts: Column, start: int, stop: int) -> Column:
     digit's place), looked up as a nibble; no text is sliced.  At most 15 digits (an int64)."""
     if not 0 < len(range(start, stop)) <= 15 or (start < 0) != (stop <= 0):
         raise ValueError(f"hex digits [{start}:{stop}]: 1 to 15 digits, both ends from one side")
+    if not len(texts):
+        return pa.array([], pa.int64())
     needed = -start if start < 0 else stop
     fits = pc.and_(
         pc.fill_null(pc.string_is_ascii(texts), False),
