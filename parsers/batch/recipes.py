@@ -62,9 +62,8 @@ from ..sinks.kernels import (
 pc: Any = pyarrow.compute
 """``pyarrow.compute``, untyped: its stubs' overloads refuse valid calls
 (``pc.equal(array, "tcp")``)."""
-_TCP, _EMPTY, _ZERO = text("tcp"), text("{}"), integer(0)
+_TCP, _EMPTY, _ZERO, _LOW_BYTE = text("tcp"), text("{}"), integer(0), integer(255)
 _FIRST, _SECOND = pa.scalar(0, pa.int32()), pa.scalar(1, pa.int32())
-_OCTET = integer(255)
 """Kernels' constant arguments, as Arrow scalars (see ``kernels.text``)."""
 
 Values = tuple[Any, ...]
@@ -438,7 +437,7 @@ def _proc_addresses(texts: Column, four: Column) -> Column:
     """IPv4 addresses (one little-endian word) by kernels, IPv6 ones by the dialect's code."""
     word = hex_numbers(texts, 0, 8)  # the first octet in its lowest byte
     octets = [
-        pc.cast(pc.bit_wise_and(pc.shift_right(word, integer(shift)), _OCTET), pa.string())
+        pc.cast(pc.bit_wise_and(pc.shift_right(word, integer(shift)), _LOW_BYTE), pa.string())
         for shift in (0, 8, 16, 24)
     ]
     found = pc.binary_join_element_wise(*octets, text("."))
